@@ -1,0 +1,80 @@
+// The only file that sees argv: builds the command line from the subcommand table and
+// maps every failure to a documented exit code (0 ok, 1 a check failed, 2 bad input).
+#include <iostream>
+
+#include "commands.h"
+
+#include "fundgap/diagnostic.h"
+
+#ifndef FUNDGAP_VERSION
+#define FUNDGAP_VERSION "unknown"
+#endif
+
+namespace fundgap::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"run", "Project a scenario and print every partner's funding gap", setup_run},
+      {"validate", "Check scenario files and report every error", setup_validate},
+  };
+  return table;
+}
+
+namespace {
+
+std::string command_list() {
+  std::string out = "Commands:\n";
+  for (const Command& c : commands()) out += fmt::format("  {:<10}{}\n", c.name, c.summary);
+  return out;
+}
+
+int main_impl(int argc, char** argv) {
+  CLI::App app{"fundgap: funding gaps of integrated health and social care plans", "fundgap"};
+  app.set_version_flag("--version", "fundgap " FUNDGAP_VERSION);
+  app.require_subcommand(1);
+  app.footer(command_list() + "\nRun 'fundgap COMMAND --help' for a command's options and examples.");
+  Action action;
+  for (const Command& c : commands()) {
+    CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.summary));
+    c.setup(*sub, action);
+  }
+
+  // An unknown first word would otherwise be reported as a stray argument.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string word = argv[1];
+    std::vector<std::string> names;
+    for (const Command& c : commands()) names.emplace_back(c.name);
+    if (std::find(names.begin(), names.end(), word) == names.end()) {
+      std::cerr << fmt::format("fundgap: error: unknown command '{}'{}\n{}", word, did_you_mean(word, names),
+                               command_list());
+      return 2;
+    }
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << fmt::format("fundgap: error: {}\nRun 'fundgap --help' or 'fundgap COMMAND --help' for usage.\n",
+                             e.what());
+    return 2;
+  }
+  try {
+    return action();
+  } catch (const InputError& e) {
+    std::cerr << e.diagnostics().render_all();
+    return 2;
+  }
+}
+
+}  // namespace
+}  // namespace fundgap::cli
+
+int main(int argc, char** argv) {
+  try {
+    return fundgap::cli::main_impl(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "fundgap: error: " << e.what() << '\n';
+    return 2;
+  }
+}

@@ -1,0 +1,50 @@
+// `fundgap validate FILE...`: check scenarios without printing results.
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+
+#include "fundgap/projection.h"
+#include "fundgap/reader.h"
+
+namespace fundgap::cli {
+
+namespace {
+
+struct ValidateOptions {
+  std::vector<std::string> files;
+};
+
+// Every file is checked, even after one fails, so a user sees all problems at once.
+int validate(const ValidateOptions& o) {
+  int status = 0;
+  for (const std::string& file : o.files) {
+    try {
+      const Scenario sc = load_scenario_file(file);
+      project(sc);  // savings above spend are only known once projected
+      std::cout << fmt::format("{}: ok ({} partners, {} services, {} schemes, {} pools; {} to {})\n", file,
+                               sc.partners.size(), sc.services.size(), sc.schemes.size(), sc.pools.size(),
+                               sc.year(0), sc.year(sc.projected_years));
+    } catch (const InputError& e) {
+      std::cerr << e.diagnostics().render_all();
+      status = 2;
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+void setup_validate(CLI::App& sub, Action& action) {
+  auto o = std::make_shared<ValidateOptions>();
+  sub.add_option("files", o->files, "Scenario files (YAML)")->required();
+  sub.footer(R"(Examples:
+  fundgap validate scenarios/*.yaml
+  fundgap validate my_plan.yaml && fundgap run my_plan.yaml
+
+Prints 'FILE: ok' for each good file; every error in every file goes to stderr as
+FILE:LINE:COL: error: MESSAGE. Exit 0 when all are good, 2 otherwise.)");
+  sub.callback([o, &action] { action = [o] { return validate(*o); }; });
+}
+
+}  // namespace fundgap::cli

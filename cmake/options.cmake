@@ -1,0 +1,15 @@
+# Warnings and sanitizers as INTERFACE targets, linked PRIVATE by our own targets,
+# so that a project embedding fundgap never inherits them.
+add_library(fundgap_warnings INTERFACE)
+target_compile_options(fundgap_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
+  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+  $<$<BOOL:${FUNDGAP_WARNINGS_AS_ERRORS}>:-Werror>)
+
+add_library(fundgap_sanitizers INTERFACE)
+if(FUNDGAP_SANITIZE)
+  target_compile_options(fundgap_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(fundgap_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,725 @@
+#include "fundgap/reader.h"
+
+#include <cmath>
+#include <fstream>
+#include <initializer_list>
+#include <map>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "values.h"
+
+namespace fundgap {
+
+namespace {
+
+using detail::NumberError;
+using detail::parse_quantity;
+using detail::percent_text;
+
+// One key/value pair of a YAML map, with the key's text and where the value is.
+struct Entry {
+  std::string key;
+  YAML::Node key_node;
+  YAML::Node value;
+};
+
+std::string describe(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Scalar: return fmt::format("'{}'", n.Scalar());
+    default: return "nothing";
+  }
+}
+
+bool valid_id(const std::string& id) {
+  if (id.empty() || !std::isalpha(static_cast<unsigned char>(id[0]))) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+class Reader {
+ public:
+  explicit Reader(std::shared_ptr<const SourceFile> file) : file_(std::move(file)) {}
+
+  Scenario read(const YAML::Node& root);
+  Diagnostics& diagnostics() { return diags_; }
+
+ private:
+  // ---- locations and structure -------------------------------------------------
+  SourceLocation at(const YAML::Node& n) const {
+    YAML::Mark m = n.Mark();
+    if (m.line < 0) return {file_, 1, 1};
+    return {file_, m.line + 1, m.column + 1};
+  }
+  // Where a value is, or its key when the value is empty (`key:` with nothing after).
+  SourceLocation at(const Entry& e) const { return e.value.IsNull() ? at(e.key_node) : at(e.value); }
+
+  void record(const std::string& path, const Entry& e) { sc_.origins[path] = at(e); }
+
+  // The pairs of `map`, reporting duplicate and non-scalar keys. `where` names the map.
+  std::vector<Entry> entries(const YAML::Node& map, const std::string& where) {
+    std::vector<Entry> out;
+    std::map<std::string, int> first_line;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        diags_.error(at(it->first), "expected a name as a key in {}, found {}", where, describe(it->first));
+        continue;
+      }
+      std::string key = it->first.Scalar();
+      auto [pos, inserted] = first_line.emplace(key, at(it->first).line);
+      if (!inserted) {
+        diags_.error(at(it->first), "duplicate key '{}' in {} (first at line {})", key, where, pos->second);
+        continue;
+      }
+      out.push_back({key, it->first, it->second});
+    }
+    return out;
+  }
+
+  void check_keys(const std::vector<Entry>& es, std::initializer_list<const char*> allowed,
+                  const std::string& where) {
+    std::vector<std::string> names(allowed.begin(), allowed.end());
+    for (const Entry& e : es) {
+      if (std::find(names.begin(), names.end(), e.key) == names.end())
+        diags_.error(at(e.key_node), "unknown key '{}' in {}{}", e.key, where, did_you_mean(e.key, names));
+    }
+  }
+
+  static const Entry* find(const std::vector<Entry>& es, std::string_view key) {
+    for (const Entry& e : es)
+      if (e.key == key) return &e;
+    return nullptr;
+  }
+
+  const Entry* require(const std::vector<Entry>& es, const char* key, const std::string& where,
+                       const SourceLocation& where_loc, std::string_view hint = {}) {
+    const Entry* e = find(es, key);
+    if (!e) diags_.error(where_loc, "missing required key '{}' in {}{}", key, where, hint);
+    return e;
+  }
+
+  bool expect(const Entry& e, YAML::NodeType::value type, const char* expected, const std::string& where) {
+    if (e.value.Type() == type) return true;
+    diags_.error(at(e), "expected {} for '{}' in {}, found {}", expected, e.key, where, describe(e.value));
+    return false;
+  }
+
+  // ---- scalar values ----------------------------------------------------------------
+  std::optional<std::string> text(const Entry& e, const std::string& where) {
+    if (!expect(e, YAML::NodeType::Scalar, "text", where)) return std::nullopt;
+    return e.value.Scalar();
+  }
+
+  // A number of the given kind from a scalar node. `kind` is "money" or "rate" or "share".
+  std::optional<double> number(const YAML::Node& n, const SourceLocation& loc, std::string_view kind,
+                               const std::string& label) {
+    const char* example = kind == "money" ? "money (like 120m, \xC2\xA3" "1.5bn or 250000)"
+                                           : kind == "rate" ? "a rate (like 3.5% or 0.035)"
+                                                            : "a share (like 40% or 0.4)";
+    if (!n.IsScalar()) {
+      diags_.error(loc, "expected {} for {}, found {}", example, label, describe(n));
+      return std::nullopt;
+    }
+    detail::Parsed p = parse_quantity(n.Scalar());
+    if (p.error == NumberError::not_finite) {
+      diags_.error(loc, "'{}' is not a finite number ({})", n.Scalar(), label);
+      return std::nullopt;
+    }
+    bool wrong_kind = (kind == "money" && p.percent) || (kind != "money" && p.money);
+    if (p.error == NumberError::malformed || wrong_kind) {
+      diags_.error(loc, "expected {} for {}, found {}", example, label, describe(n));
+      return std::nullopt;
+    }
+    return p.value;
+  }
+
+  std::optional<double> money(const Entry& e, const std::string& where) {
+    auto v = number(e.value, at(e), "money", label(e, where));
+    if (v && *v < 0) {
+      diags_.error(at(e), "'{}' in {} cannot be negative", e.key, where);
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // A share in [0, 1]; `what` names it in the range message ("confidence").
+  std::optional<double> share(const YAML::Node& n, const SourceLocation& loc, const std::string& label) {
+    auto v = number(n, loc, "share", label);
+    if (v && (*v < 0 || *v > 1)) {
+      diags_.error(loc, "{} {} is outside 0% to 100%", label, percent_text(*v));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  static std::string label(const Entry& e, const std::string& where) {
+    return fmt::format("'{}' in {}", e.key, where);
+  }
+
+  std::optional<FinancialYear> year(const YAML::Node& n, const SourceLocation& loc, const std::string& label) {
+    if (n.IsScalar())
+      if (auto y = FinancialYear::parse(n.Scalar())) return y;
+    diags_.error(loc, "expected a financial year (like 2019/20) for {}, found {}", label, describe(n));
+    return std::nullopt;
+  }
+
+  // A year that must be one of the projected years; returns its index t.
+  std::optional<int> projected_year(const YAML::Node& n, const SourceLocation& loc, const std::string& label) {
+    auto y = year(n, loc, label);
+    if (!y || !period_ok_) return std::nullopt;
+    int t = *y - sc_.base_year;
+    if (t < 1 || t > sc_.projected_years) {
+      diags_.error(loc, "year {} for {} is outside the projected years {} to {}", *y, label,
+                   sc_.year(1), sc_.year(sc_.projected_years));
+      return std::nullopt;
+    }
+    return t;
+  }
+
+  // A value given per projected year: a scalar, a list of one value per projected
+  // year, or a map from year to value (each holds until the next listed year).
+  // `kind` is "rate"; every value must be above -100%.
+  YearValues per_year_rate(const Entry& e, const std::string& where, const std::string& path) {
+    const int T = period_ok_ ? sc_.projected_years : 0;
+    YearValues out = YearValues::Zero(T + 1);
+    record(path, e);
+    const std::string lbl = label(e, where);
+    auto one = [&](const YAML::Node& n, const SourceLocation& loc) -> std::optional<double> {
+      auto v = number(n, loc, "rate", lbl);
+      if (v && *v <= -1) {
+        diags_.error(loc, "{} for {} is at or below -100%", percent_text(*v), lbl);
+        return std::nullopt;
+      }
+      return v;
+    };
+    switch (e.value.Type()) {
+      case YAML::NodeType::Scalar: {
+        if (auto v = one(e.value, at(e))) out.tail(T) = *v;
+        break;
+      }
+      case YAML::NodeType::Sequence: {
+        int n = static_cast<int>(e.value.size());
+        if (period_ok_ && n != T) {
+          diags_.error(at(e), "{} has {} value{} but the period has {} projected year{} ({} to {})", lbl, n,
+                       n == 1 ? "" : "s", T, T == 1 ? "" : "s", sc_.year(1), sc_.year(T));
+        }
+        for (int i = 0; i < n; ++i) {
+          YAML::Node item = e.value[static_cast<std::size_t>(i)];
+          auto v = one(item, at(item));
+          if (v && i < T) {
+            out(i + 1) = *v;
+            sc_.origins[fmt::format("{}[{}]", path, sc_.year(i + 1))] = at(item);
+          }
+        }
+        break;
+      }
+      case YAML::NodeType::Map: {
+        int previous = 0;
+        bool first = true;
+        for (const Entry& ye : entries(e.value, lbl)) {
+          auto t = projected_year(ye.key_node, at(ye.key_node), fmt::format("a key of {}", lbl));
+          auto v = one(ye.value, at(ye));
+          if (!t) {
+            first = false;
+            continue;
+          }
+          if (first && *t != 1) {
+            diags_.error(at(ye.key_node), "{} starts at {}; a per-year map must start at the first projected year {}",
+                         lbl, sc_.year(*t), sc_.year(1));
+          } else if (!first && *t <= previous) {
+            diags_.error(at(ye.key_node), "years in {} must increase: {} follows {}", lbl, sc_.year(*t),
+                         sc_.year(previous));
+            continue;
+          }
+          first = false;
+          previous = *t;
+          if (v) out.tail(T - *t + 1) = *v;
+          sc_.origins[fmt::format("{}[{}]", path, sc_.year(*t))] = at(ye);
+        }
+        break;
+      }
+      default:
+        diags_.error(at(e), "expected a rate, a list of rates or a map from year to rate for {}, found nothing",
+                     lbl);
+    }
+    return out;
+  }
+
+  // ---- ids ----------------------------------------------------------------------------
+  // Checks that `e.key` is a well-formed id not already used; records it.
+  void register_id(const Entry& e, const char* kind) {
+    const std::string& id = e.key;
+    if (id == "system") {
+      diags_.error(at(e.key_node), "'system' is reserved for the whole-system totals; choose another id for this {}",
+                   kind);
+      return;
+    }
+    if (!valid_id(id)) {
+      diags_.error(at(e.key_node),
+                   "invalid {} id '{}': an id starts with a letter and has only letters, digits and '_'", kind, id);
+      return;
+    }
+    auto [it, inserted] = ids_.emplace(id, std::make_pair(std::string(kind), at(e.key_node).line));
+    if (!inserted)
+      diags_.error(at(e.key_node), "id '{}' is already used by a {} (line {}); ids are unique across partners, "
+                   "services, schemes and pools", id, it->second.first, it->second.second);
+  }
+
+  // Resolves a reference to a partner or service id; -1 (and an error) when unknown.
+  int reference(const YAML::Node& n, const SourceLocation& loc, bool partner, const std::string& label) {
+    const char* kind = partner ? "partner" : "service";
+    if (!n.IsScalar()) {
+      diags_.error(loc, "expected a {} id for {}, found {}", kind, label, describe(n));
+      return -1;
+    }
+    std::string id = n.Scalar();
+    int i = partner ? sc_.partner_index(id) : sc_.service_index(id);
+    if (i < 0) {
+      std::vector<std::string> known;
+      if (partner)
+        for (const Partner& p : sc_.partners) known.push_back(p.id);
+      else
+        for (const Service& s : sc_.services) known.push_back(s.id);
+      diags_.error(loc, "unknown {} '{}' in {}{}", kind, id, label, did_you_mean(id, known));
+    }
+    return i;
+  }
+
+  // ---- sections -----------------------------------------------------------------------
+  void read_period(const Entry& e);
+  void read_partners(const Entry& section);
+  void read_services(const Entry& section);
+  void read_schemes(const Entry& section);
+  void read_pools(const Entry& section);
+  void check_funders();
+  std::vector<Entry> section_entries(const Entry& section, const char* what);
+
+  std::shared_ptr<const SourceFile> file_;
+  Diagnostics diags_;
+  Scenario sc_;
+  bool period_ok_ = false;
+  std::map<std::string, std::pair<std::string, int>> ids_;  // id -> (kind, line)
+  std::vector<SourceLocation> funder_loc_;                   // per service: its `funder` value, if any
+  std::vector<SourceLocation> service_loc_;                  // per service: its key
+};
+
+Scenario Reader::read(const YAML::Node& root) {
+  if (root.IsNull()) {
+    diags_.error({file_, 1, 1}, "the file is empty; a scenario starts with 'fundgap: 1'");
+    return sc_;
+  }
+  if (!root.IsMap()) {
+    diags_.error(at(root), "expected a map of scenario keys at the top level, found {}", describe(root));
+    return sc_;
+  }
+  const std::string top = "the scenario";
+  std::vector<Entry> es = entries(root, top);
+  check_keys(es, {"fundgap", "name", "description", "currency", "period", "partners", "services", "schemes", "pools"},
+             top);
+  SourceLocation start{file_, 1, 1};
+  if (const Entry* e = require(es, "fundgap", top, start, " (the format version: 'fundgap: 1')")) {
+    if (!e->value.IsScalar() || e->value.Scalar() != "1")
+      diags_.error(at(*e), "unsupported format version {}; this fundgap reads version 1", describe(e->value));
+  }
+  if (const Entry* e = require(es, "name", top, start))
+    if (auto s = text(*e, top)) sc_.name = *s;
+  if (const Entry* e = find(es, "description")) text(*e, top);
+  if (const Entry* e = find(es, "currency")) {
+    if (auto s = text(*e, top)) {
+      bool ok = s->size() == 3 && std::all_of(s->begin(), s->end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      if (ok)
+        sc_.currency = *s;
+      else
+        diags_.error(at(*e), "expected a three-letter currency code (like GBP) for 'currency', found '{}'", *s);
+    }
+  }
+  if (const Entry* e = require(es, "period", top, start, " (like 'period: {base: 2018/19, to: 2021/22}')"))
+    read_period(*e);
+  if (const Entry* e = require(es, "partners", top, start)) read_partners(*e);
+  if (const Entry* e = require(es, "services", top, start)) read_services(*e);
+  if (const Entry* e = find(es, "schemes")) read_schemes(*e);
+  if (const Entry* e = find(es, "pools")) read_pools(*e);
+  check_funders();
+  return sc_;
+}
+
+void Reader::read_period(const Entry& e) {
+  const std::string where = "'period'";
+  if (!expect(e, YAML::NodeType::Map, "a map like {base: 2018/19, to: 2021/22}", "the scenario")) return;
+  std::vector<Entry> es = entries(e.value, where);
+  check_keys(es, {"base", "to"}, where);
+  const Entry* base = require(es, "base", where, at(e));
+  const Entry* to = require(es, "to", where, at(e));
+  std::optional<FinancialYear> b, t;
+  if (base) b = year(base->value, at(*base), "'base' in 'period'");
+  if (to) t = year(to->value, at(*to), "'to' in 'period'");
+  if (!b || !t) return;
+  if (*t <= *b) {
+    diags_.error(at(*to), "the period must end after its base year: 'to' is {} and 'base' is {}", *t, *b);
+    return;
+  }
+  if (*t - *b > 100) {
+    diags_.error(at(*to), "the period runs {} years past its base; at most 100 are projected", *t - *b);
+    return;
+  }
+  sc_.base_year = *b;
+  sc_.projected_years = *t - *b;
+  period_ok_ = true;
+  record("period", e);
+}
+
+std::vector<Entry> Reader::section_entries(const Entry& section, const char* what) {
+  if (section.value.IsNull()) return {};
+  if (!expect(section, YAML::NodeType::Map, fmt::format("a map of {} by id", what).c_str(), "the scenario"))
+    return {};
+  std::vector<Entry> es = entries(section.value, fmt::format("'{}'", section.key));
+  return es;
+}
+
+void Reader::read_partners(const Entry& section) {
+  sc_.origins["partners"] = at(section.key_node);
+  for (const Entry& pe : section_entries(section, "partners")) {
+    register_id(pe, "partner");
+    const std::string where = fmt::format("partner '{}'", pe.key);
+    const std::string path = "partners." + pe.key;
+    Partner p;
+    p.id = pe.key;
+    p.name = pe.key;
+    p.growth = YearValues::Zero(sc_.projected_years + 1);
+    sc_.origins[path] = at(pe.key_node);
+    if (expect(pe, YAML::NodeType::Map, "a map with 'funding'", "'partners'")) {
+      std::vector<Entry> es = entries(pe.value, where);
+      check_keys(es, {"name", "funding"}, where);
+      if (const Entry* e = find(es, "name"))
+        if (auto s = text(*e, where)) p.name = *s;
+      if (const Entry* f = require(es, "funding", where, at(pe.key_node), " (like 'funding: {base: 300m}')")) {
+        const std::string fwhere = "funding of " + where;
+        if (expect(*f, YAML::NodeType::Map, "a map like {base: 300m, growth: 2%}", where)) {
+          std::vector<Entry> fs = entries(f->value, fwhere);
+          check_keys(fs, {"base", "growth"}, fwhere);
+          if (const Entry* b = require(fs, "base", fwhere, at(*f))) {
+            record(path + ".funding.base", *b);
+            if (auto v = money(*b, fwhere)) p.funding_base = *v;
+          }
+          if (const Entry* g = find(fs, "growth")) p.growth = per_year_rate(*g, fwhere, path + ".funding.growth");
+        }
+      }
+    }
+    sc_.partners.push_back(std::move(p));
+  }
+  if (sc_.partners.empty()) diags_.error(at(section), "a scenario needs at least one partner");
+}
+
+void Reader::read_services(const Entry& section) {
+  sc_.origins["services"] = at(section.key_node);
+  for (const Entry& se : section_entries(section, "services")) {
+    register_id(se, "service");
+    const std::string where = fmt::format("service '{}'", se.key);
+    const std::string path = "services." + se.key;
+    Service s;
+    s.id = se.key;
+    s.name = se.key;
+    s.demand = YearValues::Zero(sc_.projected_years + 1);
+    s.inflation = s.demand;
+    sc_.origins[path] = at(se.key_node);
+    service_loc_.push_back(at(se.key_node));
+    funder_loc_.emplace_back();
+    if (expect(se, YAML::NodeType::Map, "a map with 'base'", "'services'")) {
+      std::vector<Entry> es = entries(se.value, where);
+      check_keys(es, {"name", "funder", "base", "demand", "inflation"}, where);
+      if (const Entry* e = find(es, "name"))
+        if (auto t = text(*e, where)) s.name = *t;
+      if (const Entry* b = require(es, "base", where, at(se.key_node))) {
+        record(path + ".base", *b);
+        if (auto v = money(*b, where)) s.base = *v;
+      }
+      if (const Entry* d = find(es, "demand")) s.demand = per_year_rate(*d, where, path + ".demand");
+      if (const Entry* i = find(es, "inflation")) s.inflation = per_year_rate(*i, where, path + ".inflation");
+      if (const Entry* f = find(es, "funder")) {
+        record(path + ".funder", *f);
+        funder_loc_.back() = at(*f);
+        const std::string lbl = "'funder' of " + where;
+        if (f->value.IsScalar()) {
+          int p = reference(f->value, at(*f), true, lbl);
+          if (p >= 0) s.funders.push_back({p, 1.0});
+        } else if (f->value.IsMap()) {
+          double total = 0;
+          bool all_ok = true;
+          for (const Entry& fe : entries(f->value, lbl)) {
+            int p = reference(fe.key_node, at(fe.key_node), true, lbl);
+            auto w = share(fe.value, at(fe), fmt::format("share of '{}' in {}", fe.key, lbl));
+            if (p < 0 || !w) {
+              all_ok = false;
+              continue;
+            }
+            total += *w;
+            s.funders.push_back({p, *w});
+          }
+          if (all_ok && std::fabs(total - 1) > 1e-9)
+            diags_.error(at(*f), "funding shares of {} sum to {}, not 100%", where, percent_text(total));
+        } else {
+          diags_.error(at(*f), "expected a partner id or a map of partner shares for {}, found {}", lbl,
+                       describe(f->value));
+        }
+      }
+    }
+    sc_.services.push_back(std::move(s));
+  }
+  if (sc_.services.empty()) diags_.error(at(section), "a scenario needs at least one service");
+}
+
+void Reader::read_schemes(const Entry& section) {
+  sc_.origins["schemes"] = at(section.key_node);
+  for (const Entry& ke : section_entries(section, "schemes")) {
+    register_id(ke, "scheme");
+    const std::string where = fmt::format("scheme '{}'", ke.key);
+    const std::string path = "schemes." + ke.key;
+    sc_.origins[path] = at(ke.key_node);
+    Scheme k;
+    k.id = ke.key;
+    k.name = ke.key;
+    bool ok = true;
+    if (!expect(ke, YAML::NodeType::Map, "a map with 'service' and 'saving'", "'schemes'")) continue;
+    std::vector<Entry> es = entries(ke.value, where);
+    check_keys(es, {"name", "service", "saving", "start", "ramp", "confidence", "reprovide", "investment"}, where);
+    if (const Entry* e = find(es, "name"))
+      if (auto t = text(*e, where)) k.name = *t;
+    if (const Entry* e = require(es, "service", where, at(ke.key_node))) {
+      record(path + ".service", *e);
+      k.service = reference(e->value, at(*e), false, "'service' of " + where);
+      ok = ok && k.service >= 0;
+    }
+    if (const Entry* e = require(es, "saving", where, at(ke.key_node), " (a share like 20% or money like 5m)")) {
+      record(path + ".saving", *e);
+      detail::Parsed q = e->value.IsScalar() ? parse_quantity(e->value.Scalar()) : detail::Parsed{};
+      if (e->value.IsScalar() && q.error == NumberError::none) {
+        k.absolute = !q.percent;
+        k.saving = q.value;
+        if (q.value < 0) {
+          diags_.error(at(*e), "'saving' in {} cannot be negative (a cost belongs in 'investment')", where);
+          ok = false;
+        }
+      } else if (q.error == NumberError::not_finite) {
+        diags_.error(at(*e), "'{}' is not a finite number ({})", e->value.Scalar(), label(*e, where));
+        ok = false;
+      } else {
+        diags_.error(at(*e), "expected a share of spend (like 20%) or money (like 5m) for 'saving' in {}, found {}",
+                     where, describe(e->value));
+        ok = false;
+      }
+    }
+    if (const Entry* e = find(es, "start")) {
+      record(path + ".start", *e);
+      if (auto t = projected_year(e->value, at(*e), "'start' of " + where)) k.start = *t;
+    }
+    auto read_ramp = [&](const Entry& e, const std::string& rwhere, std::vector<double>& out) {
+      std::vector<YAML::Node> items;
+      if (e.value.IsSequence())
+        for (std::size_t i = 0; i < e.value.size(); ++i) items.push_back(e.value[i]);
+      else if (e.value.IsScalar())
+        items.push_back(e.value);
+      if (items.empty()) {
+        diags_.error(at(e), "expected a list of shares (like [25%, 50%, 100%]) for 'ramp' in {}, found {}", rwhere,
+                     describe(e.value));
+        return;
+      }
+      out.clear();
+      for (const YAML::Node& n : items)
+        if (auto v = share(n, at(n), fmt::format("ramp value in {}", rwhere))) out.push_back(*v);
+      if (out.size() != items.size()) out.clear();
+    };
+    if (const Entry* e = find(es, "ramp")) {
+      record(path + ".ramp", *e);
+      read_ramp(*e, where, k.ramp);
+      if (k.ramp.empty()) k.ramp = {1.0};
+    }
+    if (const Entry* e = find(es, "confidence")) {
+      record(path + ".confidence", *e);
+      if (auto v = share(e->value, at(*e), "confidence of " + where)) k.confidence = *v;
+    }
+    if (const Entry* e = find(es, "reprovide")) {
+      const std::string rwhere = "'reprovide' of " + where;
+      record(path + ".reprovide", *e);
+      if (expect(*e, YAML::NodeType::Map, "a map like {service: community, share: 40%}", where)) {
+        std::vector<Entry> rs = entries(e->value, rwhere);
+        check_keys(rs, {"service", "share"}, rwhere);
+        if (const Entry* r = require(rs, "service", rwhere, at(*e))) {
+          record(path + ".reprovide.service", *r);
+          k.reprovide_service = reference(r->value, at(*r), false, rwhere);
+          if (k.reprovide_service >= 0 && k.reprovide_service == k.service) {
+            diags_.error(at(*r), "{} re-provides into its own service '{}'; name another service", where,
+                         r->value.Scalar());
+            k.reprovide_service = -1;
+          }
+        }
+        if (const Entry* r = require(rs, "share", rwhere, at(*e))) {
+          record(path + ".reprovide.share", *r);
+          if (auto v = share(r->value, at(*r), "re-provided share of " + where)) k.reprovide_share = *v;
+        }
+      }
+    }
+    if (const Entry* e = find(es, "investment")) {
+      const std::string iwhere = "'investment' of " + where;
+      record(path + ".investment", *e);
+      if (expect(*e, YAML::NodeType::Map, "a map like {service: community, amount: 3m}", where)) {
+        std::vector<Entry> is = entries(e->value, iwhere);
+        check_keys(is, {"service", "amount", "ramp"}, iwhere);
+        if (const Entry* r = require(is, "service", iwhere, at(*e))) {
+          record(path + ".investment.service", *r);
+          k.investment_service = reference(r->value, at(*r), false, iwhere);
+        }
+        if (const Entry* r = require(is, "amount", iwhere, at(*e))) {
+          record(path + ".investment.amount", *r);
+          if (auto v = money(*r, iwhere)) k.investment = *v;
+        }
+        if (const Entry* r = find(is, "ramp")) {
+          record(path + ".investment.ramp", *r);
+          read_ramp(*r, iwhere, k.investment_ramp);
+        }
+      }
+    }
+    if (ok) sc_.schemes.push_back(std::move(k));
+  }
+}
+
+void Reader::read_pools(const Entry& section) {
+  sc_.origins["pools"] = at(section.key_node);
+  const Eigen::Index P = static_cast<Eigen::Index>(sc_.partners.size());
+  std::map<int, std::pair<std::string, int>> pooled;  // service -> (pool id, line)
+  for (const Entry& qe : section_entries(section, "pools")) {
+    register_id(qe, "pool");
+    const std::string where = fmt::format("pool '{}'", qe.key);
+    const std::string path = "pools." + qe.key;
+    sc_.origins[path] = at(qe.key_node);
+    Pool q;
+    q.id = qe.key;
+    q.name = qe.key;
+    q.contributions = Eigen::ArrayXd::Zero(P);
+    q.fixed_shares = Eigen::ArrayXd::Zero(P);
+    q.growth = YearValues::Zero(sc_.projected_years + 1);
+    const int index = static_cast<int>(sc_.pools.size());
+    if (!expect(qe, YAML::NodeType::Map, "a map with 'host', 'services' and 'contributions'", "'pools'")) continue;
+    std::vector<Entry> es = entries(qe.value, where);
+    check_keys(es, {"name", "host", "services", "contributions", "growth", "risk_share"}, where);
+    if (const Entry* e = find(es, "name"))
+      if (auto t = text(*e, where)) q.name = *t;
+    if (const Entry* e = require(es, "host", where, at(qe.key_node))) {
+      record(path + ".host", *e);
+      q.host = std::max(0, reference(e->value, at(*e), true, "'host' of " + where));
+    }
+    if (const Entry* e = require(es, "services", where, at(qe.key_node))) {
+      record(path + ".services", *e);
+      std::vector<YAML::Node> items;
+      if (e->value.IsSequence())
+        for (std::size_t i = 0; i < e->value.size(); ++i) items.push_back(e->value[i]);
+      else if (e->value.IsScalar())
+        items.push_back(e->value);
+      else
+        diags_.error(at(*e), "expected a list of service ids for 'services' in {}, found {}", where,
+                     describe(e->value));
+      for (const YAML::Node& n : items) {
+        int s = reference(n, at(n), false, "'services' of " + where);
+        if (s < 0) continue;
+        auto [it, inserted] = pooled.emplace(s, std::make_pair(q.id, at(n).line));
+        if (!inserted) {
+          diags_.error(at(n), "service '{}' is already in pool '{}' (line {}); a service can be in at most one pool",
+                       n.Scalar(), it->second.first, it->second.second);
+          continue;
+        }
+        q.services.push_back(s);
+        sc_.services[static_cast<std::size_t>(s)].pool = index;
+      }
+    }
+    if (const Entry* e = require(es, "contributions", where, at(qe.key_node), " (like {council: 40m, ccg: 50m})")) {
+      record(path + ".contributions", *e);
+      const std::string cwhere = "'contributions' of " + where;
+      if (expect(*e, YAML::NodeType::Map, "a map from partner to base-year amount", where)) {
+        for (const Entry& ce : entries(e->value, cwhere)) {
+          int p = reference(ce.key_node, at(ce.key_node), true, cwhere);
+          auto v = money(ce, cwhere);
+          record(fmt::format("{}.contributions.{}", path, ce.key), ce);
+          if (p >= 0 && v) q.contributions(p) = *v;
+        }
+      }
+    }
+    if (const Entry* e = find(es, "growth")) q.growth = per_year_rate(*e, where, path + ".growth");
+    if (const Entry* e = find(es, "risk_share")) {
+      record(path + ".risk_share", *e);
+      const std::string rwhere = "'risk_share' of " + where;
+      if (e->value.IsScalar() && e->value.Scalar() == "proportional") {
+        q.risk_rule = RiskShareRule::proportional;
+      } else if (e->value.IsScalar() && e->value.Scalar() == "host") {
+        q.risk_rule = RiskShareRule::host;
+      } else if (e->value.IsMap()) {
+        q.risk_rule = RiskShareRule::fixed;
+        double total = 0;
+        bool all_ok = true;
+        for (const Entry& re : entries(e->value, rwhere)) {
+          int p = reference(re.key_node, at(re.key_node), true, rwhere);
+          auto w = share(re.value, at(re), fmt::format("share of '{}' in {}", re.key, rwhere));
+          if (p < 0 || !w) {
+            all_ok = false;
+            continue;
+          }
+          q.fixed_shares(p) = *w;
+          total += *w;
+        }
+        if (all_ok && std::fabs(total - 1) > 1e-9)
+          diags_.error(at(*e), "risk shares of {} sum to {}, not 100%", where, percent_text(total));
+      } else {
+        std::string found = describe(e->value);
+        diags_.error(at(*e), "expected 'proportional', 'host' or a map of partner shares for {}, found {}{}", rwhere,
+                     found,
+                     e->value.IsScalar() ? did_you_mean(e->value.Scalar(), {"proportional", "host"}) : std::string());
+      }
+    }
+    if (q.risk_rule == RiskShareRule::proportional && (q.contributions <= 0).all() && find(es, "contributions"))
+      diags_.error(at(qe.key_node), "{} shares risk in proportion to contributions but has none; "
+                   "give contributions or use 'risk_share: host'", where);
+    sc_.pools.push_back(std::move(q));
+  }
+}
+
+// Every service is funded either by named partners or by exactly one pool.
+void Reader::check_funders() {
+  for (std::size_t s = 0; s < sc_.services.size(); ++s) {
+    const Service& sv = sc_.services[s];
+    bool has_funder = funder_loc_[s].known();
+    if (sv.pool >= 0 && has_funder)
+      diags_.error(funder_loc_[s], "service '{}' is in pool '{}' and so cannot have a funder; the pool's "
+                   "contributions fund it", sv.id, sc_.pools[static_cast<std::size_t>(sv.pool)].id);
+    else if (sv.pool < 0 && !has_funder)
+      diags_.error(service_loc_[s], "service '{}' has no funder and is in no pool; add 'funder: PARTNER'", sv.id);
+  }
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& path, std::string text) {
+  auto file = std::make_shared<SourceFile>(SourceFile{path, std::move(text)});
+  YAML::Node root;
+  try {
+    root = YAML::Load(file->text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(SourceLocation{file, e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
+  }
+  Reader reader(file);
+  Scenario sc = reader.read(root);
+  if (!reader.diagnostics().empty()) throw InputError(reader.diagnostics());
+  return sc;
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourceLocation{}, fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return load_scenario_text(path, buffer.str());
+}
+
+}  // namespace fundgap

@@ -1,0 +1,32 @@
+// Parsing of the scalar value forms of the scenario format: money, rates, shares,
+// years. Private to the library.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fundgap::detail {
+
+enum class NumberError { none, malformed, not_finite };
+
+struct Parsed {
+  double value = 0;
+  NumberError error = NumberError::none;
+  bool percent = false;  // written with a trailing '%'
+  bool money = false;    // written with '£' or a k/m/bn suffix
+};
+
+// Money: `250000`, `120m`, `£1.5bn`, `-£2k`, `5k`. Also accepts a plain number.
+// Rates and shares: `3.5%` (divided by 100) or a plain fraction `0.035`.
+// Sets `percent`/`money` so callers can reject the wrong kind.
+Parsed parse_quantity(std::string_view text);
+
+// "3.5%" with up to six significant digits, for messages.
+std::string percent_text(double fraction);
+// "£12.3m", for messages; `symbol` is the currency's sign (see currency_symbol).
+std::string money_text(double amount, std::string_view symbol = "\xC2\xA3");
+// "£" for GBP, "€" for EUR, "$" for USD, otherwise the code and a space ("CHF ").
+std::string currency_symbol(std::string_view code);
+
+}  // namespace fundgap::detail
