@@ -1,5 +1,6 @@
 // The only file that sees argv: builds the command line from the subcommand table and
 // maps every failure to a documented exit code (0 ok, 1 a check failed, 2 bad input).
+#include <cctype>
 #include <iostream>
 
 #include "commands.h"
@@ -32,7 +33,12 @@ int main_impl(int argc, char** argv) {
   CLI::App app{"fundgap: funding gaps of integrated health and social care plans", "fundgap"};
   app.set_version_flag("--version", "fundgap " FUNDGAP_VERSION);
   app.require_subcommand(1);
-  app.footer(command_list() + "\nRun 'fundgap COMMAND --help' for a command's options and examples.");
+  app.footer(R"(Examples:
+  fundgap run scenarios/tower_hamlets_2019.yaml
+  fundgap validate scenarios/*.yaml
+
+Run 'fundgap COMMAND --help' for a command's options and examples.
+Exit codes: 0 success, 1 a check on the plan failed, 2 bad input or usage.)");
   Action action;
   for (const Command& c : commands()) {
     CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.summary));
@@ -55,8 +61,10 @@ int main_impl(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::string message = e.what();  // CLI11 capitalises; our messages are lowercase
+    if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     std::cerr << fmt::format("fundgap: error: {}\nRun 'fundgap --help' or 'fundgap COMMAND --help' for usage.\n",
-                             e.what());
+                             message);
     return 2;
   }
   try {

@@ -22,9 +22,10 @@ int validate(const ValidateOptions& o) {
     try {
       const Scenario sc = load_scenario_file(file);
       project(sc);  // savings above spend are only known once projected
-      std::cout << fmt::format("{}: ok ({} partners, {} services, {} schemes, {} pools; {} to {})\n", file,
-                               sc.partners.size(), sc.services.size(), sc.schemes.size(), sc.pools.size(),
-                               sc.year(0), sc.year(sc.projected_years));
+      auto count = [](std::size_t n, const char* noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); };
+      std::cout << fmt::format("{}: ok ({}, {}, {}, {}; {} to {})\n", file, count(sc.partners.size(), "partner"),
+                               count(sc.services.size(), "service"), count(sc.schemes.size(), "scheme"),
+                               count(sc.pools.size(), "pool"), sc.year(0), sc.year(sc.projected_years));
     } catch (const InputError& e) {
       std::cerr << e.diagnostics().render_all();
       status = 2;

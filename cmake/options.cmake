@@ -4,7 +4,7 @@ add_library(fundgap_warnings INTERFACE)
 target_compile_options(fundgap_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
   -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
-  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
   $<$<BOOL:${FUNDGAP_WARNINGS_AS_ERRORS}>:-Werror>)
 
 add_library(fundgap_sanitizers INTERFACE)

@@ -24,7 +24,8 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   if (fs::is_directory(target)) fail("it is a directory");
   fs::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  std::string hidden = fmt::format(".{}.tmp-XXXXXX", target.filename().string());
+  std::string tmpl = (dir / hidden).string();
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0) fail(std::strerror(errno));
   const char* data = content.data();

@@ -13,12 +13,12 @@ using Eigen::Index;
 Index idx(std::size_t i) { return static_cast<Index>(i); }
 Index idx(int i) { return static_cast<Index>(i); }
 
-// Compounds `base` by `rates` (rows x years, column 0 unused): out(., 0) = base,
-// out(., t) = out(., t-1) * (1 + rates(., t)).
-ArrayXXd compound(const ArrayXd& base, const ArrayXXd& rates) {
-  ArrayXXd out(base.size(), rates.cols());
+// Compounds `base` by yearly `factors` (rows x years, column 0 unused): out(., 0) = base,
+// out(., t) = out(., t-1) * factors(., t).
+ArrayXXd compound(const ArrayXd& base, const ArrayXXd& factors) {
+  ArrayXXd out(base.size(), factors.cols());
   out.col(0) = base;
-  for (Index t = 1; t < rates.cols(); ++t) out.col(t) = out.col(t - 1) * (1 + rates.col(t));
+  for (Index t = 1; t < factors.cols(); ++t) out.col(t) = out.col(t - 1) * factors.col(t);
   return out;
 }
 
@@ -48,13 +48,13 @@ Projection project(const Scenario& sc) {
 
   // Baseline: X_s(t) = X_s(t-1) (1 + demand) (1 + inflation).
   ArrayXd base(S);
-  ArrayXXd service_rate(S, Y);
+  ArrayXXd service_factor(S, Y);
   for (Index s = 0; s < S; ++s) {
     const Service& sv = sc.services[static_cast<std::size_t>(s)];
     base(s) = sv.base;
-    service_rate.row(s) = ((1 + sv.demand) * (1 + sv.inflation) - 1).transpose();
+    service_factor.row(s) = ((1 + sv.demand) * (1 + sv.inflation)).transpose();
   }
-  p.baseline = compound(base, service_rate);
+  p.baseline = compound(base, service_factor);
 
   // Schemes.
   p.savings = ArrayXXd::Zero(S, Y);
@@ -82,19 +82,23 @@ Projection project(const Scenario& sc) {
     }
   }
   // Savings may not exceed spend: report the first year it happens, per service, at
-  // the last scheme on that service (the one that tipped it over).
+  // the scheme whose saving tips the running total (in file order) over the spend.
   Diagnostics over;
   for (Index s = 0; s < S; ++s) {
     for (Index t = 0; t < Y; ++t) {
-      if (p.savings(s, t) <= p.baseline(s, t) * (1 + 1e-12)) continue;
-      const Service& sv = sc.services[static_cast<std::size_t>(s)];
-      std::string last;
-      for (const Scheme& sk : sc.schemes)
-        if (sk.service == s && sk.start <= t) last = sk.id;
-      const std::string symbol = detail::currency_symbol(sc.currency);
-      over.error(sc.origin("schemes." + last + ".saving"),
-                 "savings on service '{}' in {} ({}) exceed its projected spend ({})", sv.id, sc.year(static_cast<int>(t)),
-                 detail::money_text(p.savings(s, t), symbol), detail::money_text(p.baseline(s, t), symbol));
+      const double spend = p.baseline(s, t);
+      if (p.savings(s, t) <= spend * (1 + 1e-12)) continue;
+      double running = 0;
+      std::string culprit;
+      for (Index k = 0; k < K && culprit.empty(); ++k) {
+        if (sc.schemes[static_cast<std::size_t>(k)].service != s) continue;
+        running += p.scheme_saving(k, t);
+        if (running > spend * (1 + 1e-12)) culprit = sc.schemes[static_cast<std::size_t>(k)].id;
+      }
+      const auto [saved, available] = detail::money_pair(p.savings(s, t), spend, detail::currency_symbol(sc.currency));
+      over.error(sc.origin("schemes." + culprit + ".saving"),
+                 "savings on service '{}' in {} ({}) exceed its projected spend ({})",
+                 sc.services[static_cast<std::size_t>(s)].id, sc.year(static_cast<int>(t)), saved, available);
       break;
     }
   }
@@ -103,13 +107,13 @@ Projection project(const Scenario& sc) {
 
   // Funding: F_p(t) = F_p(t-1) (1 + growth).
   ArrayXd funding_base(P);
-  ArrayXXd growth(P, Y);
+  ArrayXXd growth_factor(P, Y);
   for (Index i = 0; i < P; ++i) {
     const Partner& pt = sc.partners[static_cast<std::size_t>(i)];
     funding_base(i) = pt.funding_base;
-    growth.row(i) = pt.growth.transpose();
+    growth_factor.row(i) = (1 + pt.growth).transpose();
   }
-  p.funding = compound(funding_base, growth);
+  p.funding = compound(funding_base, growth_factor);
 
   // Structure: funding shares of unpooled services, pool membership.
   Eigen::MatrixXd shares = Eigen::MatrixXd::Zero(P, S);
@@ -128,7 +132,7 @@ Projection project(const Scenario& sc) {
   p.pool_partner_contribution.clear();
   for (Index q = 0; q < Q; ++q) {
     const Pool& pool = sc.pools[static_cast<std::size_t>(q)];
-    ArrayXXd k = compound(pool.contributions, pool.growth.transpose().replicate(P, 1));
+    ArrayXXd k = compound(pool.contributions, (1 + pool.growth).transpose().replicate(P, 1));
     p.pool_contributions.row(q) = k.colwise().sum();
     switch (pool.risk_rule) {
       case RiskShareRule::proportional: {

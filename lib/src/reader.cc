@@ -1,6 +1,8 @@
 #include "fundgap/reader.h"
 
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <map>
@@ -28,7 +30,7 @@ struct Entry {
 std::string describe(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Sequence: return n.size() == 0 ? "an empty list" : "a list";
     case YAML::NodeType::Map: return "a map";
     case YAML::NodeType::Scalar: return fmt::format("'{}'", n.Scalar());
     default: return "nothing";
@@ -151,7 +153,7 @@ class Reader {
   std::optional<double> share(const YAML::Node& n, const SourceLocation& loc, const std::string& label) {
     auto v = number(n, loc, "share", label);
     if (v && (*v < 0 || *v > 1)) {
-      diags_.error(loc, "{} {} is outside 0% to 100%", label, percent_text(*v));
+      diags_.error(loc, "{} is {}, outside 0% to 100%", label, percent_text(*v));
       return std::nullopt;
     }
     return v;
@@ -191,6 +193,12 @@ class Reader {
     const std::string lbl = label(e, where);
     auto one = [&](const YAML::Node& n, const SourceLocation& loc) -> std::optional<double> {
       auto v = number(n, loc, "rate", lbl);
+      // A bare 3.5 is a fraction (350%), almost always meant as 3.5%: make the user say.
+      if (v && std::fabs(*v) >= 1 && !parse_quantity(n.Scalar()).percent) {
+        diags_.error(loc, "rate {} for {} has no '%' and so means {}; write {}% if that is meant", n.Scalar(), lbl,
+                     percent_text(*v), n.Scalar());
+        return std::nullopt;
+      }
       if (v && *v <= -1) {
         diags_.error(loc, "{} for {} is at or below -100%", percent_text(*v), lbl);
         return std::nullopt;
@@ -429,7 +437,9 @@ void Reader::read_services(const Entry& section) {
     sc_.origins[path] = at(se.key_node);
     service_loc_.push_back(at(se.key_node));
     funder_loc_.emplace_back();
-    if (expect(se, YAML::NodeType::Map, "a map with 'base'", "'services'")) {
+    const bool is_map = expect(se, YAML::NodeType::Map, "a map with 'base'", "'services'");
+    if (!is_map) service_loc_.back() = {};  // already reported; no second error about its funder
+    if (is_map) {
       std::vector<Entry> es = entries(se.value, where);
       check_keys(es, {"name", "funder", "base", "demand", "inflation"}, where);
       if (const Entry* e = find(es, "name"))
@@ -500,7 +510,15 @@ void Reader::read_schemes(const Entry& section) {
       if (e->value.IsScalar() && q.error == NumberError::none) {
         k.absolute = !q.percent;
         k.saving = q.value;
-        if (q.value < 0) {
+        if (!q.percent && !q.money && q.value > 0 && q.value < 1) {
+          diags_.error(at(*e), "'saving' {} in {} is ambiguous: write {} for a share of spend or "
+                       "\xC2\xA3{} for money", e->value.Scalar(), where, percent_text(q.value), e->value.Scalar());
+          ok = false;
+        } else if (q.percent && q.value > 1) {
+          diags_.error(at(*e), "'saving' {} in {} is more than the whole spend of its service", e->value.Scalar(),
+                       where);
+          ok = false;
+        } else if (q.value < 0) {
           diags_.error(at(*e), "'saving' in {} cannot be negative (a cost belongs in 'investment')", where);
           ok = false;
         }
@@ -634,6 +652,8 @@ void Reader::read_pools(const Entry& section) {
         q.services.push_back(s);
         sc_.services[static_cast<std::size_t>(s)].pool = index;
       }
+      if (items.empty() && e->value.IsSequence())
+        diags_.error(at(*e), "{} pools no services; list at least one", where);
     }
     if (const Entry* e = require(es, "contributions", where, at(qe.key_node), " (like {council: 40m, ccg: 50m})")) {
       record(path + ".contributions", *e);
@@ -648,6 +668,7 @@ void Reader::read_pools(const Entry& section) {
       }
     }
     if (const Entry* e = find(es, "growth")) q.growth = per_year_rate(*e, where, path + ".growth");
+    bool risk_rule_ok = true;
     if (const Entry* e = find(es, "risk_share")) {
       record(path + ".risk_share", *e);
       const std::string rwhere = "'risk_share' of " + where;
@@ -672,13 +693,15 @@ void Reader::read_pools(const Entry& section) {
         if (all_ok && std::fabs(total - 1) > 1e-9)
           diags_.error(at(*e), "risk shares of {} sum to {}, not 100%", where, percent_text(total));
       } else {
+        risk_rule_ok = false;
         std::string found = describe(e->value);
         diags_.error(at(*e), "expected 'proportional', 'host' or a map of partner shares for {}, found {}{}", rwhere,
                      found,
                      e->value.IsScalar() ? did_you_mean(e->value.Scalar(), {"proportional", "host"}) : std::string());
       }
     }
-    if (q.risk_rule == RiskShareRule::proportional && (q.contributions <= 0).all() && find(es, "contributions"))
+    if (q.risk_rule == RiskShareRule::proportional && risk_rule_ok && (q.contributions <= 0).all() &&
+        find(es, "contributions"))
       diags_.error(at(qe.key_node), "{} shares risk in proportion to contributions but has none; "
                    "give contributions or use 'risk_share: host'", where);
     sc_.pools.push_back(std::move(q));
@@ -693,7 +716,7 @@ void Reader::check_funders() {
     if (sv.pool >= 0 && has_funder)
       diags_.error(funder_loc_[s], "service '{}' is in pool '{}' and so cannot have a funder; the pool's "
                    "contributions fund it", sv.id, sc_.pools[static_cast<std::size_t>(sv.pool)].id);
-    else if (sv.pool < 0 && !has_funder)
+    else if (sv.pool < 0 && !has_funder && service_loc_[s].known())
       diags_.error(service_loc_[s], "service '{}' has no funder and is in no pool; add 'funder: PARTNER'", sv.id);
   }
 }
@@ -715,10 +738,14 @@ Scenario load_scenario_text(const std::string& path, std::string text) {
 }
 
 Scenario load_scenario_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(SourceLocation{}, fmt::format("cannot read '{}': it is a directory", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(SourceLocation{}, fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
   std::ostringstream buffer;
   buffer << in.rdbuf();
+  if (in.bad()) throw InputError(SourceLocation{}, fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
   return load_scenario_text(path, buffer.str());
 }
 

@@ -1,5 +1,6 @@
 #include "fundgap/report.h"
 
+#include <cctype>
 #include <cmath>
 #include <map>
 
@@ -61,7 +62,8 @@ ReportSection schemes_section(const Scenario& sc, const Projection& p) {
                             {{"saving", row(p.scheme_saving, i)},
                              {"reprovided", row(p.scheme_reprovided, i)},
                              {"investment", row(p.scheme_investment, i)}}});
-  add_system(out, {"saving", "reprovided", "investment"}, sc.years());
+  // No system total here: it would repeat the services view's savings, re-provision
+  // and investment totals under the same CSV keys.
   return out;
 }
 
@@ -86,7 +88,7 @@ ReportSection pools_section(const Scenario& sc, const Projection& p) {
     }
     out.entities.push_back(std::move(e));
   }
-  add_system(out, {"contributions", "spend", "balance"}, sc.years());
+  // No system total: `system,spend` is the partners' total spend.
   return out;
 }
 
@@ -161,8 +163,10 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 std::optional<Format> format_for_path(std::string_view path) {
+  std::string lower(path);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto ends = [&](std::string_view ext) {
-    return path.size() > ext.size() && path.substr(path.size() - ext.size()) == ext;
+    return lower.size() > ext.size() && std::string_view(lower).substr(lower.size() - ext.size()) == ext;
   };
   if (ends(".csv")) return Format::csv;
   if (ends(".json")) return Format::json;
@@ -203,6 +207,10 @@ void write_table(std::ostream& out, const Report& r, const TableStyle& style) {
     if (!first_section) out << '\n';
     first_section = false;
     out << bold(fmt::format("{}: {} ({}m)", r.scenario, view_name(s.view), symbol)) << '\n';
+    if (s.entities.empty() || s.entities.front().kind == "system") {  // nothing of this kind
+      out << fmt::format("  (this scenario has no {})\n", view_name(s.view));
+      continue;
+    }
     out << fmt::format("{:<{}}", "", label_width);
     for (FinancialYear y : r.years) out << fmt::format("{:>{}}", y.label(), value_width);
     out << '\n';

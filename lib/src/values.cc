@@ -83,8 +83,13 @@ Parsed parse_quantity(std::string_view text) {
 
 std::string percent_text(double fraction) { return fmt::format("{:.6g}%", fraction * 100); }
 
-std::string money_text(double amount, std::string_view symbol) {
-  return fmt::format("{}{}{:.1f}m", amount < 0 ? "-" : "", symbol, std::fabs(amount) / 1e6);
+std::pair<std::string, std::string> money_pair(double a, double b, std::string_view symbol) {
+  auto text = [&](double v, int decimals) {
+    return fmt::format("{}{}{:.{}f}m", v < 0 ? "-" : "", symbol, std::fabs(v) / 1e6, decimals);
+  };
+  int decimals = 1;
+  while (decimals < 8 && text(a, decimals) == text(b, decimals)) ++decimals;
+  return {text(a, decimals), text(b, decimals)};
 }
 
 std::string currency_symbol(std::string_view code) {

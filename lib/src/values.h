@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace fundgap::detail {
 
@@ -24,8 +25,9 @@ Parsed parse_quantity(std::string_view text);
 
 // "3.5%" with up to six significant digits, for messages.
 std::string percent_text(double fraction);
-// "£12.3m", for messages; `symbol` is the currency's sign (see currency_symbol).
-std::string money_text(double amount, std::string_view symbol = "\xC2\xA3");
+// Two amounts as money_text, with as many decimals as it takes (up to pennies) to
+// tell them apart: "£1.0m" and "£1.0m" become "£1.000001m" and "£1.000000m".
+std::pair<std::string, std::string> money_pair(double a, double b, std::string_view symbol);
 // "£" for GBP, "€" for EUR, "$" for USD, otherwise the code and a space ("CHF ").
 std::string currency_symbol(std::string_view code);
 

@@ -48,8 +48,10 @@ struct Report {
   std::vector<ReportSection> sections;
 };
 
-// The measures of `view` (View::all: every section in turn). Each section ends with a
-// `system` entity holding the sum over its entities of each common measure.
+// The measures of `view` (View::all: every section in turn). The partners and services
+// sections end with a `system` entity holding the sum of each measure over the section;
+// schemes and pools have none, so that (entity, measure, year) is a unique key in every
+// view and in all of them together.
 Report make_report(const Scenario& scenario, const Projection& projection, View view);
 
 enum class Format { table, csv, json };

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine: installs what is missing, builds, and
+#   bash setup.sh run    runs fundgap on the bundled Tower Hamlets scenario
+#   bash setup.sh test   runs the whole test suite (what CI runs)
+#   bash setup.sh asan   runs the whole test suite under address+undefined sanitizers
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(cmake ninja-build g++ libcli11-dev libeigen3-dev libfmt-dev libyaml-cpp-dev doctest-dev
+          nlohmann-json3-dev python3 python3-yaml)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "setup: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+build() {  # $1: preset
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1" >&2
+}
+
+case "${1:-}" in
+  run)
+    install_missing
+    build release
+    ./build/release/cli/fundgap run scenarios/tower_hamlets_2019.yaml
+    ;;
+  test)
+    install_missing
+    build release
+    ctest --preset release -j "$(nproc)"
+    ;;
+  asan)
+    install_missing
+    build asan
+    ctest --preset asan -j "$(nproc)"
+    ;;
+  *)
+    echo "usage: bash setup.sh run|test|asan" >&2
+    exit 2
+    ;;
+esac

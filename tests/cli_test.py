@@ -1,0 +1,231 @@
+"""End-to-end tests of the fundgap command line: exit codes, where output and
+diagnostics go, atomic --output, formats, colour and help.
+
+Run: /usr/bin/python3 tests/cli_test.py PATH/TO/fundgap   (CTest does this)
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+FUNDGAP = None
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+THT = os.path.join(ROOT, "scenarios", "tower_hamlets_2019.yaml")
+
+GOOD = """fundgap: 1
+name: Tiny
+period: {base: 2020/21, to: 2021/22}
+partners:
+  ccg: {funding: {base: 100m}}
+services:
+  acute: {funder: ccg, base: 100m, demand: 10%}
+"""
+
+
+def run(*args, env=None, cwd=None):
+    e = dict(os.environ)
+    e.pop("NO_COLOR", None)
+    e.update(env or {})
+    return subprocess.run([FUNDGAP, *args], capture_output=True, text=True, env=e, cwd=cwd)
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.tmp = self.dir.name
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    # ---- help and version ----------------------------------------------------
+    def test_version(self):
+        r = run("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^fundgap \d+\.\d+\.\d+\n$")
+
+    def test_help_lists_commands_and_each_command_shows_an_example(self):
+        r = run("--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("run", r.stdout)
+        self.assertIn("validate", r.stdout)
+        for cmd in ("run", "validate"):
+            r = run(cmd, "--help")
+            self.assertEqual(r.returncode, 0, cmd)
+            self.assertIn("Examples:", r.stdout)
+            self.assertIn(f"fundgap {cmd} ", r.stdout)
+
+    def test_unknown_command_suggests_the_closest(self):
+        r = run("rnu", THT)
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith("fundgap: error: unknown command 'rnu' (did you mean 'run'?)\n"))
+        self.assertEqual(r.stdout, "")
+
+    def test_usage_errors_exit_2(self):
+        r = run()
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith("fundgap: error: a subcommand is required\n"), r.stderr)
+        r = run("run")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("fundgap: error: file is required", r.stderr)
+        r = run("run", THT, "--format", "xml")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("fundgap: error: --format", r.stderr)
+        r = run("run", THT, "--nope")
+        self.assertEqual(r.returncode, 2)
+
+    # ---- run -----------------------------------------------------------------
+    def test_run_prints_the_partner_table(self):
+        r = run("run", THT)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "Tower Hamlets Together 2019: partners (£m)")
+        self.assertEqual(lines[1].split(), ["2018/19", "2019/20", "2020/21", "2021/22"])
+        self.assertIn("system", lines)
+        self.assertNotIn("\x1b", r.stdout)  # not a terminal: no colour
+
+    def test_tower_hamlets_reproduces_the_seed_figures(self):
+        # Seed 001: "a £60m gap between the Council and CCG resources by 2021/22 unless
+        # action is taken" (do nothing), and £346m of community health and care pooled.
+        data = json.loads(run("run", THT, "--view", "all", "--format", "json").stdout)
+        system = data["views"]["partners"][-1]
+        self.assertEqual(system["id"], "system")
+        self.assertAlmostEqual(system["measures"]["gap_do_nothing"][-1] / 1e6, 60, delta=1.0)
+        pool = data["views"]["pools"][0]
+        self.assertAlmostEqual(pool["measures"]["contributions"][0], 346e6, delta=1)
+        self.assertAlmostEqual(pool["measures"]["spend"][0], 346e6, delta=1)
+
+    def test_formats_carry_the_same_numbers(self):
+        csv = run("run", THT, "--format", "csv").stdout.splitlines()
+        data = json.loads(run("run", THT, "--format", "json").stdout)
+        self.assertEqual(csv[0], "entity,measure,year,value")
+        by_key = {tuple(l.split(",")[:3]): float(l.split(",")[3]) for l in csv[1:]}
+        for entity in data["views"]["partners"]:
+            for measure, values in entity["measures"].items():
+                for year, value in zip(data["years"], values):
+                    self.assertEqual(by_key[(entity["id"], measure, year)], value)
+
+    def test_output_file_takes_its_format_from_the_extension(self):
+        for ext, check in ((".csv", lambda t: t.startswith("entity,measure,year,value\n")),
+                           (".json", lambda t: json.loads(t)["format"] == "fundgap-result"),
+                           (".txt", lambda t: t.startswith("Tower Hamlets Together 2019: partners"))):
+            out = os.path.join(self.tmp, "out" + ext)
+            r = run("run", THT, "-o", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout, "")
+            with open(out) as f:
+                self.assertTrue(check(f.read()), ext)
+        r = run("run", THT, "-o", os.path.join(self.tmp, "out.dat"))
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "fundgap: error: cannot tell the format of '%s' from its extension "
+                         "(.csv, .json or .txt); give --format\n" % os.path.join(self.tmp, "out.dat"))
+        r = run("run", THT, "-o", os.path.join(self.tmp, "out.dat"), "--format", "csv")
+        self.assertEqual(r.returncode, 0)
+
+    def test_bad_input_leaves_an_existing_output_untouched(self):
+        out = self.write("gaps.csv", "previous results\n")
+        bad = self.write("bad.yaml", GOOD.replace("demand: 10%", "demnad: 10%"))
+        r = run("run", bad, "-o", out)
+        self.assertEqual(r.returncode, 2)
+        with open(out) as f:
+            self.assertEqual(f.read(), "previous results\n")
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["bad.yaml", "gaps.csv"])  # no temporary left
+
+    def test_unwritable_output_is_an_error_and_leaves_nothing(self):
+        r = run("run", THT, "-o", os.path.join(self.tmp, "missing-dir", "x.csv"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("fundgap: error: cannot write '", r.stderr)
+        self.assertIn("No such file or directory", r.stderr)
+        r = run("run", THT, "-o", self.tmp, "--format", "csv")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("it is a directory", r.stderr)
+
+    def test_colour_only_when_asked_or_on_a_terminal(self):
+        self.assertIn("\x1b[", run("run", THT, "--color", "always").stdout)
+        self.assertNotIn("\x1b[", run("run", THT, "--color", "never").stdout)
+        self.assertNotIn("\x1b[", run("run", THT, "--format", "csv", "--color", "always").stdout)
+
+    def test_no_color_is_respected_on_a_terminal(self):
+        # Run under a pseudo-terminal so that 'auto' would colour.
+        import pty
+        def on_tty(env):
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.environ.pop("NO_COLOR", None)
+                os.environ.pop("TERM", None)
+                os.environ.update(env)
+                os.execv(FUNDGAP, [FUNDGAP, "run", THT])
+            chunks = []
+            while True:
+                try:
+                    data = os.read(fd, 4096)
+                except OSError:
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+            os.waitpid(pid, 0)
+            return b"".join(chunks).decode()
+        self.assertIn("\x1b[", on_tty({}))
+        self.assertNotIn("\x1b[", on_tty({"NO_COLOR": "1"}))
+
+    def test_views(self):
+        for view, first in (("services", "acute: Acute hospital care"),
+                            ("schemes", "admission_avoidance: Admission avoidance through integrated community teams"),
+                            ("pools", "community_pool: Community health and social care pool (section 75)")):
+            r = run("run", THT, "--view", view)
+            self.assertEqual(r.returncode, 0)
+            self.assertEqual(r.stdout.splitlines()[2], first)
+
+    # ---- bad input -----------------------------------------------------------
+    def test_bad_input_is_located_with_the_line_and_a_caret(self):
+        bad = self.write("bad.yaml", GOOD.replace("demand: 10%", "demnad: 10%"))
+        r = run("run", bad)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr,
+                         f"{bad}:7:36: error: unknown key 'demnad' in service 'acute' (did you mean 'demand'?)\n"
+                         "    acute: {funder: ccg, base: 100m, demnad: 10%}\n"
+                         "                                     ^\n")
+
+    def test_missing_file(self):
+        r = run("run", "nowhere.yaml")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "fundgap: error: cannot open 'nowhere.yaml': No such file or directory\n")
+
+    def test_a_directory_is_not_a_scenario(self):
+        r = run("run", self.tmp)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, f"fundgap: error: cannot read '{self.tmp}': it is a directory\n")
+
+    def test_savings_above_spend_exit_2_at_the_scheme(self):
+        bad = self.write("over.yaml", GOOD + "schemes:\n  s: {service: acute, saving: 200m}\n")
+        r = run("run", bad)
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith(f"{bad}:9:31: error: savings on service 'acute' in 2021/22 "
+                                            "(£200.0m) exceed its projected spend (£110.0m)\n"), r.stderr)
+
+    # ---- validate ------------------------------------------------------------
+    def test_validate_checks_every_file_and_reports_every_error(self):
+        good = self.write("good.yaml", GOOD)
+        bad1 = self.write("bad1.yaml", GOOD.replace("base: 100m, demand", "base: lots, demand"))
+        bad2 = self.write("bad2.yaml", GOOD.replace("funder: ccg", "funder: cgg"))
+        r = run("validate", bad1, good, bad2)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stdout, f"{good}: ok (1 partner, 1 service, 0 schemes, 0 pools; 2020/21 to 2021/22)\n")
+        self.assertIn(f"{bad1}:7:30: error: expected money", r.stderr)
+        self.assertIn(f"{bad2}:7:19: error: unknown partner 'cgg'", r.stderr)
+        self.assertEqual(run("validate", good).returncode, 0)
+
+
+if __name__ == "__main__":
+    FUNDGAP = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)

@@ -1,0 +1,48 @@
+// Shared helpers for the doctest suites.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "fundgap/diagnostic.h"
+#include "fundgap/projection.h"
+#include "fundgap/reader.h"
+
+namespace doctest {
+template <>
+struct StringMaker<std::vector<std::string>> {
+  static String convert(const std::vector<std::string>& v) {
+    std::string out = "{";
+    for (const std::string& s : v) out += "\n  \"" + s + "\"";
+    return (out + "}").c_str();
+  }
+};
+}  // namespace doctest
+
+namespace fundgap::testing {
+
+inline Scenario scenario(const std::string& yaml) { return load_scenario_text("t.yaml", yaml); }
+
+inline Projection projected(const std::string& yaml) { return project(scenario(yaml)); }
+
+// Each diagnostic of reading and projecting `yaml`, as "line:col: message".
+inline std::vector<std::string> errors_of(const std::string& yaml) {
+  try {
+    project(load_scenario_text("t.yaml", yaml));
+  } catch (const InputError& e) {
+    std::vector<std::string> out;
+    for (const Diagnostic& d : e.diagnostics().sorted())
+      out.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " + d.message);
+    return out;
+  }
+  return {};
+}
+
+// Money compared to a millionth of a pound: far finer than the penny we promise.
+
+}  // namespace fundgap::testing
+
+// doctest's Approx with epsilon 0 compares exactly; this macro allows 1e-6 absolute.
+#define CHECK_MONEY(actual, expected) CHECK(std::abs((actual) - (expected)) < 1e-6)
