@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "output.h"
+#include "scenario_options.h"
 
 #include "fundgap/projection.h"
 #include "fundgap/reader.h"
@@ -16,12 +17,13 @@ namespace {
 struct RunOptions {
   std::string file;
   std::string view = "partners";
+  ScenarioOptions scenario;
   OutputOptions out;
 };
 
 int run(const RunOptions& o) {
   const Format format = o.out.resolved_format();
-  const Scenario scenario = load_scenario_file(o.file);
+  const Scenario scenario = o.scenario.load(o.file);
   const Projection projection = project(scenario);
   const Report report = make_report(scenario, projection, *parse_view(o.view));
   std::ostringstream text;
@@ -37,10 +39,13 @@ void setup_run(CLI::App& sub, Action& action) {
   sub.add_option("file", o->file, "Scenario file (YAML)")->required();
   sub.add_option("-v,--view", o->view, "What to show: partners, services, schemes, pools or all (default: partners)")
       ->check(CLI::IsMember({"partners", "services", "schemes", "pools", "all"}));
+  o->scenario.add_to(sub);
   o->out.add_to(sub);
   sub.footer(R"(Examples:
   fundgap run scenarios/tower_hamlets_2019.yaml
   fundgap run scenarios/tower_hamlets_2019.yaml --view pools
+  fundgap run scenarios/tower_hamlets_2019.yaml --set services.acute.demand=4% \
+      --set schemes.admission_avoidance.confidence=50%
   fundgap run scenarios/blackpool_fylde_coast_2017.yaml --view all -o gaps.csv
   fundgap run examples/01_one_partner.yaml --format json | jq '.views.partners[0].measures.gap'
 

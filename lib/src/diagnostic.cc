@@ -1,7 +1,7 @@
 #include "fundgap/diagnostic.h"
 
 #include <algorithm>
-#include <numeric>
+#include <tuple>
 
 namespace fundgap {
 
@@ -45,12 +45,16 @@ void Diagnostics::append(const Diagnostics& other) {
 }
 
 std::vector<Diagnostic> Diagnostics::sorted() const {
+  // Files in the order their first diagnostic was found; within a file, by position.
+  std::vector<std::string> files;
+  for (const Diagnostic& d : list_)
+    if (std::find(files.begin(), files.end(), d.where.path()) == files.end()) files.push_back(d.where.path());
+  auto rank = [&](const Diagnostic& d) {
+    return std::make_tuple(std::find(files.begin(), files.end(), d.where.path()) - files.begin(), d.where.line,
+                           d.where.column);
+  };
   std::vector<Diagnostic> out = list_;
-  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.where.path() != b.where.path()) return false;  // keep files in the order found
-    if (a.where.line != b.where.line) return a.where.line < b.where.line;
-    return a.where.column < b.where.column;
-  });
+  std::stable_sort(out.begin(), out.end(), [&](const Diagnostic& a, const Diagnostic& b) { return rank(a) < rank(b); });
   return out;
 }
 

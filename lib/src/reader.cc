@@ -4,12 +4,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <sstream>
 
-#include <yaml-cpp/yaml.h>
-
+#include "document.h"
 #include "values.h"
 
 namespace fundgap {
@@ -23,18 +23,21 @@ using detail::percent_text;
 // One key/value pair of a YAML map, with the key's text and where the value is.
 struct Entry {
   std::string key;
-  YAML::Node key_node;
-  YAML::Node value;
+  const detail::Node& key_node;
+  const detail::Node& value;
 };
 
-std::string describe(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Sequence: return n.size() == 0 ? "an empty list" : "a list";
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Scalar: return fmt::format("'{}'", n.Scalar());
-    default: return "nothing";
+using detail::Node;
+using Kind = detail::Node::Kind;
+
+std::string describe(const Node& n) {
+  switch (n.kind) {
+    case Kind::null: return "nothing";
+    case Kind::sequence: return n.size() == 0 ? "an empty list" : "a list";
+    case Kind::map: return "a map";
+    case Kind::scalar: return fmt::format("'{}'", n.Scalar());
   }
+  return "nothing";
 }
 
 bool valid_id(const std::string& id) {
@@ -48,39 +51,40 @@ class Reader {
  public:
   explicit Reader(std::shared_ptr<const SourceFile> file) : file_(std::move(file)) {}
 
-  Scenario read(const YAML::Node& root);
+  Scenario read(const Node& root);
   Diagnostics& diagnostics() { return diags_; }
 
  private:
   // ---- locations and structure -------------------------------------------------
-  SourceLocation at(const YAML::Node& n) const {
-    YAML::Mark m = n.Mark();
-    if (m.line < 0) return {file_, 1, 1};
-    return {file_, m.line + 1, m.column + 1};
-  }
-  // Where a value is, or its key when the value is empty (`key:` with nothing after).
-  SourceLocation at(const Entry& e) const { return e.value.IsNull() ? at(e.key_node) : at(e.value); }
+  static SourceLocation at(const Node& n) { return n.where; }
+  static SourceLocation at(const Entry& e) { return e.value.where; }
 
   void record(const std::string& path, const Entry& e) { sc_.origins[path] = at(e); }
 
   // The pairs of `map`, reporting duplicate and non-scalar keys. `where` names the map.
-  std::vector<Entry> entries(const YAML::Node& map, const std::string& where) {
+  std::vector<Entry> entries(const Node& map, const std::string& where) {
     std::vector<Entry> out;
-    std::map<std::string, int> first_line;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      if (!it->first.IsScalar()) {
-        diags_.error(at(it->first), "expected a name as a key in {}, found {}", where, describe(it->first));
+    std::map<std::string, SourceLocation> first;
+    for (const auto& [key_node, value] : map.pairs) {
+      if (!key_node.IsScalar()) {
+        diags_.error(at(key_node), "expected a name as a key in {}, found {}", where, describe(key_node));
         continue;
       }
-      std::string key = it->first.Scalar();
-      auto [pos, inserted] = first_line.emplace(key, at(it->first).line);
+      const std::string& key = key_node.Scalar();
+      auto [pos, inserted] = first.emplace(key, at(key_node));
       if (!inserted) {
-        diags_.error(at(it->first), "duplicate key '{}' in {} (first at line {})", key, where, pos->second);
+        diags_.error(at(key_node), "duplicate key '{}' in {} (first at {})", key, where, line_ref(pos->second));
         continue;
       }
-      out.push_back({key, it->first, it->second});
+      out.push_back({key, key_node, value});
     }
     return out;
+  }
+
+  // "line 12", or "base.yaml:12" when the place is in another file than the one read.
+  std::string line_ref(const SourceLocation& loc) const {
+    if (loc.file && loc.file != file_) return fmt::format("{}:{}", loc.file->path, loc.line);
+    return fmt::format("line {}", loc.line);
   }
 
   void check_keys(const std::vector<Entry>& es, std::initializer_list<const char*> allowed,
@@ -105,20 +109,20 @@ class Reader {
     return e;
   }
 
-  bool expect(const Entry& e, YAML::NodeType::value type, const char* expected, const std::string& where) {
-    if (e.value.Type() == type) return true;
+  bool expect(const Entry& e, Kind type, const char* expected, const std::string& where) {
+    if (e.value.kind == type) return true;
     diags_.error(at(e), "expected {} for '{}' in {}, found {}", expected, e.key, where, describe(e.value));
     return false;
   }
 
   // ---- scalar values ----------------------------------------------------------------
   std::optional<std::string> text(const Entry& e, const std::string& where) {
-    if (!expect(e, YAML::NodeType::Scalar, "text", where)) return std::nullopt;
+    if (!expect(e, Kind::scalar, "text", where)) return std::nullopt;
     return e.value.Scalar();
   }
 
   // A number of the given kind from a scalar node. `kind` is "money" or "rate" or "share".
-  std::optional<double> number(const YAML::Node& n, const SourceLocation& loc, std::string_view kind,
+  std::optional<double> number(const Node& n, const SourceLocation& loc, std::string_view kind,
                                const std::string& label) {
     const char* example = kind == "money" ? "money (like 120m, \xC2\xA3" "1.5bn or 250000)"
                                            : kind == "rate" ? "a rate (like 3.5% or 0.035)"
@@ -150,7 +154,7 @@ class Reader {
   }
 
   // A share in [0, 1]; `what` names it in the range message ("confidence").
-  std::optional<double> share(const YAML::Node& n, const SourceLocation& loc, const std::string& label) {
+  std::optional<double> share(const Node& n, const SourceLocation& loc, const std::string& label) {
     auto v = number(n, loc, "share", label);
     if (v && (*v < 0 || *v > 1)) {
       diags_.error(loc, "{} is {}, outside 0% to 100%", label, percent_text(*v));
@@ -163,7 +167,7 @@ class Reader {
     return fmt::format("'{}' in {}", e.key, where);
   }
 
-  std::optional<FinancialYear> year(const YAML::Node& n, const SourceLocation& loc, const std::string& label) {
+  std::optional<FinancialYear> year(const Node& n, const SourceLocation& loc, const std::string& label) {
     if (n.IsScalar())
       if (auto y = FinancialYear::parse(n.Scalar())) return y;
     diags_.error(loc, "expected a financial year (like 2019/20) for {}, found {}", label, describe(n));
@@ -171,7 +175,7 @@ class Reader {
   }
 
   // A year that must be one of the projected years; returns its index t.
-  std::optional<int> projected_year(const YAML::Node& n, const SourceLocation& loc, const std::string& label) {
+  std::optional<int> projected_year(const Node& n, const SourceLocation& loc, const std::string& label) {
     auto y = year(n, loc, label);
     if (!y || !period_ok_) return std::nullopt;
     int t = *y - sc_.base_year;
@@ -191,7 +195,7 @@ class Reader {
     YearValues out = YearValues::Zero(T + 1);
     record(path, e);
     const std::string lbl = label(e, where);
-    auto one = [&](const YAML::Node& n, const SourceLocation& loc) -> std::optional<double> {
+    auto one = [&](const Node& n, const SourceLocation& loc) -> std::optional<double> {
       auto v = number(n, loc, "rate", lbl);
       // A bare 3.5 is a fraction (350%), almost always meant as 3.5%: make the user say.
       if (v && std::fabs(*v) >= 1 && !parse_quantity(n.Scalar()).percent) {
@@ -205,19 +209,19 @@ class Reader {
       }
       return v;
     };
-    switch (e.value.Type()) {
-      case YAML::NodeType::Scalar: {
+    switch (e.value.kind) {
+      case Kind::scalar: {
         if (auto v = one(e.value, at(e))) out.tail(T) = *v;
         break;
       }
-      case YAML::NodeType::Sequence: {
+      case Kind::sequence: {
         int n = static_cast<int>(e.value.size());
         if (period_ok_ && n != T) {
           diags_.error(at(e), "{} has {} value{} but the period has {} projected year{} ({} to {})", lbl, n,
                        n == 1 ? "" : "s", T, T == 1 ? "" : "s", sc_.year(1), sc_.year(T));
         }
         for (int i = 0; i < n; ++i) {
-          YAML::Node item = e.value[static_cast<std::size_t>(i)];
+          const Node& item = e.value.items[static_cast<std::size_t>(i)];
           auto v = one(item, at(item));
           if (v && i < T) {
             out(i + 1) = *v;
@@ -226,7 +230,7 @@ class Reader {
         }
         break;
       }
-      case YAML::NodeType::Map: {
+      case Kind::map: {
         int previous = 0;
         bool first = true;
         for (const Entry& ye : entries(e.value, lbl)) {
@@ -272,14 +276,14 @@ class Reader {
                    "invalid {} id '{}': an id starts with a letter and has only letters, digits and '_'", kind, id);
       return;
     }
-    auto [it, inserted] = ids_.emplace(id, std::make_pair(std::string(kind), at(e.key_node).line));
+    auto [it, inserted] = ids_.emplace(id, std::make_pair(std::string(kind), at(e.key_node)));
     if (!inserted)
-      diags_.error(at(e.key_node), "id '{}' is already used by a {} (line {}); ids are unique across partners, "
-                   "services, schemes and pools", id, it->second.first, it->second.second);
+      diags_.error(at(e.key_node), "id '{}' is already used by a {} ({}); ids are unique across partners, "
+                   "services, schemes and pools", id, it->second.first, line_ref(it->second.second));
   }
 
   // Resolves a reference to a partner or service id; -1 (and an error) when unknown.
-  int reference(const YAML::Node& n, const SourceLocation& loc, bool partner, const std::string& label) {
+  int reference(const Node& n, const SourceLocation& loc, bool partner, const std::string& label) {
     const char* kind = partner ? "partner" : "service";
     if (!n.IsScalar()) {
       diags_.error(loc, "expected a {} id for {}, found {}", kind, label, describe(n));
@@ -311,12 +315,12 @@ class Reader {
   Diagnostics diags_;
   Scenario sc_;
   bool period_ok_ = false;
-  std::map<std::string, std::pair<std::string, int>> ids_;  // id -> (kind, line)
+  std::map<std::string, std::pair<std::string, SourceLocation>> ids_;  // id -> (kind, where)
   std::vector<SourceLocation> funder_loc_;                   // per service: its `funder` value, if any
   std::vector<SourceLocation> service_loc_;                  // per service: its key
 };
 
-Scenario Reader::read(const YAML::Node& root) {
+Scenario Reader::read(const Node& root) {
   if (root.IsNull()) {
     diags_.error({file_, 1, 1}, "the file is empty; a scenario starts with 'fundgap: 1'");
     return sc_;
@@ -358,7 +362,7 @@ Scenario Reader::read(const YAML::Node& root) {
 
 void Reader::read_period(const Entry& e) {
   const std::string where = "'period'";
-  if (!expect(e, YAML::NodeType::Map, "a map like {base: 2018/19, to: 2021/22}", "the scenario")) return;
+  if (!expect(e, Kind::map, "a map like {base: 2018/19, to: 2021/22}", "the scenario")) return;
   std::vector<Entry> es = entries(e.value, where);
   check_keys(es, {"base", "to"}, where);
   const Entry* base = require(es, "base", where, at(e));
@@ -383,7 +387,7 @@ void Reader::read_period(const Entry& e) {
 
 std::vector<Entry> Reader::section_entries(const Entry& section, const char* what) {
   if (section.value.IsNull()) return {};
-  if (!expect(section, YAML::NodeType::Map, fmt::format("a map of {} by id", what).c_str(), "the scenario"))
+  if (!expect(section, Kind::map, fmt::format("a map of {} by id", what).c_str(), "the scenario"))
     return {};
   std::vector<Entry> es = entries(section.value, fmt::format("'{}'", section.key));
   return es;
@@ -400,14 +404,14 @@ void Reader::read_partners(const Entry& section) {
     p.name = pe.key;
     p.growth = YearValues::Zero(sc_.projected_years + 1);
     sc_.origins[path] = at(pe.key_node);
-    if (expect(pe, YAML::NodeType::Map, "a map with 'funding'", "'partners'")) {
+    if (expect(pe, Kind::map, "a map with 'funding'", "'partners'")) {
       std::vector<Entry> es = entries(pe.value, where);
       check_keys(es, {"name", "funding"}, where);
       if (const Entry* e = find(es, "name"))
         if (auto s = text(*e, where)) p.name = *s;
       if (const Entry* f = require(es, "funding", where, at(pe.key_node), " (like 'funding: {base: 300m}')")) {
         const std::string fwhere = "funding of " + where;
-        if (expect(*f, YAML::NodeType::Map, "a map like {base: 300m, growth: 2%}", where)) {
+        if (expect(*f, Kind::map, "a map like {base: 300m, growth: 2%}", where)) {
           std::vector<Entry> fs = entries(f->value, fwhere);
           check_keys(fs, {"base", "growth"}, fwhere);
           if (const Entry* b = require(fs, "base", fwhere, at(*f))) {
@@ -437,7 +441,7 @@ void Reader::read_services(const Entry& section) {
     sc_.origins[path] = at(se.key_node);
     service_loc_.push_back(at(se.key_node));
     funder_loc_.emplace_back();
-    const bool is_map = expect(se, YAML::NodeType::Map, "a map with 'base'", "'services'");
+    const bool is_map = expect(se, Kind::map, "a map with 'base'", "'services'");
     if (!is_map) service_loc_.back() = {};  // already reported; no second error about its funder
     if (is_map) {
       std::vector<Entry> es = entries(se.value, where);
@@ -494,7 +498,7 @@ void Reader::read_schemes(const Entry& section) {
     k.id = ke.key;
     k.name = ke.key;
     bool ok = true;
-    if (!expect(ke, YAML::NodeType::Map, "a map with 'service' and 'saving'", "'schemes'")) continue;
+    if (!expect(ke, Kind::map, "a map with 'service' and 'saving'", "'schemes'")) continue;
     std::vector<Entry> es = entries(ke.value, where);
     check_keys(es, {"name", "service", "saving", "start", "ramp", "confidence", "reprovide", "investment"}, where);
     if (const Entry* e = find(es, "name"))
@@ -536,19 +540,19 @@ void Reader::read_schemes(const Entry& section) {
       if (auto t = projected_year(e->value, at(*e), "'start' of " + where)) k.start = *t;
     }
     auto read_ramp = [&](const Entry& e, const std::string& rwhere, std::vector<double>& out) {
-      std::vector<YAML::Node> items;
+      std::vector<const Node*> items;
       if (e.value.IsSequence())
-        for (std::size_t i = 0; i < e.value.size(); ++i) items.push_back(e.value[i]);
+        for (const Node& item : e.value.items) items.push_back(&item);
       else if (e.value.IsScalar())
-        items.push_back(e.value);
+        items.push_back(&e.value);
       if (items.empty()) {
         diags_.error(at(e), "expected a list of shares (like [25%, 50%, 100%]) for 'ramp' in {}, found {}", rwhere,
                      describe(e.value));
         return;
       }
       out.clear();
-      for (const YAML::Node& n : items)
-        if (auto v = share(n, at(n), fmt::format("ramp value in {}", rwhere))) out.push_back(*v);
+      for (const Node* n : items)
+        if (auto v = share(*n, at(*n), fmt::format("ramp value in {}", rwhere))) out.push_back(*v);
       if (out.size() != items.size()) out.clear();
     };
     if (const Entry* e = find(es, "ramp")) {
@@ -563,7 +567,7 @@ void Reader::read_schemes(const Entry& section) {
     if (const Entry* e = find(es, "reprovide")) {
       const std::string rwhere = "'reprovide' of " + where;
       record(path + ".reprovide", *e);
-      if (expect(*e, YAML::NodeType::Map, "a map like {service: community, share: 40%}", where)) {
+      if (expect(*e, Kind::map, "a map like {service: community, share: 40%}", where)) {
         std::vector<Entry> rs = entries(e->value, rwhere);
         check_keys(rs, {"service", "share"}, rwhere);
         if (const Entry* r = require(rs, "service", rwhere, at(*e))) {
@@ -584,7 +588,7 @@ void Reader::read_schemes(const Entry& section) {
     if (const Entry* e = find(es, "investment")) {
       const std::string iwhere = "'investment' of " + where;
       record(path + ".investment", *e);
-      if (expect(*e, YAML::NodeType::Map, "a map like {service: community, amount: 3m}", where)) {
+      if (expect(*e, Kind::map, "a map like {service: community, amount: 3m}", where)) {
         std::vector<Entry> is = entries(e->value, iwhere);
         check_keys(is, {"service", "amount", "ramp"}, iwhere);
         if (const Entry* r = require(is, "service", iwhere, at(*e))) {
@@ -608,7 +612,7 @@ void Reader::read_schemes(const Entry& section) {
 void Reader::read_pools(const Entry& section) {
   sc_.origins["pools"] = at(section.key_node);
   const Eigen::Index P = static_cast<Eigen::Index>(sc_.partners.size());
-  std::map<int, std::pair<std::string, int>> pooled;  // service -> (pool id, line)
+  std::map<int, std::pair<std::string, SourceLocation>> pooled;  // service -> (pool id, where)
   for (const Entry& qe : section_entries(section, "pools")) {
     register_id(qe, "pool");
     const std::string where = fmt::format("pool '{}'", qe.key);
@@ -621,7 +625,7 @@ void Reader::read_pools(const Entry& section) {
     q.fixed_shares = Eigen::ArrayXd::Zero(P);
     q.growth = YearValues::Zero(sc_.projected_years + 1);
     const int index = static_cast<int>(sc_.pools.size());
-    if (!expect(qe, YAML::NodeType::Map, "a map with 'host', 'services' and 'contributions'", "'pools'")) continue;
+    if (!expect(qe, Kind::map, "a map with 'host', 'services' and 'contributions'", "'pools'")) continue;
     std::vector<Entry> es = entries(qe.value, where);
     check_keys(es, {"name", "host", "services", "contributions", "growth", "risk_share"}, where);
     if (const Entry* e = find(es, "name"))
@@ -632,21 +636,21 @@ void Reader::read_pools(const Entry& section) {
     }
     if (const Entry* e = require(es, "services", where, at(qe.key_node))) {
       record(path + ".services", *e);
-      std::vector<YAML::Node> items;
+      std::vector<const Node*> items;
       if (e->value.IsSequence())
-        for (std::size_t i = 0; i < e->value.size(); ++i) items.push_back(e->value[i]);
+        for (const Node& item : e->value.items) items.push_back(&item);
       else if (e->value.IsScalar())
-        items.push_back(e->value);
+        items.push_back(&e->value);
       else
         diags_.error(at(*e), "expected a list of service ids for 'services' in {}, found {}", where,
                      describe(e->value));
-      for (const YAML::Node& n : items) {
-        int s = reference(n, at(n), false, "'services' of " + where);
+      for (const Node* n : items) {
+        int s = reference(*n, at(*n), false, "'services' of " + where);
         if (s < 0) continue;
-        auto [it, inserted] = pooled.emplace(s, std::make_pair(q.id, at(n).line));
+        auto [it, inserted] = pooled.emplace(s, std::make_pair(q.id, at(*n)));
         if (!inserted) {
-          diags_.error(at(n), "service '{}' is already in pool '{}' (line {}); a service can be in at most one pool",
-                       n.Scalar(), it->second.first, it->second.second);
+          diags_.error(at(*n), "service '{}' is already in pool '{}' ({}); a service can be in at most one pool",
+                       n->Scalar(), it->second.first, line_ref(it->second.second));
           continue;
         }
         q.services.push_back(s);
@@ -658,7 +662,7 @@ void Reader::read_pools(const Entry& section) {
     if (const Entry* e = require(es, "contributions", where, at(qe.key_node), " (like {council: 40m, ccg: 50m})")) {
       record(path + ".contributions", *e);
       const std::string cwhere = "'contributions' of " + where;
-      if (expect(*e, YAML::NodeType::Map, "a map from partner to base-year amount", where)) {
+      if (expect(*e, Kind::map, "a map from partner to base-year amount", where)) {
         for (const Entry& ce : entries(e->value, cwhere)) {
           int p = reference(ce.key_node, at(ce.key_node), true, cwhere);
           auto v = money(ce, cwhere);
@@ -723,30 +727,179 @@ void Reader::check_funders() {
 
 }  // namespace
 
-Scenario load_scenario_text(const std::string& path, std::string text) {
-  auto file = std::make_shared<SourceFile>(SourceFile{path, std::move(text)});
-  YAML::Node root;
-  try {
-    root = YAML::Load(file->text);
-  } catch (const YAML::ParserException& e) {
-    throw InputError(SourceLocation{file, e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
+namespace {
+
+// Reads a whole file; throws InputError at `named_at` (or with no location) on failure.
+std::string read_file(const std::string& path, const SourceLocation& named_at, std::string_view named_by) {
+  auto fail = [&](const std::string& why) {
+    throw InputError(named_at, named_by.empty() ? fmt::format("cannot {}", why)
+                                                : fmt::format("cannot {} (named by {})", why, named_by));
+  };
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail(fmt::format("read '{}': it is a directory", path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(fmt::format("open '{}': {}", path, std::strerror(errno)));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) fail(fmt::format("read '{}': {}", path, std::strerror(errno)));
+  return buffer.str();
+}
+
+// Parses `text` and, when it has `extends: BASE`, merges it over BASE (read relative to
+// `path`, recursively). `chain` holds the canonical paths being read, to catch cycles.
+Node load_document(const std::shared_ptr<const SourceFile>& file, std::vector<std::string>& chain) {
+  Node doc = detail::parse_yaml(file);
+  if (!doc.IsMap()) return doc;
+  auto ext = std::find_if(doc.pairs.begin(), doc.pairs.end(), [](const auto& p) { return p.first.text == "extends"; });
+  if (ext == doc.pairs.end()) return doc;
+  const Node& value = ext->second;
+  if (!value.IsScalar() || value.text.empty())
+    throw InputError(value.where, fmt::format("expected a file name for 'extends', found {}", describe(value)));
+  namespace fs = std::filesystem;
+  fs::path base = fs::path(file->path).parent_path() / value.text;
+  std::string canonical = fs::weakly_canonical(base).string();
+  if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+    std::string cycle;
+    for (const std::string& c : chain) cycle += fs::path(c).filename().string() + " -> ";
+    throw InputError(value.where, fmt::format("'extends' makes a cycle: {}{}", cycle, base.filename().string()));
   }
+  auto base_file = std::make_shared<SourceFile>(SourceFile{base.lexically_normal().string(),
+                                                           read_file(base.string(), value.where, "'extends'")});
+  chain.push_back(canonical);
+  Node merged = load_document(base_file, chain);
+  chain.pop_back();
+  doc.pairs.erase(ext);
+  if (!merged.IsMap())
+    throw InputError(value.where, fmt::format("'{}' (named by 'extends') is not a scenario map", base_file->path));
+  detail::merge_into(merged, doc);
+  return merged;
+}
+
+void shift_columns(Node& n, int by) {
+  if (n.where.line == 1) n.where.column += by;
+  for (Node& item : n.items) shift_columns(item, by);
+  for (auto& [k, v] : n.pairs) {
+    shift_columns(k, by);
+    shift_columns(v, by);
+  }
+}
+
+const std::vector<std::string> kTopKeys = {"fundgap", "name", "description", "currency", "period",
+                                           "partners", "services", "schemes", "pools"};
+
+// Applies one `--set PATH=VALUE` to the document. Diagnostics point into the override
+// text itself, shown as the file "--set".
+void apply_override(Node& root, const std::string& spec) {
+  auto file = std::make_shared<SourceFile>(SourceFile{"--set", spec});
+  const std::size_t eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError(SourceLocation{file, 1, 1},
+                     fmt::format("expected PATH=VALUE (like services.acute.demand=4%), found '{}'", spec));
+  // Path segments with the column each starts at.
+  std::vector<std::pair<std::string, int>> segments;
+  for (std::size_t start = 0; start <= eq;) {
+    std::size_t dot = spec.find('.', start);
+    if (dot == std::string::npos || dot > eq) dot = eq;
+    segments.emplace_back(spec.substr(start, dot - start), static_cast<int>(start) + 1);
+    start = dot + 1;
+  }
+  for (const auto& [seg, col] : segments)
+    if (seg.empty()) throw InputError(SourceLocation{file, 1, col}, "empty part in the --set path");
+  auto value_file = std::make_shared<SourceFile>(SourceFile{"--set", spec.substr(eq + 1)});
+  Node value;
+  try {
+    value = detail::parse_yaml(value_file);
+  } catch (const InputError& e) {
+    const Diagnostic& d = e.diagnostics().list().front();
+    throw InputError(SourceLocation{file, 1, d.where.column + static_cast<int>(eq) + 1}, d.message);
+  }
+  // Re-home the value's locations into the whole override text.
+  std::function<void(Node&)> rehome = [&](Node& n) {
+    n.where.file = file;
+    for (Node& item : n.items) rehome(item);
+    for (auto& [k, v] : n.pairs) {
+      rehome(k);
+      rehome(v);
+    }
+  };
+  shift_columns(value, static_cast<int>(eq) + 1);
+  rehome(value);
+  if (value.IsNull()) value.where = {file, 1, static_cast<int>(eq) + 2};
+
+  const std::string path = spec.substr(0, eq);
+  if (!root.IsMap()) return;  // the reader reports a top level that is not a map
+  Node* cur = &root;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const auto& [seg, col] = segments[i];
+    const SourceLocation here{file, 1, col};
+    const bool last = i + 1 == segments.size();
+    if (i == 0 && std::find(kTopKeys.begin(), kTopKeys.end(), seg) == kTopKeys.end())
+      throw InputError(here, fmt::format("unknown key '{}' in --set path '{}'{}", seg, path, did_you_mean(seg, kTopKeys)));
+    if (!cur->IsMap()) {
+      std::string parent = path.substr(0, static_cast<std::size_t>(col) - 2);
+      throw InputError(here, fmt::format("'{}' is {}, not a map, so '{}' cannot be set inside it", parent,
+                                         describe(*cur), seg));
+    }
+    Node* child = cur->find(seg);
+    if (i == 1 && !last && !child) {
+      static const std::map<std::string, std::string> kinds = {
+          {"partners", "partner"}, {"services", "service"}, {"schemes", "scheme"}, {"pools", "pool"}};
+      auto kind = kinds.find(segments[0].first);
+      if (kind != kinds.end()) {
+        std::vector<std::string> known;
+        for (const auto& [k, v] : cur->pairs) known.push_back(k.text);
+        throw InputError(here, fmt::format("unknown {} '{}' in --set path '{}'{}", kind->second, seg, path,
+                                           did_you_mean(seg, known)));
+      }
+    }
+    if (last) {
+      if (value.IsNull()) {
+        auto it = std::find_if(cur->pairs.begin(), cur->pairs.end(), [&](const auto& p) { return p.first.text == seg; });
+        if (it != cur->pairs.end()) cur->pairs.erase(it);
+      } else if (child) {
+        *child = value;
+      } else {
+        Node key;
+        key.kind = Node::Kind::scalar;
+        key.text = seg;
+        key.where = here;
+        cur->pairs.emplace_back(std::move(key), value);
+      }
+      return;
+    }
+    if (!child) {
+      Node key, map;
+      key.kind = Node::Kind::scalar;
+      key.text = seg;
+      key.where = here;
+      map.kind = Node::Kind::map;
+      map.where = here;
+      cur->pairs.emplace_back(std::move(key), std::move(map));
+      child = &cur->pairs.back().second;
+    }
+    cur = child;
+  }
+}
+
+Scenario read_document(const std::shared_ptr<const SourceFile>& file, const LoadOptions& options) {
+  std::vector<std::string> chain{std::filesystem::weakly_canonical(file->path).string()};
+  Node root = load_document(file, chain);
+  for (const std::string& spec : options.overrides) apply_override(root, spec);
   Reader reader(file);
   Scenario sc = reader.read(root);
   if (!reader.diagnostics().empty()) throw InputError(reader.diagnostics());
   return sc;
 }
 
-Scenario load_scenario_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw InputError(SourceLocation{}, fmt::format("cannot read '{}': it is a directory", path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourceLocation{}, fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw InputError(SourceLocation{}, fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  return load_scenario_text(path, buffer.str());
+}  // namespace
+
+Scenario load_scenario_text(const std::string& path, std::string text, const LoadOptions& options) {
+  return read_document(std::make_shared<SourceFile>(SourceFile{path, std::move(text)}), options);
+}
+
+Scenario load_scenario_file(const std::string& path, const LoadOptions& options) {
+  std::string text = read_file(path, SourceLocation{}, "");
+  return read_document(std::make_shared<SourceFile>(SourceFile{path, std::move(text)}), options);
 }
 
 }  // namespace fundgap

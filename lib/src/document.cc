@@ -1,0 +1,85 @@
+#include "document.h"
+
+#include <yaml-cpp/yaml.h>
+
+namespace fundgap::detail {
+
+const Node* Node::find(const std::string& key) const {
+  for (const auto& [k, v] : pairs)
+    if (k.text == key) return &v;
+  return nullptr;
+}
+
+Node* Node::find(const std::string& key) {
+  return const_cast<Node*>(static_cast<const Node*>(this)->find(key));
+}
+
+namespace {
+
+SourceLocation location(const std::shared_ptr<const SourceFile>& file, const YAML::Node& n) {
+  YAML::Mark m = n.Mark();
+  if (m.line < 0) return {file, 1, 1};
+  return {file, m.line + 1, m.column + 1};
+}
+
+Node convert(const std::shared_ptr<const SourceFile>& file, const YAML::Node& n) {
+  Node out;
+  out.where = location(file, n);
+  switch (n.Type()) {
+    case YAML::NodeType::Scalar:
+      out.kind = Node::Kind::scalar;
+      out.text = n.Scalar();
+      break;
+    case YAML::NodeType::Sequence:
+      out.kind = Node::Kind::sequence;
+      for (const YAML::Node& item : n) out.items.push_back(convert(file, item));
+      break;
+    case YAML::NodeType::Map:
+      out.kind = Node::Kind::map;
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        Node key = convert(file, it->first);
+        Node value = convert(file, it->second);
+        if (value.IsNull()) value.where = key.where;  // yaml-cpp marks the next token
+        out.pairs.emplace_back(std::move(key), std::move(value));
+      }
+      break;
+    default:
+      out.kind = Node::Kind::null;
+  }
+  return out;
+}
+
+}  // namespace
+
+Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(file->text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(SourceLocation{file, e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
+  }
+  Node out = convert(file, root);
+  if (out.IsNull()) out.where = {file, 1, 1};
+  return out;
+}
+
+void merge_into(Node& base, const Node& overlay) {
+  if (!base.IsMap() || !overlay.IsMap()) {
+    base = overlay;
+    return;
+  }
+  for (const auto& [key, value] : overlay.pairs) {
+    auto it = std::find_if(base.pairs.begin(), base.pairs.end(),
+                           [&](const auto& p) { return p.first.text == key.text; });
+    if (value.IsNull()) {
+      if (it != base.pairs.end()) base.pairs.erase(it);
+    } else if (it == base.pairs.end()) {
+      base.pairs.emplace_back(key, value);
+    } else {
+      merge_into(it->second, value);
+      if (!value.IsMap()) it->first = key;  // a replaced value is located by its new key
+    }
+  }
+}
+
+}  // namespace fundgap::detail
