@@ -24,5 +24,6 @@ const std::vector<Command>& commands();
 
 void setup_run(CLI::App& sub, Action& action);
 void setup_validate(CLI::App& sub, Action& action);
+void setup_check(CLI::App& sub, Action& action);
 
 }  // namespace fundgap::cli

@@ -17,6 +17,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "Project a scenario and print every partner's funding gap", setup_run},
       {"validate", "Check scenario files and report every error", setup_validate},
+      {"check", "Evaluate a plan's checks: pass/fail table, JUnit XML, GitHub annotations", setup_check},
   };
   return table;
 }

@@ -10,21 +10,29 @@
 
 namespace fundgap::cli {
 
-void OutputOptions::add_to(CLI::App& sub) {
-  sub.add_option("-f,--format", format, "Output format: table, csv or json (default: from --output's "
-                 "extension, else table)")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
+void OutputOptions::add_to(CLI::App& sub, std::vector<std::string> names) {
+  formats = std::move(names);
+  std::string list;
+  for (std::size_t i = 0; i < formats.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == formats.size() ? " or " : ", ") + formats[i];
+  sub.add_option("-f,--format", format,
+                 fmt::format("Output format: {} (default: from --output's extension, else {})", list, formats.front()))
+      ->check(CLI::IsMember(formats));
   sub.add_option("-o,--output", output, "Write to FILE (atomically) instead of stdout");
   sub.add_option("--color", color, "Colour the table: auto, always or never (default: auto; NO_COLOR is respected)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
-Format OutputOptions::resolved_format() const {
-  if (!format.empty()) return *parse_format(format);
-  if (output.empty()) return Format::table;
-  if (auto f = format_for_path(output)) return *f;
+std::string OutputOptions::resolved_format() const {
+  if (!format.empty()) return format;
+  if (output.empty()) return formats.front();
+  const std::string named = format_name_for_path(output);
+  if (std::find(formats.begin(), formats.end(), named) != formats.end()) return named;
+  std::string exts;
+  for (const std::string& f : formats)
+    exts += (exts.empty() ? "" : ", ") + std::string(f == "table" ? ".txt" : f == "markdown" ? ".md" : "." + f);
   throw InputError(SourceLocation{}, fmt::format("cannot tell the format of '{}' from its extension "
-                                                 "(.csv, .json or .txt); give --format", output));
+                                                 "({}); give --format", output, exts));
 }
 
 bool OutputOptions::use_color() const {

@@ -1,8 +1,8 @@
 // Where and how a command writes its results: stdout or a file, in a chosen format.
 #pragma once
 
-#include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -11,15 +11,16 @@
 namespace fundgap::cli {
 
 struct OutputOptions {
-  std::string format;  // "table", "csv", "json"; empty: from --output's extension, else table
+  std::string format;  // empty: from --output's extension, else the command's first format
   std::string output;  // empty: stdout
   std::string color = "auto";
+  std::vector<std::string> formats;  // what the command writes; the first is the default
 
-  // Adds --format, --output and --color to `sub`.
-  void add_to(CLI::App& sub);
-  // The format to write. Throws InputError when --output's extension says nothing and
-  // --format is not given.
-  Format resolved_format() const;
+  // Adds --format (one of `formats`), --output and --color to `sub`.
+  void add_to(CLI::App& sub, std::vector<std::string> formats = {"table", "csv", "json"});
+  // The format to write. Throws InputError when --output's extension names no format
+  // this command writes and --format is not given.
+  std::string resolved_format() const;
   // Colour only for a table on a terminal, unless NO_COLOR is set or --color says.
   bool use_color() const;
   // Writes `text` to stdout or, atomically, to --output.

@@ -22,7 +22,7 @@ struct RunOptions {
 };
 
 int run(const RunOptions& o) {
-  const Format format = o.out.resolved_format();
+  const Format format = *parse_format(o.out.resolved_format());
   const Scenario scenario = o.scenario.load(o.file);
   const Projection projection = project(scenario);
   const Report report = make_report(scenario, projection, *parse_view(o.view));

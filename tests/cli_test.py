@@ -56,7 +56,7 @@ class CliTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertIn("run", r.stdout)
         self.assertIn("validate", r.stdout)
-        for cmd in ("run", "validate"):
+        for cmd in ("run", "validate", "check"):
             r = run(cmd, "--help")
             self.assertEqual(r.returncode, 0, cmd)
             self.assertIn("Examples:", r.stdout)
@@ -126,7 +126,7 @@ class CliTest(unittest.TestCase):
         r = run("run", THT, "-o", os.path.join(self.tmp, "out.dat"))
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr, "fundgap: error: cannot tell the format of '%s' from its extension "
-                         "(.csv, .json or .txt); give --format\n" % os.path.join(self.tmp, "out.dat"))
+                         "(.txt, .csv, .json); give --format\n" % os.path.join(self.tmp, "out.dat"))
         r = run("run", THT, "-o", os.path.join(self.tmp, "out.dat"), "--format", "csv")
         self.assertEqual(r.returncode, 0)
 
@@ -224,6 +224,88 @@ class CliTest(unittest.TestCase):
         self.assertIn(f"{bad1}:7:30: error: expected money", r.stderr)
         self.assertIn(f"{bad2}:7:19: error: unknown partner 'cgg'", r.stderr)
         self.assertEqual(run("validate", good).returncode, 0)
+
+    # ---- check: a plan repository guarded in CI ---------------------------------
+    PLAN = GOOD + """checks:
+  - name: the gap stays under 5m
+    check: acute_ok.gap[*] <= 5m
+  - ccg.gap[2020/21] == 0
+"""
+
+    def plan_repo(self):
+        os.makedirs(os.path.join(self.tmp, "plans"))
+        # ccg funds acute: gap 0 then 10m; the first check fails in 2021/22, on line 10.
+        path = self.write(os.path.join("plans", "plan.yaml"), self.PLAN.replace("acute_ok", "ccg"))
+        return os.path.relpath(path, self.tmp)
+
+    def test_check_in_ci_fails_with_junit_and_annotation(self):
+        import xml.etree.ElementTree as ET
+        plan = self.plan_repo()
+        r = run("check", plan, "--junit", "reports/junit.xml", env={"GITHUB_ACTIONS": "true"}, cwd=self.tmp)
+        self.assertEqual(r.returncode, 2, r.stderr)  # reports/ does not exist yet: cannot write
+        os.makedirs(os.path.join(self.tmp, "reports"))
+        r = run("check", plan, "--junit", "reports/junit.xml", env={"GITHUB_ACTIONS": "true"}, cwd=self.tmp)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("::error file=plans/plan.yaml,line=10,col=12,title=fundgap check failed%3A the gap stays "
+                      "under 5m::ccg.gap[*] <= 5m: expected <= £5.0m, actual £10.0m in 2021/22\n", r.stdout)
+        self.assertIn("  FAIL  the gap stays under 5m", r.stdout)
+        self.assertIn("2 checks: 1 passed, 1 failed", r.stdout)
+        junit = os.path.join(self.tmp, "reports", "junit.xml")
+        lint = subprocess.run(["xmllint", "--noout", junit], capture_output=True, text=True)
+        self.assertEqual(lint.returncode, 0, lint.stderr)
+        root = ET.parse(junit).getroot()
+        self.assertEqual(root.tag, "testsuites")
+        self.assertEqual((root.get("tests"), root.get("failures"), root.get("errors")), ("2", "1", "0"))
+        suites = root.findall("testsuite")
+        self.assertEqual(len(suites), 1)
+        suite = suites[0]
+        for attr in ("name", "tests", "failures", "errors", "time", "timestamp", "hostname"):
+            self.assertIsNotNone(suite.get(attr), attr)
+        self.assertEqual(suite.get("name"), "plans/plan.yaml")
+        self.assertRegex(suite.get("timestamp"), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$")
+        cases = suite.findall("testcase")
+        self.assertEqual([c.get("name") for c in cases], ["the gap stays under 5m", "ccg.gap[2020/21] == 0"])
+        for c in cases:
+            self.assertEqual(c.get("classname"), "plans/plan.yaml")
+            float(c.get("time"))
+        failure = cases[0].find("failure")
+        self.assertEqual(failure.get("type"), "CheckFailed")
+        self.assertEqual(failure.get("message"), "ccg.gap[*] <= 5m: expected <= £5.0m, actual £10.0m in 2021/22")
+        self.assertIsNone(cases[1].find("failure"))
+
+    def test_check_passes_exit_0_and_without_github_no_annotations(self):
+        plan = self.plan_repo()
+        r = run("check", plan, "--set", "checks=['ccg.gap[2020/21] == 0']", cwd=self.tmp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("::error", r.stdout)
+        self.assertIn("1 check: 1 passed, 0 failed", r.stdout)
+
+    def test_check_bad_input_exits_2_and_junit_records_an_error(self):
+        import xml.etree.ElementTree as ET
+        plan = self.plan_repo()
+        bad = self.write("bad.yaml", self.PLAN)  # acute_ok is not an entity
+        junit = os.path.join(self.tmp, "junit.xml")
+        r = run("check", plan, bad, "--junit", junit, env={"GITHUB_ACTIONS": "true"}, cwd=self.tmp)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(f"{bad}:10:12: error: unknown entity 'acute_ok' in check\n", r.stderr)
+        self.assertIn(f"::error file={bad},line=10,col=12,title=fundgap%3A bad input::unknown entity", r.stdout)
+        suites = ET.parse(junit).getroot().findall("testsuite")
+        self.assertEqual([s.get("errors") for s in suites], ["0", "1"])
+        self.assertEqual(suites[1].find("testcase/error").get("type"), "BadInput")
+
+    def test_check_markdown_and_json(self):
+        plan = self.plan_repo()
+        r = run("check", plan, "--format", "markdown", cwd=self.tmp)
+        self.assertEqual(r.returncode, 1)
+        self.assertTrue(r.stdout.startswith("### fundgap checks: failing\n\n2 checks: 1 passed, 1 failed\n"))
+        r = run("check", plan, "-o", "summary.md", cwd=self.tmp)
+        with open(os.path.join(self.tmp, "summary.md")) as f:
+            self.assertIn("| :x: | the gap stays under 5m |", f.read())
+        data = json.loads(run("check", plan, "--format", "json", cwd=self.tmp).stdout)
+        self.assertEqual((data["checks"], data["failures"]), (2, 1))
+        first = data["files"][0]["results"][0]
+        self.assertEqual((first["passed"], first["year"], first["line"]), (False, "2021/22", 10))
+        self.assertAlmostEqual(first["actual"], 10e6, delta=1e-6)
 
 
 if __name__ == "__main__":

@@ -302,3 +302,15 @@ TEST_CASE("error: a share saving above 100%; an empty ramp") {
         Errors{"10:38: expected a list of shares (like [25%, 50%, 100%]) for 'ramp' in scheme 's', found an empty "
                "list"});
 }
+
+TEST_CASE("columns count characters, not bytes, and the caret lines up under them") {
+  try {
+    load_scenario_text("plan.yaml", std::string(kHeader) + "services:\n  a: {name: Café £, funder: cgg, base: 1m}\n");
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    CHECK(e.diagnostics().render_all() ==
+          "plan.yaml:8:29: error: unknown partner 'cgg' in 'funder' of service 'a' (did you mean 'ccg'?)\n"
+          "    a: {name: Café £, funder: cgg, base: 1m}\n"
+          "                              ^\n");
+  }
+}

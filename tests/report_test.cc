@@ -123,10 +123,13 @@ TEST_CASE("json: documented structure, same numbers") {
 TEST_CASE("views and formats by name and by file extension") {
   CHECK(parse_view("pools") == View::pools);
   CHECK_FALSE(parse_view("pool"));
-  CHECK(format_for_path("out/gaps.csv") == Format::csv);
-  CHECK(format_for_path("gaps.json") == Format::json);
-  CHECK(format_for_path("gaps.txt") == Format::table);
-  CHECK(format_for_path("GAPS.CSV") == Format::csv);
-  CHECK_FALSE(format_for_path("gaps.xlsx"));
-  CHECK_FALSE(format_for_path(".csv"));
+  CHECK(format_name_for_path("out/gaps.csv") == "csv");
+  CHECK(format_name_for_path("gaps.json") == "json");
+  CHECK(format_name_for_path("gaps.txt") == "table");
+  CHECK(format_name_for_path("GAPS.CSV") == "csv");
+  CHECK(format_name_for_path("summary.md") == "markdown");
+  CHECK(format_name_for_path("gaps.xlsx").empty());
+  CHECK(format_name_for_path(".csv").empty());
+  CHECK(format_name_for_path("out/.csv").empty());
+  CHECK(format_name_for_path("gaps").empty());
 }

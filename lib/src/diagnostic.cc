@@ -28,9 +28,14 @@ std::string render(const Diagnostic& d) {
   std::string_view line = d.where.file->line_text(d.where.line);
   if (!line.empty()) {
     out += fmt::format("  {}\n  ", line);
-    // Keep tabs in the caret line so the caret lines up under tabbed source.
-    for (int c = 1; c < d.where.column && static_cast<std::size_t>(c - 1) < line.size(); ++c)
-      out += line[static_cast<std::size_t>(c - 1)] == '\t' ? '\t' : ' ';
+    // One space per character before the column (tabs kept, so the caret lines up).
+    int column = 1;
+    for (std::size_t i = 0; i < line.size() && column < d.where.column; ++i) {
+      const auto byte = static_cast<unsigned char>(line[i]);
+      if ((byte & 0xC0) == 0x80) continue;  // a UTF-8 continuation byte
+      out += byte == '\t' ? '\t' : ' ';
+      ++column;
+    }
     out += "^\n";
   }
   return out;
@@ -71,6 +76,18 @@ InputError::InputError(Diagnostics d) : diagnostics_(std::move(d)) {
 InputError::InputError(SourceLocation where, std::string message) {
   diagnostics_.add({std::move(where), std::move(message)});
   summary_ = diagnostics_.list().front().message;
+}
+
+int utf8_length(std::string_view text) {
+  int n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) == 0x80 ? 0 : 1;
+  return n;
+}
+
+int character_column(std::string_view line, int byte_column) {
+  const std::size_t bytes = static_cast<std::size_t>(std::max(0, byte_column - 1));
+  if (bytes > line.size()) return byte_column - static_cast<int>(line.size()) + utf8_length(line);
+  return utf8_length(line.substr(0, bytes)) + 1;
 }
 
 namespace {

@@ -16,10 +16,14 @@ Node* Node::find(const std::string& key) {
 
 namespace {
 
+SourceLocation location(const std::shared_ptr<const SourceFile>& file, int line, int byte_column) {
+  return {file, line + 1, character_column(file->line_text(line + 1), byte_column + 1)};
+}
+
 SourceLocation location(const std::shared_ptr<const SourceFile>& file, const YAML::Node& n) {
   YAML::Mark m = n.Mark();
   if (m.line < 0) return {file, 1, 1};
-  return {file, m.line + 1, m.column + 1};
+  return location(file, m.line, m.column);
 }
 
 Node convert(const std::shared_ptr<const SourceFile>& file, const YAML::Node& n) {
@@ -29,6 +33,7 @@ Node convert(const std::shared_ptr<const SourceFile>& file, const YAML::Node& n)
     case YAML::NodeType::Scalar:
       out.kind = Node::Kind::scalar;
       out.text = n.Scalar();
+      out.quoted = n.Tag() == "!";
       break;
     case YAML::NodeType::Sequence:
       out.kind = Node::Kind::sequence;
@@ -56,7 +61,7 @@ Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
   try {
     root = YAML::Load(file->text);
   } catch (const YAML::ParserException& e) {
-    throw InputError(SourceLocation{file, e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
+    throw InputError(location(file, e.mark.line, e.mark.column), "invalid YAML: " + e.msg);
   }
   Node out = convert(file, root);
   if (out.IsNull()) out.where = {file, 1, 1};

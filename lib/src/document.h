@@ -19,6 +19,7 @@ class Node {
 
   Kind kind = Kind::null;
   std::string text;                          // Kind::scalar
+  bool quoted = false;                       // a scalar written in quotes
   std::vector<Node> items;                   // Kind::sequence
   std::vector<std::pair<Node, Node>> pairs;  // Kind::map, in file order, duplicates kept
   SourceLocation where;

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "check_parser.h"
 #include "document.h"
 #include "values.h"
 
@@ -309,6 +310,7 @@ class Reader {
   void read_schemes(const Entry& section);
   void read_pools(const Entry& section);
   void check_funders();
+  void read_checks(const Entry& section);
   std::vector<Entry> section_entries(const Entry& section, const char* what);
 
   std::shared_ptr<const SourceFile> file_;
@@ -331,7 +333,8 @@ Scenario Reader::read(const Node& root) {
   }
   const std::string top = "the scenario";
   std::vector<Entry> es = entries(root, top);
-  check_keys(es, {"fundgap", "name", "description", "currency", "period", "partners", "services", "schemes", "pools"},
+  check_keys(es, {"fundgap", "name", "description", "currency", "period", "partners", "services", "schemes", "pools",
+                  "checks"},
              top);
   SourceLocation start{file_, 1, 1};
   if (const Entry* e = require(es, "fundgap", top, start, " (the format version: 'fundgap: 1')")) {
@@ -357,6 +360,8 @@ Scenario Reader::read(const Node& root) {
   if (const Entry* e = find(es, "schemes")) read_schemes(*e);
   if (const Entry* e = find(es, "pools")) read_pools(*e);
   check_funders();
+  // Checks name entities and years, so they are read last, and only when those are sound.
+  if (const Entry* e = find(es, "checks"); e && diags_.empty()) read_checks(*e);
   return sc_;
 }
 
@@ -712,6 +717,41 @@ void Reader::read_pools(const Entry& section) {
   }
 }
 
+// `checks:` a list of expressions, or of maps {name, check}.
+void Reader::read_checks(const Entry& section) {
+  sc_.origins["checks"] = at(section.key_node);
+  if (section.value.IsNull()) return;
+  if (!expect(section, Kind::sequence, "a list of checks", "the scenario")) return;
+  for (const Node& item : section.value.items) {
+    Check c;
+    const Node* expr = nullptr;
+    if (item.IsScalar()) {
+      expr = &item;
+    } else if (item.IsMap()) {
+      const std::string where = "a check";
+      std::vector<Entry> es = entries(item, where);
+      check_keys(es, {"name", "check"}, where);
+      if (const Entry* n = find(es, "name"))
+        if (auto t = text(*n, where)) c.name = *t;
+      if (const Entry* e = require(es, "check", where, at(item), " (like 'check: system.gap[2021/22] <= 0')")) {
+        if (e->value.IsScalar())
+          expr = &e->value;
+        else
+          expect(*e, Kind::scalar, "an expression", where);
+      }
+    } else {
+      diags_.error(at(item), "expected a check expression (like system.gap[2021/22] <= 0) or a map with 'check', "
+                   "found {}", describe(item));
+    }
+    if (!expr) continue;
+    c.expression = expr->text;
+    c.where = at(*expr);
+    if (expr->quoted) ++c.where.column;  // past the opening quote
+    if (c.name.empty()) c.name = c.expression;
+    if (detail::parse_check(sc_, c, diags_)) sc_.checks.push_back(std::move(c));
+  }
+}
+
 // Every service is funded either by named partners or by exactly one pool.
 void Reader::check_funders() {
   for (std::size_t s = 0; s < sc_.services.size(); ++s) {
@@ -785,7 +825,7 @@ void shift_columns(Node& n, int by) {
 }
 
 const std::vector<std::string> kTopKeys = {"fundgap", "name", "description", "currency", "period",
-                                           "partners", "services", "schemes", "pools"};
+                                           "partners", "services", "schemes", "pools", "checks"};
 
 // Applies one `--set PATH=VALUE` to the document. Diagnostics point into the override
 // text itself, shown as the file "--set".
@@ -800,18 +840,19 @@ void apply_override(Node& root, const std::string& spec) {
   for (std::size_t start = 0; start <= eq;) {
     std::size_t dot = spec.find('.', start);
     if (dot == std::string::npos || dot > eq) dot = eq;
-    segments.emplace_back(spec.substr(start, dot - start), static_cast<int>(start) + 1);
+    segments.emplace_back(spec.substr(start, dot - start), utf8_length(std::string_view(spec).substr(0, start)) + 1);
     start = dot + 1;
   }
   for (const auto& [seg, col] : segments)
     if (seg.empty()) throw InputError(SourceLocation{file, 1, col}, "empty part in the --set path");
   auto value_file = std::make_shared<SourceFile>(SourceFile{"--set", spec.substr(eq + 1)});
+  const int value_offset = utf8_length(std::string_view(spec).substr(0, eq)) + 1;  // characters before the value
   Node value;
   try {
     value = detail::parse_yaml(value_file);
   } catch (const InputError& e) {
     const Diagnostic& d = e.diagnostics().list().front();
-    throw InputError(SourceLocation{file, 1, d.where.column + static_cast<int>(eq) + 1}, d.message);
+    throw InputError(SourceLocation{file, 1, d.where.column + value_offset}, d.message);
   }
   // Re-home the value's locations into the whole override text.
   std::function<void(Node&)> rehome = [&](Node& n) {
@@ -822,9 +863,9 @@ void apply_override(Node& root, const std::string& spec) {
       rehome(v);
     }
   };
-  shift_columns(value, static_cast<int>(eq) + 1);
+  shift_columns(value, value_offset);
   rehome(value);
-  if (value.IsNull()) value.where = {file, 1, static_cast<int>(eq) + 2};
+  if (value.IsNull()) value.where = {file, 1, value_offset + 1};
 
   const std::string path = spec.substr(0, eq);
   if (!root.IsMap()) return;  // the reader reports a top level that is not a map

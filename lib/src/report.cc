@@ -30,6 +30,12 @@ void add_system(ReportSection& section, const std::vector<std::string>& measures
   section.entities.push_back(std::move(sys));
 }
 
+const std::vector<std::string> kPartnerMeasures = {"funding", "spend", "gap", "gap_do_nothing"};
+const std::vector<std::string> kServiceMeasures = {"baseline", "savings", "reprovided", "investment", "net"};
+const std::vector<std::string> kSchemeMeasures = {"saving", "reprovided", "investment"};
+const std::vector<std::string> kPoolMeasures = {"contributions", "spend", "balance"};
+const std::vector<std::string> kPoolPartnerPrefixes = {"contribution_", "balance_share_", "cost_"};
+
 ReportSection partners_section(const Scenario& sc, const Projection& p) {
   ReportSection out{View::partners, {}};
   for (std::size_t i = 0; i < sc.partners.size(); ++i)
@@ -38,7 +44,7 @@ ReportSection partners_section(const Scenario& sc, const Projection& p) {
                              {"spend", row(p.spend, i)},
                              {"gap", row(p.gap, i)},
                              {"gap_do_nothing", row(p.gap_do_nothing, i)}}});
-  add_system(out, {"funding", "spend", "gap", "gap_do_nothing"}, sc.years());
+  add_system(out, kPartnerMeasures, sc.years());
   return out;
 }
 
@@ -51,7 +57,7 @@ ReportSection services_section(const Scenario& sc, const Projection& p) {
                              {"reprovided", row(p.reprovided, i)},
                              {"investment", row(p.investment, i)},
                              {"net", row(p.net, i)}}});
-  add_system(out, {"baseline", "savings", "reprovided", "investment", "net"}, sc.years());
+  add_system(out, kServiceMeasures, sc.years());
   return out;
 }
 
@@ -77,14 +83,13 @@ ReportSection pools_section(const Scenario& sc, const Projection& p) {
     // How the pool is shared: each partner that contributes or carries risk.
     for (std::size_t i = 0; i < sc.partners.size(); ++i) {
       const Index qi = static_cast<Index>(q), pi = static_cast<Index>(i);
+      if (!pool_involves(sc.pools[q], static_cast<int>(i))) continue;
       const ArrayXd contribution = row(p.pool_partner_contribution[q], i);
-      const double rho = p.risk_share(qi, pi);
-      if ((contribution == 0).all() && rho == 0) continue;
-      const ArrayXd balance_share = rho * row(p.pool_balance, q);
+      const ArrayXd balance_share = p.risk_share(qi, pi) * row(p.pool_balance, q);
       const std::string& id = sc.partners[i].id;
-      e.measures.push_back({"contribution_" + id, contribution});
-      e.measures.push_back({"balance_share_" + id, balance_share});
-      e.measures.push_back({"cost_" + id, contribution - balance_share});
+      e.measures.push_back({kPoolPartnerPrefixes[0] + id, contribution});
+      e.measures.push_back({kPoolPartnerPrefixes[1] + id, balance_share});
+      e.measures.push_back({kPoolPartnerPrefixes[2] + id, contribution - balance_share});
     }
     out.entities.push_back(std::move(e));
   }
@@ -120,6 +125,44 @@ int sign_colour(const std::string& measure, double rounded) {
 }
 
 }  // namespace
+
+bool pool_involves(const Pool& pool, int partner) {
+  const Eigen::Index p = partner;
+  switch (pool.risk_rule) {
+    case RiskShareRule::proportional: return pool.contributions(p) != 0;
+    case RiskShareRule::host: return pool.contributions(p) != 0 || pool.host == partner;
+    case RiskShareRule::fixed: return pool.contributions(p) != 0 || pool.fixed_shares(p) != 0;
+  }
+  return false;
+}
+
+std::vector<std::string> measure_names(const Scenario& sc, const std::string& kind, const std::string& id) {
+  if (kind == "partner") return kPartnerMeasures;
+  if (kind == "service") return kServiceMeasures;
+  if (kind == "scheme") return kSchemeMeasures;
+  std::vector<std::string> out;
+  if (kind == "system") {
+    out = kPartnerMeasures;
+    out.insert(out.end(), kServiceMeasures.begin(), kServiceMeasures.end());
+    return out;
+  }
+  for (const Pool& q : sc.pools) {
+    if (q.id != id) continue;
+    out = kPoolMeasures;
+    for (std::size_t i = 0; i < sc.partners.size(); ++i)
+      if (pool_involves(q, static_cast<int>(i)))
+        for (const std::string& prefix : kPoolPartnerPrefixes) out.push_back(prefix + sc.partners[i].id);
+  }
+  return out;
+}
+
+const Measure* find_measure(const Report& r, const std::string& id, const std::string& measure) {
+  for (const ReportSection& s : r.sections)
+    for (const ReportEntity& e : s.entities)
+      if (e.id == id)
+        if (const Measure* m = e.measure(measure)) return m;
+  return nullptr;
+}
 
 const Measure* ReportEntity::measure(std::string_view n) const {
   for (const Measure& m : measures)
@@ -162,16 +205,17 @@ std::optional<Format> parse_format(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<Format> format_for_path(std::string_view path) {
+std::string format_name_for_path(std::string_view path) {
   std::string lower(path);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto ends = [&](std::string_view ext) {
-    return lower.size() > ext.size() && std::string_view(lower).substr(lower.size() - ext.size()) == ext;
-  };
-  if (ends(".csv")) return Format::csv;
-  if (ends(".json")) return Format::json;
-  if (ends(".txt")) return Format::table;
-  return std::nullopt;
+  const std::size_t dot = lower.rfind('.');
+  if (dot == std::string::npos || dot == 0 || lower[dot - 1] == '/') return {};
+  const std::string ext = lower.substr(dot);
+  if (ext == ".csv") return "csv";
+  if (ext == ".json") return "json";
+  if (ext == ".txt") return "table";
+  if (ext == ".md") return "markdown";
+  return {};
 }
 
 std::string millions(double amount) {

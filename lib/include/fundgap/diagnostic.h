@@ -75,6 +75,13 @@ class InputError : public std::exception {
   std::string summary_;
 };
 
+// The number of characters (UTF-8 code points) in `text`.
+int utf8_length(std::string_view text);
+
+// The 1-based character column of the 1-based byte column `byte_column` in `line`.
+// Columns in diagnostics count characters, as editors and CI annotations do.
+int character_column(std::string_view line, int byte_column);
+
 // The closest candidate to `word` by edit distance, or empty when none is close
 // enough to be a plausible typo.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);

@@ -54,10 +54,23 @@ struct Report {
 // view and in all of them together.
 Report make_report(const Scenario& scenario, const Projection& projection, View view);
 
+// The names of the measures entity `id` of `kind` ("partner", "service", "scheme",
+// "pool" or "system") has in a View::all report, in report order.
+std::vector<std::string> measure_names(const Scenario& scenario, const std::string& kind, const std::string& id);
+
+// Whether `partner` takes part in `pool`: it contributes, or carries a share of its risk.
+// Exactly these partners have contribution_/balance_share_/cost_ measures.
+bool pool_involves(const Pool& pool, int partner);
+
+// The series `measure` of entity `id` in `report`, or nullptr. `system` is looked up in
+// the partners view, then the services view.
+const Measure* find_measure(const Report& report, const std::string& id, const std::string& measure);
+
 enum class Format { table, csv, json };
 std::optional<Format> parse_format(std::string_view name);
-// The format a file name implies: .csv, .json, .txt (table); nothing otherwise.
-std::optional<Format> format_for_path(std::string_view path);
+// The name of the format a file name implies, in any case: ".csv" csv, ".json" json,
+// ".txt" table, ".md" markdown; empty otherwise.
+std::string format_name_for_path(std::string_view path);
 
 struct TableStyle {
   bool color = false;  // ANSI colour: shortfalls red, surpluses green. Default: off

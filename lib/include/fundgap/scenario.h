@@ -83,6 +83,24 @@ struct Pool {
   Eigen::ArrayXd fixed_shares;      // by partner index; used when risk_rule == fixed
 };
 
+enum class CompareOp { le, lt, ge, gt, eq, ne };
+
+// One check on a plan: `ENTITY.MEASURE[YEAR] OP VALUE [± TOLERANCE]`. See docs/checks.md.
+struct Check {
+  std::string name;              // Default: the expression
+  std::string expression;        // as written
+  SourceLocation where;          // the expression's first character
+  std::string entity;            // a partner, service, scheme or pool id, or "system"
+  std::string kind;              // "partner", "service", "scheme", "pool" or "system"
+  std::string measure;           // a measure of that entity in `fundgap run --view all`
+  std::optional<int> year;       // the year index t; nothing means every year
+  CompareOp op = CompareOp::le;
+  double value = 0;              // currency units, or a fraction when `relative`
+  bool relative = false;         // value is a share of the entity's reference measure
+  double tolerance = 0;          // for == and !=; Default: 0 (values are compared in pennies)
+  bool tolerance_relative = false;  // tolerance is a share of the expected value
+};
+
 struct Scenario {
   std::string name;
   std::string currency = "GBP";
@@ -93,6 +111,7 @@ struct Scenario {
   std::vector<Service> services;
   std::vector<Scheme> schemes;
   std::vector<Pool> pools;
+  std::vector<Check> checks;
 
   // Where each value came from, keyed by its YAML path: "services.acute.demand",
   // "partners.ccg.funding.base", "schemes.x" (the entry's key). Used to point

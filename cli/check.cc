@@ -1,0 +1,112 @@
+// `fundgap check FILE...`: evaluate each scenario's checks, for people and for CI.
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "commands.h"
+#include "output.h"
+#include "scenario_options.h"
+
+#include "fundgap/checks.h"
+#include "fundgap/output_file.h"
+#include "fundgap/projection.h"
+
+namespace fundgap::cli {
+
+namespace {
+
+struct CheckOptions {
+  std::vector<std::string> files;
+  ScenarioOptions scenario;
+  OutputOptions out;
+  std::string junit;
+};
+
+std::string now_iso8601() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
+  return buffer;
+}
+
+std::string host_name() {
+  char buffer[256] = {};
+  if (::gethostname(buffer, sizeof buffer - 1) != 0) return "localhost";
+  return buffer;
+}
+
+int check(const CheckOptions& o) {
+  const std::string format = o.out.resolved_format();
+  CheckRun run{{}, now_iso8601(), host_name()};
+  for (const std::string& file : o.files) {
+    const auto start = std::chrono::steady_clock::now();
+    FileChecks f;
+    f.path = file;
+    try {
+      const Scenario sc = o.scenario.load(file);
+      const Report report = make_report(sc, project(sc), View::all);
+      f.scenario = sc.name;
+      f.currency = sc.currency;
+      f.years = report.years;
+      f.results = evaluate_checks(sc, report);
+    } catch (const InputError& e) {
+      std::cerr << e.diagnostics().render_all();
+      f.input_error = e.diagnostics();
+    }
+    f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    run.files.push_back(std::move(f));
+  }
+
+  std::ostringstream text;
+  if (format == "markdown")
+    write_check_markdown(text, run);
+  else if (format == "json")
+    write_check_json(text, run);
+  else
+    write_check_table(text, run, o.out.use_color());
+  if (!o.junit.empty()) {
+    std::ostringstream xml;
+    write_junit(xml, run);
+    write_file_atomically(o.junit, xml.str());
+  }
+  const char* gha = std::getenv("GITHUB_ACTIONS");
+  if (gha && std::string_view(gha) == "true") {
+    // Workflow commands are read from the job's output; keep JSON on stdout clean.
+    std::ostringstream annotations;
+    write_github_annotations(annotations, run);
+    (format == "json" && o.out.output.empty() ? std::cerr : std::cout) << annotations.str();
+  }
+  o.out.emit(text.str());
+  if (run.any_input_error()) return 2;
+  return run.failures() > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+void setup_check(CLI::App& sub, Action& action) {
+  auto o = std::make_shared<CheckOptions>();
+  sub.add_option("files", o->files, "Scenario files (YAML) with a 'checks:' list")->required();
+  o->scenario.add_to(sub);
+  o->out.add_to(sub, {"table", "markdown", "json"});
+  sub.add_option("--junit", o->junit, "Also write JUnit XML (Apache Ant form) to FILE, for CI dashboards");
+  sub.footer(R"(Examples:
+  fundgap check plans/*.yaml
+  fundgap check plan.yaml --junit reports/fundgap.xml
+  fundgap check plan.yaml --format markdown >> "$GITHUB_STEP_SUMMARY"
+  fundgap check plan.yaml --set services.acute.demand=4%
+
+A check is ENTITY.MEASURE[YEAR] OP VALUE [± TOLERANCE], e.g. 'council.gap[*] <= 5m' or
+'system.gap_do_nothing[2021/22] == 60m ± 2%' (see docs/checks.md).
+Under GitHub Actions (GITHUB_ACTIONS=true) each failing check is also annotated at its
+line. Exit 0 when every check passes, 1 when any fails, 2 on bad input.)");
+  sub.callback([o, &action] { action = [o] { return check(*o); }; });
+}
+
+}  // namespace fundgap::cli

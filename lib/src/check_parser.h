@@ -1,0 +1,16 @@
+// Parsing of check expressions (`council.gap[*] <= 5m`). Private to the library.
+#pragma once
+
+#include <string>
+
+#include "fundgap/diagnostic.h"
+#include "fundgap/scenario.h"
+
+namespace fundgap::detail {
+
+// Parses `check.expression`, whose first character is at `check.where`, into the other
+// fields of `check`, resolving names against `scenario` (its entities and period must
+// already be read). Reports each problem to `diags` at its column; returns false then.
+bool parse_check(const Scenario& scenario, Check& check, Diagnostics& diags);
+
+}  // namespace fundgap::detail
