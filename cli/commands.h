@@ -25,5 +25,6 @@ const std::vector<Command>& commands();
 void setup_run(CLI::App& sub, Action& action);
 void setup_validate(CLI::App& sub, Action& action);
 void setup_check(CLI::App& sub, Action& action);
+void setup_explain(CLI::App& sub, Action& action);
 
 }  // namespace fundgap::cli

@@ -18,6 +18,7 @@ const std::vector<Command>& commands() {
       {"run", "Project a scenario and print every partner's funding gap", setup_run},
       {"validate", "Check scenario files and report every error", setup_validate},
       {"check", "Evaluate a plan's checks: pass/fail table, JUnit XML, GitHub annotations", setup_check},
+      {"explain", "Show how one figure is built, down to the scenario's lines", setup_explain},
   };
   return table;
 }

@@ -56,7 +56,7 @@ class CliTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertIn("run", r.stdout)
         self.assertIn("validate", r.stdout)
-        for cmd in ("run", "validate", "check"):
+        for cmd in ("run", "validate", "check", "explain"):
             r = run(cmd, "--help")
             self.assertEqual(r.returncode, 0, cmd)
             self.assertIn("Examples:", r.stdout)
@@ -306,6 +306,31 @@ class CliTest(unittest.TestCase):
         first = data["files"][0]["results"][0]
         self.assertEqual((first["passed"], first["year"], first["line"]), (False, "2021/22", 10))
         self.assertAlmostEqual(first["actual"], 10e6, delta=1e-6)
+
+    # ---- explain -----------------------------------------------------------------
+    def test_explain_top_line_is_runs_figure_and_depth_limits(self):
+        data = json.loads(run("run", THT, "--format", "json").stdout)
+        council = data["views"]["partners"][0]
+        gap = council["measures"]["gap"][-1]
+        r = run("explain", THT, "council.gap[2021/22]", "--depth", "1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "council.gap[2021/22] = £{:,.2f}    [spend - funding]".format(gap))
+        self.assertEqual(len(lines), 3)
+        self.assertTrue(lines[1].startswith("  + council.spend[2021/22] = £"))
+        self.assertTrue(lines[2].startswith("  - council.funding[2021/22] = £195,000,000.00"))
+        full = run("explain", THT, "council.funding[2021/22]").stdout.splitlines()
+        self.assertIn("  x base-year figure = £195,000,000.00    scenarios/tower_hamlets_2019.yaml:28:21"
+                      .replace("scenarios/tower_hamlets_2019.yaml", THT), full)
+        tree = json.loads(run("explain", THT, "system.gap[2021/22]", "-f", "json").stdout)
+        self.assertEqual(tree["value"], data["views"]["partners"][-1]["measures"]["gap"][-1])
+        self.assertEqual(tree["op"], "sum")
+
+    def test_explain_bad_figure(self):
+        r = run("explain", THT, "council.gpa[2021/22]")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "FIGURE:1:9: error: unknown measure 'gpa' for partner 'council' (did you mean "
+                         "'gap'?)\n  council.gpa[2021/22]\n          ^\n")
 
 
 if __name__ == "__main__":

@@ -16,15 +16,43 @@ class Parser {
   Parser(const Scenario& sc, Check& check, Diagnostics& diags)
       : sc_(sc), c_(check), diags_(diags), s_(check.expression) {}
 
+  // A check: reference, comparison, value, optional tolerance.
   bool parse() {
+    if (!reference()) return false;
+    const std::string ref = s_.substr(ref_start_, i_ - ref_start_);
     skip_space();
-    const std::size_t ref_start = i_;
+    if (!parse_op(ref)) return false;
+    skip_space();
+    if (!parse_value()) return false;
+    skip_space();
+    if (!parse_tolerance()) return false;
+    return at_end();
+  }
+
+  // A bare reference and nothing else.
+  bool parse_reference_only(bool every_year) {
+    what_ = "reference";
+    if (!reference()) return false;
+    if (!every_year && !c_.year) return fail(ref_start_, "give one year here, like [2021/22], not [*]");
+    return at_end();
+  }
+
+ private:
+  bool at_end() {
+    skip_space();
+    if (i_ < s_.size()) return fail(i_, "unexpected '{}' at the end of the {}", s_.substr(i_), what_);
+    return true;
+  }
+
+  bool reference() {
+    skip_space();
+    const std::size_t ref_start = ref_start_ = i_;
     std::vector<std::pair<std::string, std::size_t>> parts;
     while (true) {
       std::size_t start = i_;
       while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_')) ++i_;
       if (start == i_) return fail(start, "expected ENTITY.MEASURE[YEAR] (like council.gap[2021/22]) at the start "
-                                          "of the check, found {}", found(start));
+                                          "of the {}, found {}", what_, found(start));
       parts.emplace_back(s_.substr(start, i_ - start), start);
       if (i_ < s_.size() && s_[i_] == '.') {
         ++i_;
@@ -38,20 +66,9 @@ class Parser {
     if (parts.size() == 3 && !resolve_kind_prefix(parts[0])) return false;
     if (!resolve_entity(parts[parts.size() - 2])) return false;
     if (!resolve_measure(parts.back())) return false;
-    if (!parse_year()) return false;
-    const std::string ref = s_.substr(ref_start, i_ - ref_start);
-    skip_space();
-    if (!parse_op(ref)) return false;
-    skip_space();
-    if (!parse_value()) return false;
-    skip_space();
-    if (!parse_tolerance()) return false;
-    skip_space();
-    if (i_ < s_.size()) return fail(i_, "unexpected '{}' at the end of the check", s_.substr(i_));
-    return true;
+    return parse_year();
   }
 
- private:
   template <typename... Args>
   bool fail(std::size_t at, fmt::format_string<Args...> format, Args&&... args) {
     SourceLocation loc = c_.where;
@@ -72,8 +89,8 @@ class Parser {
     static const std::vector<std::string> prefixes = {"partners", "services", "schemes", "pools"};
     auto it = std::find(prefixes.begin(), prefixes.end(), part.first);
     if (it == prefixes.end())
-      return fail(part.second, "unknown section '{}' in check; expected partners, services, schemes or pools{}",
-                  part.first, did_you_mean(part.first, prefixes));
+      return fail(part.second, "unknown section '{}' in {}; expected partners, services, schemes or pools{}",
+                  part.first, what_, did_you_mean(part.first, prefixes));
     prefix_kind_ = part.first.substr(0, part.first.size() - 1);
     return true;
   }
@@ -92,7 +109,7 @@ class Parser {
     look(sc_.schemes, "scheme");
     look(sc_.pools, "pool");
     if (id == "system") c_.kind = "system";
-    if (c_.kind.empty()) return fail(part.second, "unknown entity '{}' in check{}", id, did_you_mean(id, known));
+    if (c_.kind.empty()) return fail(part.second, "unknown entity '{}' in {}{}", id, what_, did_you_mean(id, known));
     if (!prefix_kind_.empty() && prefix_kind_ != c_.kind)
       return fail(part.second, "'{}' is {} {}, not a {}", id, c_.kind == "system" ? "the" : "a", c_.kind, prefix_kind_);
     c_.entity = id;
@@ -195,6 +212,8 @@ class Parser {
   const std::string& s_;
   std::size_t i_ = 0;
   std::size_t token_start_ = 0;
+  std::size_t ref_start_ = 0;
+  const char* what_ = "check";
   std::string prefix_kind_;
 };
 
@@ -202,6 +221,10 @@ class Parser {
 
 bool parse_check(const Scenario& scenario, Check& check, Diagnostics& diags) {
   return Parser(scenario, check, diags).parse();
+}
+
+bool parse_reference(const Scenario& scenario, Check& check, Diagnostics& diags, bool every_year) {
+  return Parser(scenario, check, diags).parse_reference_only(every_year);
 }
 
 }  // namespace fundgap::detail

@@ -13,4 +13,8 @@ namespace fundgap::detail {
 // already be read). Reports each problem to `diags` at its column; returns false then.
 bool parse_check(const Scenario& scenario, Check& check, Diagnostics& diags);
 
+// Parses `check.expression` as a bare reference ENTITY.MEASURE[YEAR] (nothing after it),
+// filling entity, kind, measure and year. `every_year` allows [*].
+bool parse_reference(const Scenario& scenario, Check& check, Diagnostics& diags, bool every_year);
+
 }  // namespace fundgap::detail
