@@ -56,7 +56,7 @@ class CliTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertIn("run", r.stdout)
         self.assertIn("validate", r.stdout)
-        for cmd in ("run", "validate", "check", "explain"):
+        for cmd in ("run", "validate", "check", "explain", "bridge"):
             r = run(cmd, "--help")
             self.assertEqual(r.returncode, 0, cmd)
             self.assertIn("Examples:", r.stdout)
@@ -331,6 +331,35 @@ class CliTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr, "FIGURE:1:9: error: unknown measure 'gpa' for partner 'council' (did you mean "
                          "'gap'?)\n  council.gpa[2021/22]\n          ^\n")
+
+    # ---- bridge ------------------------------------------------------------------
+    def test_bridge_formats_and_sum(self):
+        r = run("bridge", THT, "--partner", "council", "--to", "2020/21")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "Gap bridge: council, 2018/19 to 2020/21 (£m)")
+        self.assertEqual(lines[-1], "▲ widens the gap, ▼ narrows it; the steps add up to the change.")
+        self.assertNotIn("\x1b", r.stdout)
+        csv = run("bridge", THT, "-f", "csv").stdout.splitlines()
+        self.assertEqual(csv[0], "entity,step,kind,from,to,value")
+        rows = [l.split(",") for l in csv[1:]]
+        self.assertEqual((rows[0][2], rows[-1][2]), ("start", "end"))
+        self.assertAlmostEqual(sum(float(r[5]) for r in rows[:-1]), float(rows[-1][5]), delta=1e-6)
+        data = json.loads(run("bridge", THT, "-f", "json").stdout)
+        gaps = json.loads(run("run", THT, "-f", "json").stdout)["views"]["partners"][-1]["measures"]["gap"]
+        self.assertEqual((data["start"], data["end"]), (gaps[0], gaps[-1]))
+        self.assertEqual([s["kind"] for s in data["steps"]][:3], ["funding", "demand", "inflation"])
+
+    def test_bridge_bad_options(self):
+        for args, message in ((["--to", "2030/31"], "fundgap: error: --to 2030/31 is not a year of the period "
+                                                     "2018/19 to 2021/22\n"),
+                              (["--from", "2020/21", "--to", "2019/20"], "fundgap: error: --to 2019/20 must come "
+                                                                          "after --from 2020/21\n"),
+                              (["--partner", "councl"], "fundgap: error: --partner: unknown partner 'councl' "
+                                                        "(did you mean 'council'?)\n")):
+            r = run("bridge", THT, *args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertEqual(r.stderr, message)
 
 
 if __name__ == "__main__":

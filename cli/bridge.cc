@@ -1,0 +1,83 @@
+// `fundgap bridge FILE`: the gap bridge from the base year to a target year.
+#include <memory>
+#include <sstream>
+
+#include "commands.h"
+#include "output.h"
+#include "scenario_options.h"
+
+#include "fundgap/bridge.h"
+
+namespace fundgap::cli {
+
+namespace {
+
+struct BridgeOptions {
+  std::string file;
+  std::string from, to, partner;
+  ScenarioOptions scenario;
+  OutputOptions out;
+};
+
+int year_option(const Scenario& sc, const std::string& text, const char* option, int fallback) {
+  if (text.empty()) return fallback;
+  auto y = FinancialYear::parse(text);
+  auto t = y ? sc.year_index(*y) : std::nullopt;
+  if (!t)
+    throw InputError(SourceLocation{}, fmt::format("{} {} is not a year of the period {} to {}", option, text,
+                                                   sc.year(0), sc.year(sc.projected_years)));
+  return *t;
+}
+
+int run_bridge(const BridgeOptions& o) {
+  const std::string format = o.out.resolved_format();
+  const Scenario sc = o.scenario.load(o.file);
+  const int from = year_option(sc, o.from, "--from", 0);
+  const int to = year_option(sc, o.to, "--to", sc.projected_years);
+  if (to <= from)
+    throw InputError(SourceLocation{}, fmt::format("--to {} must come after --from {}", sc.year(to), sc.year(from)));
+  int partner = -1;
+  if (!o.partner.empty() && o.partner != "system") {
+    partner = sc.partner_index(o.partner);
+    if (partner < 0) {
+      std::vector<std::string> ids{"system"};
+      for (const Partner& p : sc.partners) ids.push_back(p.id);
+      throw InputError(SourceLocation{}, fmt::format("--partner: unknown partner '{}'{}", o.partner,
+                                                     did_you_mean(o.partner, ids)));
+    }
+  }
+  const Bridge b = make_bridge(sc, project(sc), partner, from, to);
+  std::ostringstream text;
+  if (format == "csv")
+    write_bridge_csv(text, b, sc);
+  else if (format == "json")
+    write_bridge_json(text, b, sc);
+  else
+    write_bridge_table(text, b, sc, o.out.use_color());
+  o.out.emit(text.str());
+  return 0;
+}
+
+}  // namespace
+
+void setup_bridge(CLI::App& sub, Action& action) {
+  auto o = std::make_shared<BridgeOptions>();
+  sub.add_option("file", o->file, "Scenario file (YAML)")->required();
+  sub.add_option("--to", o->to, "The target year (default: the last projected year)");
+  sub.add_option("--from", o->from, "The starting year (default: the base year)");
+  sub.add_option("-p,--partner", o->partner, "A partner id (default: the whole system)");
+  o->scenario.add_to(sub);
+  o->out.add_to(sub);
+  sub.footer(R"(Examples:
+  fundgap bridge scenarios/tower_hamlets_2019.yaml
+  fundgap bridge scenarios/tower_hamlets_2019.yaml --to 2020/21 --partner council
+  fundgap bridge scenarios/tower_hamlets_2019.yaml -f csv -o bridge.csv
+
+Steps, in order: funding growth; demand growth (on the starting spend); inflation (on
+spend grown by demand); each scheme's net effect (saving, re-provision, investment); and
+for each pool, what the partner pays in beyond its risk share of all contributions.
+They add up exactly to the change in the gap (see docs/bridge.md).)");
+  sub.callback([o, &action] { action = [o] { return run_bridge(*o); }; });
+}
+
+}  // namespace fundgap::cli
