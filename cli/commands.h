@@ -27,5 +27,6 @@ void setup_validate(CLI::App& sub, Action& action);
 void setup_check(CLI::App& sub, Action& action);
 void setup_explain(CLI::App& sub, Action& action);
 void setup_bridge(CLI::App& sub, Action& action);
+void setup_compare(CLI::App& sub, Action& action);
 
 }  // namespace fundgap::cli

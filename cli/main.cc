@@ -19,6 +19,7 @@ const std::vector<Command>& commands() {
       {"validate", "Check scenario files and report every error", setup_validate},
       {"check", "Evaluate a plan's checks: pass/fail table, JUnit XML, GitHub annotations", setup_check},
       {"explain", "Show how one figure is built, down to the scenario's lines", setup_explain},
+      {"compare", "Compare scenarios side by side; gate how far a change may move a measure", setup_compare},
       {"bridge", "Walk the gap from the base year to a target year, step by step", setup_bridge},
   };
   return table;

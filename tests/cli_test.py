@@ -56,7 +56,7 @@ class CliTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertIn("run", r.stdout)
         self.assertIn("validate", r.stdout)
-        for cmd in ("run", "validate", "check", "explain", "bridge"):
+        for cmd in ("run", "validate", "check", "explain", "bridge", "compare"):
             r = run(cmd, "--help")
             self.assertEqual(r.returncode, 0, cmd)
             self.assertIn("Examples:", r.stdout)
@@ -360,6 +360,44 @@ class CliTest(unittest.TestCase):
             r = run("bridge", THT, *args)
             self.assertEqual(r.returncode, 2, args)
             self.assertEqual(r.stderr, message)
+
+    # ---- compare -----------------------------------------------------------------
+    def test_compare_with_set_and_gates(self):
+        r = run("compare", THT, "--set", "services.acute.demand=4%", "--max-increase", "system.gap[*]=1m")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertTrue(r.stdout.startswith("gap (£m): Tower Hamlets Together 2019 -> Tower Hamlets Together 2019 "
+                                            "(with --set)\n"))
+        self.assertIn(f"FAIL system.gap[*]=1m ({THT} --set): increase +£10.2m in 2021/22, allowed £1.0m", r.stdout)
+        r = run("compare", THT, "--set", "services.acute.demand=4%", "--max-increase", "system.gap[*]=11m")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("PASS system.gap[*]=11m", r.stdout)
+
+    def test_compare_two_files_formats_agree(self):
+        other = self.write("other.yaml", f"extends: {THT}\nservices:\n  acute: {{demand: 4%}}\n")
+        csv = run("compare", THT, other, "-f", "csv").stdout.splitlines()
+        self.assertEqual(csv[0], "scenario,entity,measure,year,base,other,change,change_pct")
+        data = json.loads(run("compare", THT, other, "-f", "json").stdout)
+        self.assertEqual(data["format"], "fundgap-compare")
+        rows = {(l.split(",")[1], l.split(",")[3]): l.split(",") for l in csv[1:]}
+        for entity in data["comparisons"][0]["entities"]:
+            for year, change in zip(data["comparisons"][0]["years"], entity["change"]):
+                self.assertEqual(float(rows[(entity["id"], year)][6]), change)
+        md = run("compare", THT, other, "-f", "markdown").stdout
+        self.assertTrue(md.startswith("#### gap: Tower Hamlets Together 2019 → Tower Hamlets Together 2019\n"))
+        svc = run("compare", THT, other, "--view", "services").stdout
+        self.assertTrue(svc.startswith("net (£m)"))
+
+    def test_compare_errors(self):
+        r = run("compare", THT)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "fundgap: error: nothing to compare: give another scenario, or --set to vary "
+                                   "the base\n")
+        r = run("compare", THT, THT, "--measure", "gpa")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "fundgap: error: the partners view has no measure 'gpa'\n")
+        r = run("compare", THT, THT, "--max-increase", "system.gap[*]")
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith("--max-increase:1:1: error: expected ENTITY.MEASURE[YEAR]=LIMIT"))
 
 
 if __name__ == "__main__":

@@ -119,7 +119,8 @@ class Parser {
   bool resolve_measure(const std::pair<std::string, std::size_t>& part) {
     std::vector<std::string> names = measure_names(sc_, c_.kind, c_.entity);
     if (std::find(names.begin(), names.end(), part.first) == names.end())
-      return fail(part.second, "unknown measure '{}' for {} '{}'{}", part.first, c_.kind, c_.entity,
+      return fail(part.second, "unknown measure '{}' for {}{}", part.first,
+                  c_.kind == "system" ? std::string("the system") : fmt::format("{} '{}'", c_.kind, c_.entity),
                   did_you_mean(part.first, names));
     c_.measure = part.first;
     return true;
