@@ -10,63 +10,87 @@ using Eigen::ArrayXd;
 using Eigen::ArrayXXd;
 using Eigen::Index;
 
-Index idx(std::size_t i) { return static_cast<Index>(i); }
-Index idx(int i) { return static_cast<Index>(i); }
-
-// Compounds `base` by yearly `factors` (rows x years, column 0 unused): out(., 0) = base,
-// out(., t) = out(., t-1) * factors(., t).
-ArrayXXd compound(const ArrayXd& base, const ArrayXXd& factors) {
-  ArrayXXd out(base.size(), factors.cols());
-  out.col(0) = base;
-  for (Index t = 1; t < factors.cols(); ++t) out.col(t) = out.col(t - 1) * factors.col(t);
-  return out;
+template <typename T>
+const T& at(const std::vector<T>& v, Index i) {
+  return v[static_cast<std::size_t>(i)];
 }
 
-// Partner spend from service spend `x` (services x years): the unpooled services by
-// funding share, plus each pool's contribution less the partner's share of its balance.
-// Writes each pool's balance into `balance` (pools x years).
-ArrayXXd partner_spend(const Scenario& sc, const Projection& p, const Eigen::MatrixXd& shares,
-                       const Eigen::MatrixXd& membership, const ArrayXXd& x, ArrayXXd& balance) {
-  ArrayXXd spend = (shares * x.matrix()).array();
-  ArrayXXd pool_spend = (membership * x.matrix()).array();
-  balance = p.pool_contributions - pool_spend;
-  for (std::size_t q = 0; q < sc.pools.size(); ++q) {
-    const Index qi = idx(q);
-    spend += p.pool_partner_contribution[q] -
-             (p.risk_share.row(qi).transpose().matrix() * balance.row(qi).matrix()).array();
+// Reports the first year, per service, in which savings exceed the baseline, at the
+// scheme whose saving tips the running total (in file order) over the spend.
+void check_savings(const Scenario& sc, const Projection& p) {
+  const Index S = p.baseline.rows(), Y = p.baseline.cols(), K = p.scheme_saving.rows();
+  Diagnostics over;
+  for (Index s = 0; s < S; ++s) {
+    for (Index t = 0; t < Y; ++t) {
+      const double spend = p.baseline(s, t);
+      if (p.savings(s, t) <= spend * (1 + 1e-12)) continue;
+      double running = 0;
+      std::string culprit;
+      for (Index k = 0; k < K && culprit.empty(); ++k) {
+        if (at(sc.schemes, k).service != s) continue;
+        running += p.scheme_saving(k, t);
+        if (running > spend * (1 + 1e-12)) culprit = at(sc.schemes, k).id;
+      }
+      const auto [saved, available] = detail::money_pair(p.savings(s, t), spend, detail::currency_symbol(sc.currency));
+      over.error(sc.origin("schemes." + culprit + ".saving"),
+                 "savings on service '{}' in {} ({}) exceed its projected spend ({})", at(sc.services, s).id,
+                 sc.year(static_cast<int>(t)), saved, available);
+      break;
+    }
   }
-  return spend;
+  if (!over.empty()) throw InputError(over);
 }
 
 }  // namespace
 
-Projection project(const Scenario& sc) {
+Engine::Engine(const Scenario& sc) {
+  const Index S = static_cast<Index>(sc.services.size());
+  shares_ = Eigen::MatrixXd::Zero(static_cast<Index>(sc.partners.size()), S);
+  membership_ = Eigen::MatrixXd::Zero(static_cast<Index>(sc.pools.size()), S);
+  for (Index s = 0; s < S; ++s) {
+    const Service& sv = at(sc.services, s);
+    if (sv.pool >= 0)
+      membership_(sv.pool, s) = 1;
+    else
+      for (const FundingShare& f : sv.funders) shares_(f.partner, s) += f.share;
+  }
+}
+
+void Engine::run(const Scenario& sc, Projection& p) const {
   const Index Y = sc.years();
-  const Index S = idx(sc.services.size()), K = idx(sc.schemes.size());
-  const Index P = idx(sc.partners.size()), Q = idx(sc.pools.size());
-  Projection p;
+  const Index S = static_cast<Index>(sc.services.size()), K = static_cast<Index>(sc.schemes.size());
+  const Index P = static_cast<Index>(sc.partners.size()), Q = static_cast<Index>(sc.pools.size());
+  // resize() keeps the storage when the size is unchanged: no allocation after the first run.
+  for (ArrayXXd* a : {&p.baseline, &p.savings, &p.reprovided, &p.investment, &p.net}) a->resize(S, Y);
+  for (ArrayXXd* a : {&p.scheme_saving, &p.scheme_reprovided, &p.scheme_investment}) a->resize(K, Y);
+  for (ArrayXXd* a : {&p.funding, &p.spend, &p.gap, &p.spend_do_nothing, &p.gap_do_nothing}) a->resize(P, Y);
+  for (ArrayXXd* a : {&p.pool_contributions, &p.pool_spend, &p.pool_balance, &p.pool_balance_do_nothing})
+    a->resize(Q, Y);
+  p.risk_share.resize(Q, P);
+  p.pool_partner_contribution.resize(static_cast<std::size_t>(Q));
 
   // Baseline: X_s(t) = X_s(t-1) (1 + demand) (1 + inflation).
-  ArrayXd base(S);
-  ArrayXXd service_factor(S, Y);
   for (Index s = 0; s < S; ++s) {
-    const Service& sv = sc.services[static_cast<std::size_t>(s)];
-    base(s) = sv.base;
-    service_factor.row(s) = ((1 + sv.demand) * (1 + sv.inflation)).transpose();
+    const Service& sv = at(sc.services, s);
+    double x = sv.base;
+    p.baseline(s, 0) = x;
+    for (Index t = 1; t < Y; ++t) {
+      x *= (1 + sv.demand(t)) * (1 + sv.inflation(t));
+      p.baseline(s, t) = x;
+    }
   }
-  p.baseline = compound(base, service_factor);
 
   // Schemes.
-  p.savings = ArrayXXd::Zero(S, Y);
-  p.reprovided = ArrayXXd::Zero(S, Y);
-  p.investment = ArrayXXd::Zero(S, Y);
-  p.scheme_saving = ArrayXXd::Zero(K, Y);
-  p.scheme_reprovided = ArrayXXd::Zero(K, Y);
-  p.scheme_investment = ArrayXXd::Zero(K, Y);
+  p.savings.setZero();
+  p.reprovided.setZero();
+  p.investment.setZero();
+  p.scheme_saving.setZero();
+  p.scheme_reprovided.setZero();
+  p.scheme_investment.setZero();
   for (Index k = 0; k < K; ++k) {
-    const Scheme& sk = sc.schemes[static_cast<std::size_t>(k)];
+    const Scheme& sk = at(sc.schemes, k);
     for (int t = sk.start; t < Y; ++t) {
-      const Index ti = idx(t);
+      const Index ti = t;
       const double full = sk.absolute ? sk.saving : sk.saving * p.baseline(sk.service, ti);
       const double saving = sk.confidence * sk.ramp_at(t) * full;
       p.scheme_saving(k, ti) = saving;
@@ -81,58 +105,28 @@ Projection project(const Scenario& sc) {
       }
     }
   }
-  // Savings may not exceed spend: report the first year it happens, per service, at
-  // the scheme whose saving tips the running total (in file order) over the spend.
-  Diagnostics over;
-  for (Index s = 0; s < S; ++s) {
-    for (Index t = 0; t < Y; ++t) {
-      const double spend = p.baseline(s, t);
-      if (p.savings(s, t) <= spend * (1 + 1e-12)) continue;
-      double running = 0;
-      std::string culprit;
-      for (Index k = 0; k < K && culprit.empty(); ++k) {
-        if (sc.schemes[static_cast<std::size_t>(k)].service != s) continue;
-        running += p.scheme_saving(k, t);
-        if (running > spend * (1 + 1e-12)) culprit = sc.schemes[static_cast<std::size_t>(k)].id;
-      }
-      const auto [saved, available] = detail::money_pair(p.savings(s, t), spend, detail::currency_symbol(sc.currency));
-      over.error(sc.origin("schemes." + culprit + ".saving"),
-                 "savings on service '{}' in {} ({}) exceed its projected spend ({})",
-                 sc.services[static_cast<std::size_t>(s)].id, sc.year(static_cast<int>(t)), saved, available);
-      break;
-    }
-  }
-  if (!over.empty()) throw InputError(over);
+  if ((p.savings > p.baseline * (1 + 1e-12)).any()) check_savings(sc, p);
   p.net = p.baseline - p.savings + p.reprovided + p.investment;
 
   // Funding: F_p(t) = F_p(t-1) (1 + growth).
-  ArrayXd funding_base(P);
-  ArrayXXd growth_factor(P, Y);
   for (Index i = 0; i < P; ++i) {
-    const Partner& pt = sc.partners[static_cast<std::size_t>(i)];
-    funding_base(i) = pt.funding_base;
-    growth_factor.row(i) = (1 + pt.growth).transpose();
-  }
-  p.funding = compound(funding_base, growth_factor);
-
-  // Structure: funding shares of unpooled services, pool membership.
-  Eigen::MatrixXd shares = Eigen::MatrixXd::Zero(P, S);
-  Eigen::MatrixXd membership = Eigen::MatrixXd::Zero(Q, S);
-  for (Index s = 0; s < S; ++s) {
-    const Service& sv = sc.services[static_cast<std::size_t>(s)];
-    if (sv.pool >= 0)
-      membership(sv.pool, s) = 1;
-    else
-      for (const FundingShare& f : sv.funders) shares(f.partner, s) += f.share;
+    const Partner& pt = at(sc.partners, i);
+    double f = pt.funding_base;
+    p.funding(i, 0) = f;
+    for (Index t = 1; t < Y; ++t) {
+      f *= 1 + pt.growth(t);
+      p.funding(i, t) = f;
+    }
   }
 
   // Pools: contributions grow at the pool's rate; risk shares by the pool's rule.
-  p.pool_contributions = ArrayXXd::Zero(Q, Y);
-  p.risk_share = ArrayXXd::Zero(Q, P);
-  p.pool_partner_contribution.clear();
+  p.risk_share.setZero();
   for (Index q = 0; q < Q; ++q) {
-    const Pool& pool = sc.pools[static_cast<std::size_t>(q)];
-    ArrayXXd k = compound(pool.contributions, (1 + pool.growth).transpose().replicate(P, 1));
+    const Pool& pool = at(sc.pools, q);
+    ArrayXXd& k = p.pool_partner_contribution[static_cast<std::size_t>(q)];
+    k.resize(P, Y);
+    k.col(0) = pool.contributions;
+    for (Index t = 1; t < Y; ++t) k.col(t) = k.col(t - 1) * (1 + pool.growth(t));
     p.pool_contributions.row(q) = k.colwise().sum();
     switch (pool.risk_rule) {
       case RiskShareRule::proportional: {
@@ -143,14 +137,31 @@ Projection project(const Scenario& sc) {
       case RiskShareRule::host: p.risk_share(q, pool.host) = 1; break;
       case RiskShareRule::fixed: p.risk_share.row(q) = pool.fixed_shares.transpose(); break;
     }
-    p.pool_partner_contribution.push_back(std::move(k));
   }
-  p.pool_spend = (membership * p.net.matrix()).array();
 
-  p.spend = partner_spend(sc, p, shares, membership, p.net, p.pool_balance);
-  p.spend_do_nothing = partner_spend(sc, p, shares, membership, p.baseline, p.pool_balance_do_nothing);
+  // Partner spend: the unpooled services by funding share, plus each pool's contribution
+  // less the partner's share of its balance; and the same with no schemes.
+  p.pool_spend.matrix().noalias() = membership_ * p.net.matrix();
+  p.pool_balance = p.pool_contributions - p.pool_spend;
+  p.pool_balance_do_nothing.matrix().noalias() = membership_ * p.baseline.matrix();
+  p.pool_balance_do_nothing = p.pool_contributions - p.pool_balance_do_nothing;
+  p.spend.matrix().noalias() = shares_ * p.net.matrix();
+  p.spend_do_nothing.matrix().noalias() = shares_ * p.baseline.matrix();
+  for (Index q = 0; q < Q; ++q) {
+    const ArrayXXd& k = p.pool_partner_contribution[static_cast<std::size_t>(q)];
+    p.spend += k;
+    p.spend.matrix().noalias() -= p.risk_share.row(q).transpose().matrix() * p.pool_balance.row(q).matrix();
+    p.spend_do_nothing += k;
+    p.spend_do_nothing.matrix().noalias() -=
+        p.risk_share.row(q).transpose().matrix() * p.pool_balance_do_nothing.row(q).matrix();
+  }
   p.gap = p.spend - p.funding;
   p.gap_do_nothing = p.spend_do_nothing - p.funding;
+}
+
+Projection project(const Scenario& scenario) {
+  Projection p;
+  Engine(scenario).run(scenario, p);
   return p;
 }
 

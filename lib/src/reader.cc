@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include <Eigen/Cholesky>
+
 #include "check_parser.h"
 #include "document.h"
 #include "values.h"
@@ -122,12 +124,122 @@ class Reader {
     return e.value.Scalar();
   }
 
-  // A number of the given kind from a scalar node. `kind` is "money" or "rate" or "share".
+  // The parameter the next number() reads, if it is to be registered: its path and target.
+  struct Pending {
+    std::string path;
+    ParameterTarget target;
+  };
+
+  // Registers the next number() read as a parameter at `path` (file order).
+  void will_read(std::string path, ParameterTarget::Field field, int entity, int index = 0, int first = 0,
+                 int last = 0) {
+    pending_ = Pending{std::move(path), {field, entity, index, first, last}};
+  }
+
+  static bool is_distribution(const Node& n) {
+    static const std::vector<std::string> names = {"normal", "lognormal", "uniform", "triangular", "pert", "interval"};
+    return n.IsMap() && n.pairs.size() == 1 && n.pairs[0].first.IsScalar() &&
+           std::find(names.begin(), names.end(), n.pairs[0].first.text) != names.end();
+  }
+
+  // A distribution `{normal: {mean: 3%, sd: 0.5%}}` etc., its parameters read as `kind`,
+  // truncated to the kind's valid range. Reports problems; nothing on error.
+  std::optional<Distribution> distribution(const Node& n, std::string_view kind, const std::string& label) {
+    const std::string& name = n.pairs[0].first.text;
+    const Node& args = n.pairs[0].second;
+    const std::string lbl = fmt::format("the {} distribution for {}", name, label);
+    auto value = [&](const Node& v, std::string_view k) { return number(v, at(v), k, lbl); };
+    auto list = [&](std::size_t size, const char* example) -> std::optional<std::vector<double>> {
+      if (!args.IsSequence() || args.size() != size) {
+        diags_.error(at(args), "expected {} values like {} for {}, found {}", size, example, lbl, describe(args));
+        return std::nullopt;
+      }
+      std::vector<double> out;
+      for (const Node& item : args.items)
+        if (auto v = value(item, kind)) out.push_back(*v);
+      if (out.size() != size) return std::nullopt;
+      return out;
+    };
+    auto fields = [&](const char* first, const char* second, std::string_view second_kind)
+        -> std::optional<std::pair<double, double>> {
+      if (!args.IsMap()) {
+        diags_.error(at(args), "expected a map with '{}' and '{}' for {}, found {}", first, second, lbl, describe(args));
+        return std::nullopt;
+      }
+      std::vector<Entry> es = entries(args, lbl);
+      check_keys(es, {first, second}, lbl);
+      const Entry* a = require(es, first, lbl, at(args));
+      const Entry* b = require(es, second, lbl, at(args));
+      std::optional<double> x = a ? value(a->value, kind) : std::nullopt;
+      std::optional<double> y = b ? value(b->value, second_kind) : std::nullopt;
+      if (!x || !y) return std::nullopt;
+      if (*y < 0) {
+        diags_.error(at(b->value), "'{}' of {} cannot be negative", second, lbl);
+        return std::nullopt;
+      }
+      return std::make_pair(*x, *y);
+    };
+    auto ordered = [&](const std::vector<double>& v) {
+      if (std::is_sorted(v.begin(), v.end())) return true;
+      diags_.error(at(args), "the values of {} must be in order: low, {}high", lbl, v.size() == 3 ? "mode, " : "");
+      return false;
+    };
+    std::optional<Distribution> d;
+    if (name == "normal") {
+      if (auto f = fields("mean", "sd", kind)) d = Distribution::normal(f->first, f->second);
+    } else if (name == "lognormal") {
+      if (auto f = fields("median", "sd_log", "factor")) {
+        if (f->first <= 0) {
+          diags_.error(at(args), "the median of {} must be above zero", lbl);
+          return std::nullopt;
+        }
+        d = Distribution::lognormal(f->first, f->second);
+      }
+    } else if (name == "uniform" || name == "interval") {
+      if (auto v = list(2, "[1%, 5%]"); v && ordered(*v))
+        d = name == "uniform" ? Distribution::uniform((*v)[0], (*v)[1]) : Distribution::interval((*v)[0], (*v)[1]);
+    } else if (auto v = list(3, "[1%, 3%, 6%]"); v && ordered(*v)) {
+      d = name == "pert" ? Distribution::pert((*v)[0], (*v)[1], (*v)[2])
+                         : Distribution::triangular((*v)[0], (*v)[1], (*v)[2]);
+    }
+    if (!d) return std::nullopt;
+    // Draws outside the valid range are redrawn from the truncated distribution.
+    const double low = kind == "rate" ? -1 : 0, high = kind == "share" ? 1 : INFINITY;
+    if (!d->truncate(low, high)) {
+      diags_.error(at(n), "{} has no probability within the valid range of {}", lbl, kind == "rate" ? "above -100%"
+                   : kind == "share" ? "0% to 100%" : "zero and above");
+      return std::nullopt;
+    }
+    return d;
+  }
+
+  // A number of the given kind: a scalar, or a distribution whose mean is returned.
+  // `kind` is "money", "rate", "share" or "factor" (a plain number). Registers it as a
+  // parameter when will_read() announced one.
   std::optional<double> number(const Node& n, const SourceLocation& loc, std::string_view kind,
                                const std::string& label) {
+    std::optional<Pending> pending = std::exchange(pending_, std::nullopt);
+    if (is_distribution(n)) {
+      if (!pending) {
+        diags_.error(loc, "{} must be a plain number, not a distribution", label);
+        return std::nullopt;
+      }
+      auto d = distribution(n, kind, label);
+      if (!d) return std::nullopt;
+      sc_.parameters.push_back({pending->path, loc, d->mean(), d, pending->target});
+      return d->mean();
+    }
+    auto v = plain_number(n, loc, kind, label);
+    if (v && pending) sc_.parameters.push_back({pending->path, loc, *v, std::nullopt, pending->target});
+    return v;
+  }
+
+  std::optional<double> plain_number(const Node& n, const SourceLocation& loc, std::string_view kind,
+                                     const std::string& label) {
     const char* example = kind == "money" ? "money (like 120m, \xC2\xA3" "1.5bn or 250000)"
-                                           : kind == "rate" ? "a rate (like 3.5% or 0.035)"
-                                                            : "a share (like 40% or 0.4)";
+                          : kind == "rate" ? "a rate (like 3.5% or 0.035)"
+                          : kind == "share" ? "a share (like 40% or 0.4)"
+                                            : "a number (like 0.2)";
     if (!n.IsScalar()) {
       diags_.error(loc, "expected {} for {}, found {}", example, label, describe(n));
       return std::nullopt;
@@ -137,7 +249,7 @@ class Reader {
       diags_.error(loc, "'{}' is not a finite number ({})", n.Scalar(), label);
       return std::nullopt;
     }
-    bool wrong_kind = (kind == "money" && p.percent) || (kind != "money" && p.money);
+    bool wrong_kind = (kind == "money" && p.percent) || (kind != "money" && p.money) || (kind == "factor" && p.percent);
     if (p.error == NumberError::malformed || wrong_kind) {
       diags_.error(loc, "expected {} for {}, found {}", example, label, describe(n));
       return std::nullopt;
@@ -191,7 +303,8 @@ class Reader {
   // A value given per projected year: a scalar, a list of one value per projected
   // year, or a map from year to value (each holds until the next listed year).
   // `kind` is "rate"; every value must be above -100%.
-  YearValues per_year_rate(const Entry& e, const std::string& where, const std::string& path) {
+  YearValues per_year_rate(const Entry& e, const std::string& where, const std::string& path,
+                           ParameterTarget::Field field, int entity) {
     const int T = period_ok_ ? sc_.projected_years : 0;
     YearValues out = YearValues::Zero(T + 1);
     record(path, e);
@@ -199,7 +312,7 @@ class Reader {
     auto one = [&](const Node& n, const SourceLocation& loc) -> std::optional<double> {
       auto v = number(n, loc, "rate", lbl);
       // A bare 3.5 is a fraction (350%), almost always meant as 3.5%: make the user say.
-      if (v && std::fabs(*v) >= 1 && !parse_quantity(n.Scalar()).percent) {
+      if (v && n.IsScalar() && std::fabs(*v) >= 1 && !parse_quantity(n.Scalar()).percent) {
         diags_.error(loc, "rate {} for {} has no '%' and so means {}; write {}% if that is meant", n.Scalar(), lbl,
                      percent_text(*v), n.Scalar());
         return std::nullopt;
@@ -212,6 +325,7 @@ class Reader {
     };
     switch (e.value.kind) {
       case Kind::scalar: {
+        will_read(path, field, entity, 0, 1, T);
         if (auto v = one(e.value, at(e))) out.tail(T) = *v;
         break;
       }
@@ -223,6 +337,7 @@ class Reader {
         }
         for (int i = 0; i < n; ++i) {
           const Node& item = e.value.items[static_cast<std::size_t>(i)];
+          if (i < T) will_read(fmt::format("{}[{}]", path, sc_.year(i + 1)), field, entity, 0, i + 1, i + 1);
           auto v = one(item, at(item));
           if (v && i < T) {
             out(i + 1) = *v;
@@ -234,9 +349,17 @@ class Reader {
       case Kind::map: {
         int previous = 0;
         bool first = true;
+        std::size_t previous_parameter = SIZE_MAX;
         for (const Entry& ye : entries(e.value, lbl)) {
           auto t = projected_year(ye.key_node, at(ye.key_node), fmt::format("a key of {}", lbl));
+          if (t) will_read(fmt::format("{}[{}]", path, sc_.year(*t)), field, entity, 0, *t, T);
+          const std::size_t registered = sc_.parameters.size();
           auto v = one(ye.value, at(ye));
+          if (v && t && sc_.parameters.size() > registered) {
+            // Each value holds until the next key: end the previous one's years there.
+            if (previous_parameter != SIZE_MAX) sc_.parameters[previous_parameter].target.last = *t - 1;
+            previous_parameter = registered;
+          }
           if (!t) {
             first = false;
             continue;
@@ -311,6 +434,8 @@ class Reader {
   void read_pools(const Entry& section);
   void check_funders();
   void read_checks(const Entry& section);
+  void read_correlations(const Entry& section);
+  std::optional<Pending> pending_;
   std::vector<Entry> section_entries(const Entry& section, const char* what);
 
   std::shared_ptr<const SourceFile> file_;
@@ -334,7 +459,7 @@ Scenario Reader::read(const Node& root) {
   const std::string top = "the scenario";
   std::vector<Entry> es = entries(root, top);
   check_keys(es, {"fundgap", "name", "description", "currency", "period", "partners", "services", "schemes", "pools",
-                  "checks"},
+                  "checks", "correlations"},
              top);
   SourceLocation start{file_, 1, 1};
   if (const Entry* e = require(es, "fundgap", top, start, " (the format version: 'fundgap: 1')")) {
@@ -360,6 +485,7 @@ Scenario Reader::read(const Node& root) {
   if (const Entry* e = find(es, "schemes")) read_schemes(*e);
   if (const Entry* e = find(es, "pools")) read_pools(*e);
   check_funders();
+  if (const Entry* e = find(es, "correlations")) read_correlations(*e);
   // Checks name entities and years, so they are read last, and only when those are sound.
   if (const Entry* e = find(es, "checks"); e && diags_.empty()) read_checks(*e);
   return sc_;
@@ -421,9 +547,11 @@ void Reader::read_partners(const Entry& section) {
           check_keys(fs, {"base", "growth"}, fwhere);
           if (const Entry* b = require(fs, "base", fwhere, at(*f))) {
             record(path + ".funding.base", *b);
+            will_read(path + ".funding.base", ParameterTarget::Field::funding_base, static_cast<int>(sc_.partners.size()));
             if (auto v = money(*b, fwhere)) p.funding_base = *v;
           }
-          if (const Entry* g = find(fs, "growth")) p.growth = per_year_rate(*g, fwhere, path + ".funding.growth");
+          if (const Entry* g = find(fs, "growth")) p.growth = per_year_rate(*g, fwhere, path + ".funding.growth", ParameterTarget::Field::funding_growth,
+                                    static_cast<int>(sc_.partners.size()));
         }
       }
     }
@@ -455,10 +583,14 @@ void Reader::read_services(const Entry& section) {
         if (auto t = text(*e, where)) s.name = *t;
       if (const Entry* b = require(es, "base", where, at(se.key_node))) {
         record(path + ".base", *b);
+        will_read(path + ".base", ParameterTarget::Field::service_base, static_cast<int>(sc_.services.size()));
         if (auto v = money(*b, where)) s.base = *v;
       }
-      if (const Entry* d = find(es, "demand")) s.demand = per_year_rate(*d, where, path + ".demand");
-      if (const Entry* i = find(es, "inflation")) s.inflation = per_year_rate(*i, where, path + ".inflation");
+      const int index = static_cast<int>(sc_.services.size());
+      if (const Entry* d = find(es, "demand"))
+        s.demand = per_year_rate(*d, where, path + ".demand", ParameterTarget::Field::demand, index);
+      if (const Entry* i = find(es, "inflation"))
+        s.inflation = per_year_rate(*i, where, path + ".inflation", ParameterTarget::Field::inflation, index);
       if (const Entry* f = find(es, "funder")) {
         record(path + ".funder", *f);
         funder_loc_.back() = at(*f);
@@ -503,6 +635,8 @@ void Reader::read_schemes(const Entry& section) {
     k.id = ke.key;
     k.name = ke.key;
     bool ok = true;
+    const int scheme_index = static_cast<int>(sc_.schemes.size());
+    const std::size_t first_parameter = sc_.parameters.size();
     if (!expect(ke, Kind::map, "a map with 'service' and 'saving'", "'schemes'")) continue;
     std::vector<Entry> es = entries(ke.value, where);
     check_keys(es, {"name", "service", "saving", "start", "ramp", "confidence", "reprovide", "investment"}, where);
@@ -516,7 +650,21 @@ void Reader::read_schemes(const Entry& section) {
     if (const Entry* e = require(es, "saving", where, at(ke.key_node), " (a share like 20% or money like 5m)")) {
       record(path + ".saving", *e);
       detail::Parsed q = e->value.IsScalar() ? parse_quantity(e->value.Scalar()) : detail::Parsed{};
-      if (e->value.IsScalar() && q.error == NumberError::none) {
+      if (is_distribution(e->value)) {
+        // A share when the distribution's values are percentages, otherwise money.
+        const Node& args = e->value.pairs[0].second;
+        const Node* first = args.IsSequence() && args.size() ? &args.items[0]
+                            : args.IsMap() && args.size()     ? &args.pairs[0].second
+                                                              : nullptr;
+        k.absolute = !(first && first->IsScalar() && parse_quantity(first->text).percent);
+        will_read(path + ".saving", ParameterTarget::Field::saving, scheme_index);
+        if (auto v = number(e->value, at(*e), k.absolute ? "money" : "share", label(*e, where)))
+          k.saving = *v;
+        else
+          ok = false;
+      } else if (e->value.IsScalar() && q.error == NumberError::none) {
+        sc_.parameters.push_back({path + ".saving", at(*e), q.value, std::nullopt,
+                                  {ParameterTarget::Field::saving, scheme_index, 0, 0, 0}});
         k.absolute = !q.percent;
         k.saving = q.value;
         if (!q.percent && !q.money && q.value > 0 && q.value < 1) {
@@ -544,7 +692,8 @@ void Reader::read_schemes(const Entry& section) {
       record(path + ".start", *e);
       if (auto t = projected_year(e->value, at(*e), "'start' of " + where)) k.start = *t;
     }
-    auto read_ramp = [&](const Entry& e, const std::string& rwhere, std::vector<double>& out) {
+    auto read_ramp = [&](const Entry& e, const std::string& rwhere, std::vector<double>& out,
+                         ParameterTarget::Field field, const std::string& rpath) {
       std::vector<const Node*> items;
       if (e.value.IsSequence())
         for (const Node& item : e.value.items) items.push_back(&item);
@@ -556,17 +705,20 @@ void Reader::read_schemes(const Entry& section) {
         return;
       }
       out.clear();
-      for (const Node* n : items)
+      for (const Node* n : items) {
+        will_read(fmt::format("{}[{}]", rpath, out.size() + 1), field, scheme_index, static_cast<int>(out.size()));
         if (auto v = share(*n, at(*n), fmt::format("ramp value in {}", rwhere))) out.push_back(*v);
+      }
       if (out.size() != items.size()) out.clear();
     };
     if (const Entry* e = find(es, "ramp")) {
       record(path + ".ramp", *e);
-      read_ramp(*e, where, k.ramp);
+      read_ramp(*e, where, k.ramp, ParameterTarget::Field::ramp, path + ".ramp");
       if (k.ramp.empty()) k.ramp = {1.0};
     }
     if (const Entry* e = find(es, "confidence")) {
       record(path + ".confidence", *e);
+      will_read(path + ".confidence", ParameterTarget::Field::confidence, scheme_index);
       if (auto v = share(e->value, at(*e), "confidence of " + where)) k.confidence = *v;
     }
     if (const Entry* e = find(es, "reprovide")) {
@@ -586,6 +738,7 @@ void Reader::read_schemes(const Entry& section) {
         }
         if (const Entry* r = require(rs, "share", rwhere, at(*e))) {
           record(path + ".reprovide.share", *r);
+          will_read(path + ".reprovide.share", ParameterTarget::Field::reprovide_share, scheme_index);
           if (auto v = share(r->value, at(*r), "re-provided share of " + where)) k.reprovide_share = *v;
         }
       }
@@ -602,15 +755,19 @@ void Reader::read_schemes(const Entry& section) {
         }
         if (const Entry* r = require(is, "amount", iwhere, at(*e))) {
           record(path + ".investment.amount", *r);
+          will_read(path + ".investment.amount", ParameterTarget::Field::investment, scheme_index);
           if (auto v = money(*r, iwhere)) k.investment = *v;
         }
         if (const Entry* r = find(is, "ramp")) {
           record(path + ".investment.ramp", *r);
-          read_ramp(*r, iwhere, k.investment_ramp);
+          read_ramp(*r, iwhere, k.investment_ramp, ParameterTarget::Field::investment_ramp, path + ".investment.ramp");
         }
       }
     }
-    if (ok) sc_.schemes.push_back(std::move(k));
+    if (ok)
+      sc_.schemes.push_back(std::move(k));
+    else
+      sc_.parameters.resize(first_parameter);  // a dropped scheme's inputs go with it
   }
 }
 
@@ -670,13 +827,16 @@ void Reader::read_pools(const Entry& section) {
       if (expect(*e, Kind::map, "a map from partner to base-year amount", where)) {
         for (const Entry& ce : entries(e->value, cwhere)) {
           int p = reference(ce.key_node, at(ce.key_node), true, cwhere);
+          if (p >= 0) will_read(fmt::format("{}.contributions.{}", path, ce.key), ParameterTarget::Field::contribution,
+                                index, p);
           auto v = money(ce, cwhere);
           record(fmt::format("{}.contributions.{}", path, ce.key), ce);
           if (p >= 0 && v) q.contributions(p) = *v;
         }
       }
     }
-    if (const Entry* e = find(es, "growth")) q.growth = per_year_rate(*e, where, path + ".growth");
+    if (const Entry* e = find(es, "growth"))
+      q.growth = per_year_rate(*e, where, path + ".growth", ParameterTarget::Field::pool_growth, index);
     bool risk_rule_ok = true;
     if (const Entry* e = find(es, "risk_share")) {
       record(path + ".risk_share", *e);
@@ -714,6 +874,122 @@ void Reader::read_pools(const Entry& section) {
       diags_.error(at(qe.key_node), "{} shares risk in proportion to contributions but has none; "
                    "give contributions or use 'risk_share: host'", where);
     sc_.pools.push_back(std::move(q));
+  }
+}
+
+// `correlations:` groups of uncertain parameters with a correlation matrix (or one
+// coefficient for every pair), applied through a Gaussian copula.
+void Reader::read_correlations(const Entry& section) {
+  if (section.value.IsNull()) return;
+  if (!expect(section, Kind::sequence, "a list of correlation groups", "the scenario")) return;
+  std::map<int, SourceLocation> grouped;
+  for (const Node& item : section.value.items) {
+    const std::string where = "a correlation group";
+    if (!item.IsMap()) {
+      diags_.error(at(item), "expected a map with 'parameters' and 'matrix' (or 'correlation') for {}, found {}", where,
+                   describe(item));
+      continue;
+    }
+    std::vector<Entry> es = entries(item, where);
+    check_keys(es, {"parameters", "matrix", "correlation"}, where);
+    const Entry* params = require(es, "parameters", where, at(item), " (a list of uncertain inputs' paths)");
+    const Entry* matrix = find(es, "matrix");
+    const Entry* single = find(es, "correlation");
+    if (!params) continue;
+    if (!params->value.IsSequence() || params->value.size() < 2) {
+      diags_.error(at(*params), "expected a list of at least two parameter paths for 'parameters' in {}, found {}",
+                   where, describe(params->value));
+      continue;
+    }
+    CorrelationGroup g;
+    g.where = at(item);
+    bool ok = true;
+    std::vector<std::string> uncertain;
+    for (const Parameter& p : sc_.parameters)
+      if (p.distribution) uncertain.push_back(p.path);
+    for (const Node& n : params->value.items) {
+      auto it = std::find_if(sc_.parameters.begin(), sc_.parameters.end(),
+                             [&](const Parameter& p) { return n.IsScalar() && p.path == n.text; });
+      if (it == sc_.parameters.end()) {
+        diags_.error(at(n), "unknown parameter {} in 'parameters'{}", describe(n),
+                     n.IsScalar() ? did_you_mean(n.text, uncertain) : std::string());
+        ok = false;
+        continue;
+      }
+      if (!it->distribution) {
+        diags_.error(at(n), "'{}' is certain; only inputs given as distributions can be correlated", n.text);
+        ok = false;
+        continue;
+      }
+      const int index = static_cast<int>(it - sc_.parameters.begin());
+      auto [pos, inserted] = grouped.emplace(index, at(n));
+      if (!inserted) {
+        diags_.error(at(n), "'{}' is already in a correlation group ({}); a parameter can be in one only", n.text,
+                     line_ref(pos->second));
+        ok = false;
+        continue;
+      }
+      g.parameters.push_back(index);
+    }
+    const Eigen::Index k = static_cast<Eigen::Index>(params->value.size());
+    Eigen::MatrixXd r = Eigen::MatrixXd::Identity(k, k);
+    if ((matrix == nullptr) == (single == nullptr)) {
+      diags_.error(at(item), "give either 'matrix' or 'correlation' in {}", where);
+      continue;
+    }
+    if (single) {
+      auto v = plain_number(single->value, at(*single), "factor", "'correlation' in " + where);
+      if (!v) continue;
+      if (*v < -1 || *v > 1) {
+        diags_.error(at(*single), "a correlation must be between -1 and 1, found {}", single->value.text);
+        continue;
+      }
+      r = Eigen::MatrixXd::Constant(k, k, *v);
+      r.diagonal().setOnes();
+    } else {
+      const Node& m = matrix->value;
+      if (!m.IsSequence() || static_cast<Eigen::Index>(m.size()) != k) {
+        diags_.error(at(*matrix), "expected {} rows of {} for 'matrix' in {}, one per parameter", k, k, where);
+        continue;
+      }
+      for (Eigen::Index i = 0; i < k && ok; ++i) {
+        const Node& rowm = m.items[static_cast<std::size_t>(i)];
+        if (!rowm.IsSequence() || static_cast<Eigen::Index>(rowm.size()) != k) {
+          diags_.error(at(rowm), "expected a row of {} numbers in 'matrix', found {}", k, describe(rowm));
+          ok = false;
+          break;
+        }
+        for (Eigen::Index j = 0; j < k; ++j) {
+          const Node& cell = rowm.items[static_cast<std::size_t>(j)];
+          auto v = plain_number(cell, at(cell), "factor", "a correlation");
+          if (!v) {
+            ok = false;
+            continue;
+          }
+          if (*v < -1 || *v > 1 || (i == j && *v != 1)) {
+            if (i == j)
+              diags_.error(at(cell), "the diagonal of a correlation matrix must be 1, found {}", cell.text);
+            else
+              diags_.error(at(cell), "a correlation must be between -1 and 1, found {}", cell.text);
+            ok = false;
+          }
+          r(i, j) = *v;
+        }
+      }
+      if (ok && !r.isApprox(r.transpose(), 0)) {
+        diags_.error(at(*matrix), "the correlation matrix must be symmetric");
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    Eigen::LLT<Eigen::MatrixXd> llt(r);
+    if (llt.info() != Eigen::Success) {
+      diags_.error(at(matrix ? *matrix : *single), "the correlation matrix is not positive definite; no set of "
+                   "inputs can be correlated like this");
+      continue;
+    }
+    g.cholesky = llt.matrixL();
+    sc_.correlations.push_back(std::move(g));
   }
 }
 
@@ -825,7 +1101,7 @@ void shift_columns(Node& n, int by) {
 }
 
 const std::vector<std::string> kTopKeys = {"fundgap", "name", "description", "currency", "period",
-                                           "partners", "services", "schemes", "pools", "checks"};
+                                           "partners", "services", "schemes", "pools", "checks", "correlations"};
 
 // Applies one `--set PATH=VALUE` to the document. Diagnostics point into the override
 // text itself, shown as the file "--set".

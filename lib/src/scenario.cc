@@ -29,6 +29,33 @@ int index_by_id(const std::vector<T>& v, const std::string& id) {
 }
 }  // namespace
 
+bool Scenario::uncertain() const {
+  for (const Parameter& p : parameters)
+    if (p.distribution) return true;
+  return false;
+}
+
+void set_parameter(Scenario& sc, const ParameterTarget& t, double v) {
+  using F = ParameterTarget::Field;
+  const auto e = static_cast<std::size_t>(t.entity);
+  auto years = [&](YearValues& values) { values.segment(t.first, t.last - t.first + 1) = v; };
+  switch (t.field) {
+    case F::funding_base: sc.partners[e].funding_base = v; break;
+    case F::funding_growth: years(sc.partners[e].growth); break;
+    case F::service_base: sc.services[e].base = v; break;
+    case F::demand: years(sc.services[e].demand); break;
+    case F::inflation: years(sc.services[e].inflation); break;
+    case F::saving: sc.schemes[e].saving = v; break;
+    case F::ramp: sc.schemes[e].ramp[static_cast<std::size_t>(t.index)] = v; break;
+    case F::confidence: sc.schemes[e].confidence = v; break;
+    case F::reprovide_share: sc.schemes[e].reprovide_share = v; break;
+    case F::investment: sc.schemes[e].investment = v; break;
+    case F::investment_ramp: sc.schemes[e].investment_ramp[static_cast<std::size_t>(t.index)] = v; break;
+    case F::contribution: sc.pools[e].contributions(t.index) = v; break;
+    case F::pool_growth: years(sc.pools[e].growth); break;
+  }
+}
+
 int Scenario::partner_index(const std::string& id) const { return index_by_id(partners, id); }
 int Scenario::service_index(const std::string& id) const { return index_by_id(services, id); }
 

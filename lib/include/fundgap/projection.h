@@ -44,9 +44,26 @@ struct Projection {
   std::vector<Eigen::ArrayXXd> pool_partner_contribution;
 };
 
-// Projects `scenario` year by year.
-// Throws InputError, located at the offending scheme's `saving`, when the savings on a
-// service in some year exceed its baseline spend (an error, not a clamp).
+// Projects scenarios of one structure over and over without allocating: the funding
+// shares and pool membership are fixed when it is built, and each run writes into a
+// Projection whose arrays are reused. Monte Carlo draws use one Engine per thread.
+class Engine {
+ public:
+  // REQUIRES: `scenario` outlives nothing here; its structure is copied.
+  explicit Engine(const Scenario& scenario);
+
+  // Projects `scenario`, which must have the structure (entities, pools, funders) of
+  // the one the engine was built from; only parameter values may differ.
+  // Throws InputError, located at the scheme whose saving tips them over, when the
+  // savings on a service in some year exceed its baseline spend.
+  void run(const Scenario& scenario, Projection& out) const;
+
+ private:
+  Eigen::MatrixXd shares_;      // partners x services: funding shares of unpooled services
+  Eigen::MatrixXd membership_;  // pools x services
+};
+
+// Projects `scenario` year by year (an Engine used once). Throws as Engine::run.
 Projection project(const Scenario& scenario);
 
 }  // namespace fundgap

@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 
 #include "fundgap/diagnostic.h"
+#include "fundgap/distribution.h"
 #include "fundgap/year.h"
 
 namespace fundgap {
@@ -83,6 +84,38 @@ struct Pool {
   Eigen::ArrayXd fixed_shares;      // by partner index; used when risk_rule == fixed
 };
 
+// Where a numeric input lands in a Scenario, so it can be set without re-reading YAML
+// (Monte Carlo draws, sensitivity swings, solve).
+struct ParameterTarget {
+  enum class Field {
+    funding_base, funding_growth,                    // partner `entity`
+    service_base, demand, inflation,                 // service `entity`
+    saving, ramp, confidence, reprovide_share,       // scheme `entity` (ramp: position `index`)
+    investment, investment_ramp,
+    contribution, pool_growth                        // pool `entity` (contribution: partner `index`)
+  };
+  Field field = Field::service_base;
+  int entity = 0;
+  int index = 0;
+  int first = 0, last = 0;  // for per-year fields: the years t it sets
+};
+
+// One numeric input of the scenario.
+struct Parameter {
+  std::string path;        // its YAML path: "services.acute.demand", "...demand[2020/21]"
+  SourceLocation where;
+  double value = 0;        // what `run` uses: the number, or the distribution's mean
+  std::optional<Distribution> distribution;  // set when the input is uncertain
+  ParameterTarget target;
+};
+
+// Correlated uncertain parameters, drawn through a Gaussian copula.
+struct CorrelationGroup {
+  std::vector<int> parameters;  // indices into Scenario::parameters
+  Eigen::MatrixXd cholesky;     // lower-triangular L with L L^T = the correlation matrix
+  SourceLocation where;
+};
+
 enum class CompareOp { le, lt, ge, gt, eq, ne };
 
 // One check on a plan: `ENTITY.MEASURE[YEAR] OP VALUE [± TOLERANCE]`. See docs/checks.md.
@@ -112,6 +145,10 @@ struct Scenario {
   std::vector<Scheme> schemes;
   std::vector<Pool> pools;
   std::vector<Check> checks;
+  std::vector<Parameter> parameters;         // every numeric input, in file order
+  std::vector<CorrelationGroup> correlations;
+
+  bool uncertain() const;  // some parameter has a distribution
 
   // Where each value came from, keyed by its YAML path: "services.acute.demand",
   // "partners.ccg.funding.base", "schemes.x" (the entry's key). Used to point
@@ -128,5 +165,8 @@ struct Scenario {
   int partner_index(const std::string& id) const;  // -1 when absent
   int service_index(const std::string& id) const;
 };
+
+// Sets the input `target` of `scenario` to `value`.
+void set_parameter(Scenario& scenario, const ParameterTarget& target, double value);
 
 }  // namespace fundgap

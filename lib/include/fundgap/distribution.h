@@ -1,0 +1,55 @@
+// Probability distributions for uncertain inputs, sampled by inverse CDF so that the
+// same uniform draw always gives the same value and a Gaussian copula can correlate
+// them. See docs/uncertainty.md.
+#pragma once
+
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace fundgap {
+
+class Distribution {
+ public:
+  enum class Kind { normal, lognormal, uniform, triangular, pert, interval };
+
+  // REQUIRES: valid parameters (see valid()): sd > 0 or = 0, low <= mode <= high, ...
+  static Distribution normal(double mean, double sd);
+  static Distribution lognormal(double median, double sd_log);
+  static Distribution uniform(double low, double high);
+  static Distribution triangular(double low, double mode, double high);
+  static Distribution pert(double low, double mode, double high);
+  // An 80% interval [low, high] of a normal distribution.
+  static Distribution interval(double low, double high);
+
+  Kind kind() const { return kind_; }
+  std::string name() const;
+  // The mean of the distribution as written (before any truncation): what `run` uses.
+  double mean() const;
+  // The value with cumulative probability p of the distribution as written.
+  double quantile(double p) const;
+  double cdf(double x) const;
+  bool degenerate() const;  // zero spread: every draw is the mean
+
+  // Restricts draws to [low, high] (a parameter's valid range): draws outside it are
+  // redrawn from the distribution truncated to it, which by inverse CDF is exactly
+  // quantile(F(low) + u (F(high) - F(low))). Returns false when no probability is left.
+  bool truncate(double low, double high);
+  // A draw from the (truncated) distribution for a uniform u in (0, 1).
+  double sample(double u) const;
+  // The truncated distribution's quantile, for sensitivity swings (P10, P90).
+  double truncated_quantile(double p) const { return sample(p); }
+
+ private:
+  Kind kind_ = Kind::normal;
+  double a_ = 0, b_ = 0, c_ = 0;  // parameters, by kind
+  double alpha_ = 1, beta_ = 1;   // PERT's beta shape
+  double p_low_ = 0, p_high_ = 1; // F at the truncation bounds
+  std::vector<double> table_;     // PERT: quantiles on an even grid, refined by Newton
+};
+
+// The standard normal distribution: cumulative and inverse (full double precision).
+double normal_cdf(double z);
+double normal_quantile(double p);
+
+}  // namespace fundgap

@@ -1,0 +1,242 @@
+#include "fundgap/distribution.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fundgap {
+
+namespace {
+
+constexpr double kZ80 = 1.2815515655446004;  // the standard normal's 90th percentile
+
+// The regularised incomplete beta function I_x(a, b), by its continued fraction
+// (modified Lentz), using the symmetry I_x(a,b) = 1 - I_{1-x}(b,a) where it converges
+// faster.
+double incomplete_beta(double x, double a, double b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  if (x > (a + 1) / (a + b + 2)) return 1 - incomplete_beta(1 - x, b, a);
+  const double log_front = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
+  const double tiny = 1e-300;
+  double f = 1, c = 1, d = 0;
+  for (int i = 0; i <= 300; ++i) {
+    const int m = i / 2;
+    double numerator;
+    if (i == 0)
+      numerator = 1;
+    else if (i % 2 == 0)
+      numerator = (m * (b - m) * x) / ((a + 2.0 * m - 1) * (a + 2.0 * m));
+    else
+      numerator = -((a + m) * (a + b + m) * x) / ((a + 2.0 * m) * (a + 2.0 * m + 1));
+    d = 1 + numerator * d;
+    d = std::fabs(d) < tiny ? tiny : d;
+    d = 1 / d;
+    c = 1 + numerator / c;
+    c = std::fabs(c) < tiny ? tiny : c;
+    const double cd = c * d;
+    f *= cd;
+    if (std::fabs(1 - cd) < 1e-15) break;
+  }
+  return std::exp(log_front) * (f - 1) / a;
+}
+
+double beta_density(double x, double a, double b) {
+  if (x <= 0 || x >= 1) return 0;
+  return std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + (a - 1) * std::log(x) + (b - 1) * std::log1p(-x));
+}
+
+}  // namespace
+
+double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+
+// Acklam's rational approximation, then one Halley step on erfc: about 1e-15 relative.
+double normal_quantile(double p) {
+  if (p <= 0) return -INFINITY;
+  if (p >= 1) return INFINITY;
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                             6.680131188771972e+01,  -1.328068155288572e+01};
+  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                             3.754408661907416e+00};
+  const double low = 0.02425;
+  double x;
+  if (p < low) {
+    const double q = std::sqrt(-2 * std::log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - low) {
+    const double q = p - 0.5, r = q * q;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const double q = std::sqrt(-2 * std::log1p(-p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const double e = normal_cdf(x) - p;
+  const double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+
+Distribution Distribution::normal(double mean, double sd) {
+  Distribution d;
+  d.kind_ = Kind::normal;
+  d.a_ = mean;
+  d.b_ = sd;
+  return d;
+}
+
+Distribution Distribution::interval(double low, double high) {
+  Distribution d = normal((low + high) / 2, (high - low) / (2 * kZ80));
+  d.kind_ = Kind::interval;
+  d.c_ = low;  // kept for name()
+  return d;
+}
+
+Distribution Distribution::lognormal(double median, double sd_log) {
+  Distribution d;
+  d.kind_ = Kind::lognormal;
+  d.a_ = median;
+  d.b_ = sd_log;
+  return d;
+}
+
+Distribution Distribution::uniform(double low, double high) {
+  Distribution d;
+  d.kind_ = Kind::uniform;
+  d.a_ = low;
+  d.b_ = high;
+  return d;
+}
+
+Distribution Distribution::triangular(double low, double mode, double high) {
+  Distribution d;
+  d.kind_ = Kind::triangular;
+  d.a_ = low;
+  d.b_ = mode;
+  d.c_ = high;
+  return d;
+}
+
+Distribution Distribution::pert(double low, double mode, double high) {
+  Distribution d;
+  d.kind_ = Kind::pert;
+  d.a_ = low;
+  d.b_ = mode;
+  d.c_ = high;
+  if (high > low) {
+    d.alpha_ = 1 + 4 * (mode - low) / (high - low);
+    d.beta_ = 1 + 4 * (high - mode) / (high - low);
+    // Quantiles on an even grid of p, each found by bisection; sample() refines by Newton.
+    constexpr int n = 1024;
+    d.table_.resize(n + 1);
+    for (int i = 0; i <= n; ++i) {
+      const double p = static_cast<double>(i) / n;
+      double lo = 0, hi = 1;
+      for (int it = 0; it < 60; ++it) {
+        const double mid = (lo + hi) / 2;
+        (incomplete_beta(mid, d.alpha_, d.beta_) < p ? lo : hi) = mid;
+      }
+      d.table_[static_cast<std::size_t>(i)] = (lo + hi) / 2;
+    }
+  }
+  return d;
+}
+
+std::string Distribution::name() const {
+  switch (kind_) {
+    case Kind::normal: return "normal";
+    case Kind::lognormal: return "lognormal";
+    case Kind::uniform: return "uniform";
+    case Kind::triangular: return "triangular";
+    case Kind::pert: return "pert";
+    case Kind::interval: return "interval";
+  }
+  return "?";
+}
+
+double Distribution::mean() const {
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval: return a_;
+    case Kind::lognormal: return a_ * std::exp(b_ * b_ / 2);
+    case Kind::uniform: return (a_ + b_) / 2;
+    case Kind::triangular: return (a_ + b_ + c_) / 3;
+    case Kind::pert: return (a_ + 4 * b_ + c_) / 6;
+  }
+  return a_;
+}
+
+bool Distribution::degenerate() const {
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval:
+    case Kind::lognormal: return b_ == 0;
+    case Kind::uniform: return a_ == b_;
+    case Kind::triangular:
+    case Kind::pert: return a_ == c_;
+  }
+  return false;
+}
+
+double Distribution::cdf(double x) const {
+  if (degenerate()) return x < mean() ? 0 : 1;
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval: return normal_cdf((x - a_) / b_);
+    case Kind::lognormal: return x <= 0 ? 0 : normal_cdf(std::log(x / a_) / b_);
+    case Kind::uniform: return std::clamp((x - a_) / (b_ - a_), 0.0, 1.0);
+    case Kind::triangular:
+      if (x <= a_) return 0;
+      if (x >= c_) return 1;
+      if (x <= b_) return (x - a_) * (x - a_) / ((c_ - a_) * (b_ - a_));
+      return 1 - (c_ - x) * (c_ - x) / ((c_ - a_) * (c_ - b_));
+    case Kind::pert: return incomplete_beta((x - a_) / (c_ - a_), alpha_, beta_);
+  }
+  return 0;
+}
+
+double Distribution::quantile(double p) const {
+  if (degenerate()) return mean();
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval: return a_ + b_ * normal_quantile(p);
+    case Kind::lognormal: return a_ * std::exp(b_ * normal_quantile(p));
+    case Kind::uniform: return a_ + p * (b_ - a_);
+    case Kind::triangular: {
+      const double f = (b_ - a_) / (c_ - a_);
+      if (p < f) return a_ + std::sqrt(p * (c_ - a_) * (b_ - a_));
+      return c_ - std::sqrt((1 - p) * (c_ - a_) * (c_ - b_));
+    }
+    case Kind::pert: {
+      const double n = static_cast<double>(table_.size() - 1);
+      const double pos = std::clamp(p, 0.0, 1.0) * n;
+      const std::size_t i = std::min(static_cast<std::size_t>(pos), table_.size() - 2);
+      double x = table_[i] + (pos - static_cast<double>(i)) * (table_[i + 1] - table_[i]);
+      for (int step = 0; step < 2; ++step) {  // Newton on the exact CDF
+        const double density = beta_density(x, alpha_, beta_);
+        if (density <= 0) break;
+        x = std::clamp(x - (incomplete_beta(x, alpha_, beta_) - p) / density, 0.0, 1.0);
+      }
+      return a_ + x * (c_ - a_);
+    }
+  }
+  return mean();
+}
+
+bool Distribution::truncate(double low, double high) {
+  if (degenerate()) return mean() >= low && mean() <= high;
+  p_low_ = std::isfinite(low) ? cdf(low) : 0;
+  p_high_ = std::isfinite(high) ? cdf(high) : 1;
+  return p_high_ > p_low_;
+}
+
+double Distribution::sample(double u) const {
+  if (degenerate()) return mean();
+  return quantile(p_low_ + u * (p_high_ - p_low_));
+}
+
+}  // namespace fundgap
