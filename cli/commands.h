@@ -28,5 +28,7 @@ void setup_check(CLI::App& sub, Action& action);
 void setup_explain(CLI::App& sub, Action& action);
 void setup_bridge(CLI::App& sub, Action& action);
 void setup_compare(CLI::App& sub, Action& action);
+void setup_simulate(CLI::App& sub, Action& action);
+void setup_merge(CLI::App& sub, Action& action);
 
 }  // namespace fundgap::cli

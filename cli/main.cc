@@ -21,6 +21,8 @@ const std::vector<Command>& commands() {
       {"explain", "Show how one figure is built, down to the scenario's lines", setup_explain},
       {"compare", "Compare scenarios side by side; gate how far a change may move a measure", setup_compare},
       {"bridge", "Walk the gap from the base year to a target year, step by step", setup_bridge},
+      {"simulate", "Monte Carlo over the uncertain inputs: mean, quantiles, chance of a shortfall", setup_simulate},
+      {"merge", "Combine shard files of a simulation into one result", setup_merge},
   };
   return table;
 }

@@ -1,4 +1,5 @@
 // `fundgap run FILE`: project a scenario and print every partner's funding gap.
+#include <iostream>
 #include <memory>
 #include <sstream>
 
@@ -29,6 +30,8 @@ int run(const RunOptions& o) {
   std::ostringstream text;
   write_report(text, report, format, TableStyle{format == Format::table && o.out.use_color()});
   o.out.emit(text.str());
+  if (format == Format::csv)  // CSV has no room for notes
+    for (const std::string& note : report.notes) std::cerr << "fundgap: note: " << note << '\n';
   return 0;
 }
 

@@ -68,8 +68,14 @@ Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
   return out;
 }
 
+bool is_distribution(const Node& n) {
+  static const std::vector<std::string> names = {"normal", "lognormal", "uniform", "triangular", "pert", "interval"};
+  return n.IsMap() && n.pairs.size() == 1 && n.pairs[0].first.IsScalar() &&
+         std::find(names.begin(), names.end(), n.pairs[0].first.text) != names.end();
+}
+
 void merge_into(Node& base, const Node& overlay) {
-  if (!base.IsMap() || !overlay.IsMap()) {
+  if (!base.IsMap() || !overlay.IsMap() || is_distribution(base) || is_distribution(overlay)) {
     base = overlay;
     return;
   }

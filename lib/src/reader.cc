@@ -136,11 +136,6 @@ class Reader {
     pending_ = Pending{std::move(path), {field, entity, index, first, last}};
   }
 
-  static bool is_distribution(const Node& n) {
-    static const std::vector<std::string> names = {"normal", "lognormal", "uniform", "triangular", "pert", "interval"};
-    return n.IsMap() && n.pairs.size() == 1 && n.pairs[0].first.IsScalar() &&
-           std::find(names.begin(), names.end(), n.pairs[0].first.text) != names.end();
-  }
 
   // A distribution `{normal: {mean: 3%, sd: 0.5%}}` etc., its parameters read as `kind`,
   // truncated to the kind's valid range. Reports problems; nothing on error.
@@ -219,7 +214,7 @@ class Reader {
   std::optional<double> number(const Node& n, const SourceLocation& loc, std::string_view kind,
                                const std::string& label) {
     std::optional<Pending> pending = std::exchange(pending_, std::nullopt);
-    if (is_distribution(n)) {
+    if (detail::is_distribution(n)) {
       if (!pending) {
         diags_.error(loc, "{} must be a plain number, not a distribution", label);
         return std::nullopt;
@@ -323,7 +318,8 @@ class Reader {
       }
       return v;
     };
-    switch (e.value.kind) {
+    // A distribution is one value for every year, like a scalar.
+    switch (detail::is_distribution(e.value) ? Kind::scalar : e.value.kind) {
       case Kind::scalar: {
         will_read(path, field, entity, 0, 1, T);
         if (auto v = one(e.value, at(e))) out.tail(T) = *v;
@@ -650,7 +646,7 @@ void Reader::read_schemes(const Entry& section) {
     if (const Entry* e = require(es, "saving", where, at(ke.key_node), " (a share like 20% or money like 5m)")) {
       record(path + ".saving", *e);
       detail::Parsed q = e->value.IsScalar() ? parse_quantity(e->value.Scalar()) : detail::Parsed{};
-      if (is_distribution(e->value)) {
+      if (detail::is_distribution(e->value)) {
         // A share when the distribution's values are percentages, otherwise money.
         const Node& args = e->value.pairs[0].second;
         const Node* first = args.IsSequence() && args.size() ? &args.items[0]

@@ -188,13 +188,19 @@ std::string_view view_name(View v) {
 }
 
 Report make_report(const Scenario& sc, const Projection& p, View view) {
-  Report r{sc.name, sc.currency, {}, {}};
+  Report r{sc.name, sc.currency, {}, {}, {}};
   for (int t = 0; t < sc.years(); ++t) r.years.push_back(sc.year(t));
   auto want = [&](View v) { return view == v || view == View::all; };
   if (want(View::partners)) r.sections.push_back(partners_section(sc, p));
   if (want(View::services)) r.sections.push_back(services_section(sc, p));
   if (want(View::schemes)) r.sections.push_back(schemes_section(sc, p));
   if (want(View::pools)) r.sections.push_back(pools_section(sc, p));
+  std::size_t uncertain = 0;
+  for (const Parameter& param : sc.parameters) uncertain += param.distribution ? 1u : 0u;
+  if (uncertain)
+    r.notes.push_back(fmt::format("{} uncertain input{} at {} mean{}; 'fundgap simulate' shows the spread.", uncertain,
+                                  uncertain == 1 ? " is" : "s are", uncertain == 1 ? "its" : "their",
+                                  uncertain == 1 ? "" : "s"));
   return r;
 }
 
@@ -233,6 +239,14 @@ std::string millions(double amount) {
 
 std::string exact(double amount) { return amount == 0 ? "0" : fmt::format("{}", amount); }
 
+namespace {
+// A table cell: money in millions, a probability as a percentage.
+std::string cell_text(const Measure& m, double v) {
+  if (m.unit == Measure::Unit::probability) return fmt::format("{:.1f}%", v * 100);
+  return millions(v);
+}
+}  // namespace
+
 void write_table(std::ostream& out, const Report& r, const TableStyle& style) {
   const std::string symbol = detail::currency_symbol(r.currency);
   std::size_t label_width = 6;
@@ -243,7 +257,7 @@ void write_table(std::ostream& out, const Report& r, const TableStyle& style) {
   for (const ReportSection& s : r.sections)
     for (const ReportEntity& e : s.entities)
       for (const Measure& m : e.measures)
-        for (double v : m.values) value_width = std::max(value_width, millions(v).size() + 2);
+        for (double v : m.values) value_width = std::max(value_width, cell_text(m, v).size() + 2);
 
   auto bold = [&](const std::string& s) { return style.color ? "\x1b[1m" + s + "\x1b[0m" : s; };
   bool first_section = true;
@@ -264,8 +278,8 @@ void write_table(std::ostream& out, const Report& r, const TableStyle& style) {
       for (const Measure& m : e.measures) {
         out << fmt::format("  {:<{}}", label(m.name), label_width - 2);
         for (double v : m.values) {
-          std::string text = millions(v);
-          int colour = style.color ? sign_colour(m.name, std::round(v / 1e5)) : 0;
+          std::string text = cell_text(m, v);
+          int colour = style.color && m.unit == Measure::Unit::money ? sign_colour(m.name, std::round(v / 1e5)) : 0;
           std::string cell = fmt::format("{:>{}}", text, value_width);
           out << (colour ? fmt::format("\x1b[{}m{}\x1b[0m", colour, cell) : cell);
         }
@@ -273,6 +287,7 @@ void write_table(std::ostream& out, const Report& r, const TableStyle& style) {
       }
     }
   }
+  for (const std::string& note : r.notes) out << note << '\n';
 }
 
 void write_csv(std::ostream& out, const Report& r) {
@@ -309,6 +324,7 @@ void write_json(std::ostream& out, const Report& r) {
     views[std::string(view_name(s.view))] = entities;
   }
   j["views"] = views;
+  if (!r.notes.empty()) j["notes"] = r.notes;
   out << j.dump(2) << '\n';
 }
 

@@ -22,8 +22,10 @@ std::optional<View> parse_view(std::string_view name);
 std::string_view view_name(View v);
 
 struct Measure {
+  enum class Unit { money, probability };
   std::string name;        // "gap", "gap_do_nothing", "contribution_council", ...
-  Eigen::ArrayXd values;   // one per year, currency units
+  Eigen::ArrayXd values;   // one per year: currency units, or a probability in [0, 1]
+  Unit unit = Unit::money;
 };
 
 struct ReportEntity {
@@ -46,6 +48,7 @@ struct Report {
   std::string currency;
   std::vector<FinancialYear> years;  // base year first
   std::vector<ReportSection> sections;
+  std::vector<std::string> notes;  // printed under the table; "notes" in JSON
 };
 
 // The measures of `view` (View::all: every section in turn). The partners and services

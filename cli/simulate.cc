@@ -1,0 +1,173 @@
+// `fundgap simulate FILE` and `fundgap merge SHARD...`: Monte Carlo over the uncertain
+// inputs, in one run or in shards merged later.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include "commands.h"
+#include "output.h"
+#include "scenario_options.h"
+
+#include "fundgap/output_file.h"
+#include "fundgap/simulation.h"
+
+namespace fundgap::cli {
+
+namespace {
+
+// "5,50,95" -> {0.05, 0.5, 0.95}.
+std::vector<double> parse_quantiles(const std::string& text) {
+  std::vector<double> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end != '\0' || !(v > 0 && v < 100))
+      throw InputError(SourceLocation{}, fmt::format("--quantiles: '{}' is not a percentage between 0 and 100 "
+                                                     "(like 5,50,95)", item));
+    out.push_back(v / 100);
+  }
+  return out;
+}
+
+void emit_summary(const SimulationState& state, const std::string& quantiles, const OutputOptions& out) {
+  const Report report = summarise(state, parse_quantiles(quantiles));
+  std::ostringstream text;
+  write_report(text, report, *parse_format(out.resolved_format()), TableStyle{out.use_color()});
+  out.emit(text.str());
+}
+
+struct SimulateOptions {
+  std::string file;
+  std::uint64_t draws = 10000;
+  std::uint64_t seed = 1;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::string quantiles = "5,50,95";
+  std::string shard;
+  std::string draws_out;
+  ScenarioOptions scenario;
+  OutputOptions out;
+};
+
+int run_simulate(const SimulateOptions& o) {
+  SimulationOptions options;
+  options.draws = o.draws;
+  options.seed = o.seed;
+  options.threads = o.threads;
+  parse_quantiles(o.quantiles);  // bad input before any work
+  if (!o.shard.empty()) {
+    int k = 0, n = 0;
+    char extra = 0;
+    if (std::sscanf(o.shard.c_str(), "%d/%d%c", &k, &n, &extra) != 2 || n < 1 || k < 1 || k > n)
+      throw InputError(SourceLocation{}, fmt::format("--shard: expected K/N with 1 <= K <= N (like 2/8), found '{}'",
+                                                     o.shard));
+    if (o.out.output.empty())
+      throw InputError(SourceLocation{}, "--shard writes a shard file: give it with --output");
+    options.shard = k;
+    options.shard_count = n;
+  } else {
+    o.out.resolved_format();
+  }
+  const Scenario sc = o.scenario.load(o.file);
+  if (!sc.uncertain())
+    std::cerr << "fundgap: note: no input is uncertain, so every draw is the same as 'run'\n";
+
+  // A progress bar only for people: stderr is a terminal and the run is long.
+  const bool show = ::isatty(STDERR_FILENO) == 1 && o.draws >= 50000;
+  if (show)
+    options.progress = [](std::uint64_t done, std::uint64_t total) {
+      const int width = 30, filled = static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width);
+      std::cerr << fmt::format("\rsimulating [{:<{}}] {:3.0f}%", std::string(static_cast<std::size_t>(filled), '#'),
+                               width, 100.0 * static_cast<double>(done) / static_cast<double>(total))
+                << std::flush;
+    };
+  std::ostringstream draws;
+  if (!o.draws_out.empty()) options.draws_out = &draws;
+  const SimulationState state = simulate(sc, options);
+  if (show) std::cerr << "\r\x1b[K" << std::flush;
+  if (!o.draws_out.empty()) write_file_atomically(o.draws_out, draws.str());
+  if (!o.shard.empty()) {
+    std::ostringstream text;
+    write_shard(text, state);
+    write_file_atomically(o.out.output, text.str());
+    return 0;
+  }
+  emit_summary(state, o.quantiles, o.out);
+  return 0;
+}
+
+struct MergeOptions {
+  std::vector<std::string> shards;
+  std::string quantiles = "5,50,95";
+  OutputOptions out;
+};
+
+int run_merge(const MergeOptions& o) {
+  o.out.resolved_format();
+  parse_quantiles(o.quantiles);
+  std::optional<SimulationState> merged;
+  for (const std::string& path : o.shards) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(SourceLocation{}, fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+    std::ostringstream text;
+    text << in.rdbuf();
+    SimulationState s = read_shard(path, text.str());
+    if (merged)
+      merged->merge(s);
+    else
+      merged = std::move(s);
+  }
+  for (int k = 1; k <= merged->shard_count; ++k)
+    if (std::find(merged->shards.begin(), merged->shards.end(), k) == merged->shards.end())
+      throw InputError(SourceLocation{}, fmt::format("cannot merge shards: shard {}/{} is missing", k,
+                                                     merged->shard_count));
+  emit_summary(*merged, o.quantiles, o.out);
+  return 0;
+}
+
+}  // namespace
+
+void setup_simulate(CLI::App& sub, Action& action) {
+  auto o = std::make_shared<SimulateOptions>();
+  sub.add_option("file", o->file, "Scenario file (YAML) with uncertain inputs")->required();
+  sub.add_option("-n,--draws", o->draws, "Number of draws (default: 10000)")->check(CLI::PositiveNumber);
+  sub.add_option("--seed", o->seed, "Seed: the same seed gives the same results (default: 1)");
+  sub.add_option("-j,--threads", o->threads, "Threads (default: the machine's cores); results do not depend on it")
+      ->check(CLI::PositiveNumber);
+  sub.add_option("-q,--quantiles", o->quantiles, "Quantiles of the gap and pool balances, in % (default: 5,50,95)");
+  sub.add_option("--shard", o->shard, "Run shard K of N (K/N) and write a shard file to --output for 'fundgap merge'");
+  sub.add_option("--draws-out", o->draws_out, "Also write every draw's gaps and balances to FILE (CSV)");
+  o->scenario.add_to(sub);
+  o->out.add_to(sub);
+  sub.footer(R"(Examples:
+  fundgap simulate scenarios/tower_hamlets_2019.yaml --draws 100000 --seed 42
+  fundgap simulate plan.yaml -n 100000 --quantiles 10,50,90 -f csv -o summary.csv
+  fundgap simulate plan.yaml -n 1000000 --shard 3/8 -o shard-3.json   # then: fundgap merge shard-*.json
+
+Measures: gap_mean, gap_pN (one per quantile) and p_shortfall (the probability that
+the gap is above zero) for every partner and the system; balance_mean, balance_pN and
+p_overspend for every pool. The same seed gives bit-identical output for any --threads
+and any sharding.)");
+  sub.callback([o, &action] { action = [o] { return run_simulate(*o); }; });
+}
+
+void setup_merge(CLI::App& sub, Action& action) {
+  auto o = std::make_shared<MergeOptions>();
+  sub.add_option("shards", o->shards, "Shard files written by 'fundgap simulate --shard K/N'")->required();
+  sub.add_option("-q,--quantiles", o->quantiles, "Quantiles, in % (default: 5,50,95)");
+  o->out.add_to(sub);
+  sub.footer(R"(Examples:
+  fundgap merge shards/*.json
+  fundgap merge shard-1.json shard-2.json -f csv -o summary.csv
+
+Prints exactly what one 'fundgap simulate' of all the draws would print.)");
+  sub.callback([o, &action] { action = [o] { return run_merge(*o); }; });
+}
+
+}  // namespace fundgap::cli
