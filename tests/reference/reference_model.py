@@ -15,6 +15,8 @@ pools views in that order; the partners and services views end with a `system` e
 Plain Python floats, no numpy. Needs PyYAML (python3-yaml).
 """
 
+import math
+import os
 import re
 import sys
 
@@ -415,9 +417,82 @@ def project(doc, check_savings=True):
     return out
 
 
-def load(path):
+_DISTRIBUTIONS = ("normal", "lognormal", "uniform", "triangular", "pert", "interval")
+
+
+def _is_distribution(v):
+    return isinstance(v, dict) and len(v) == 1 and next(iter(v)) in _DISTRIBUTIONS
+
+
+def _number(v):
+    """A distribution parameter in base units, and whether it was a percentage."""
+    if is_percent(v):
+        return parse_rate(v), True
+    return parse_money(v), False
+
+
+def _mean(dist):
+    """The mean of a distribution as written: what `fundgap run` uses (docs/uncertainty.md)."""
+    (kind, args), = dist.items()
+    if kind in ("normal", "lognormal"):
+        first, second = ("mean", "sd") if kind == "normal" else ("median", "sd_log")
+        x, pct = _number(args[first])
+        if kind == "lognormal":
+            x *= math.exp(float(args[second]) ** 2 / 2)
+        return x, pct
+    values = [_number(a) for a in args]
+    xs, pct = [x for x, _ in values], values[0][1]
+    if kind in ("uniform", "interval"):
+        return (xs[0] + xs[1]) / 2, pct
+    if kind == "triangular":
+        return sum(xs) / 3, pct
+    return (xs[0] + 4 * xs[1] + xs[2]) / 6, pct  # pert
+
+
+def _at_means(v):
+    """Replaces every distribution by its mean, keeping a percentage a percentage."""
+    if _is_distribution(v):
+        x, pct = _mean(v)
+        return f"{x * 100!r}%" if pct else x
+    if isinstance(v, dict):
+        return {k: _at_means(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_at_means(x) for x in v]
+    return v
+
+
+def _merge(base, overlay):
+    """`extends`: maps merge, scalars and lists replace, null removes, a distribution replaces."""
+    if not isinstance(base, dict) or not isinstance(overlay, dict) or _is_distribution(base) \
+            or _is_distribution(overlay):
+        return overlay
+    out = dict(base)
+    for k, v in overlay.items():
+        if v is None:
+            out.pop(k, None)
+        elif k in out:
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _load_tree(path):
     with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        doc = yaml.safe_load(f)
+    if isinstance(doc, dict) and "extends" in doc:
+        base = _load_tree(os.path.join(os.path.dirname(path), doc.pop("extends")))
+        doc = _merge(base, doc)
+    return doc
+
+
+def load(path):
+    doc = _load_tree(path)
+    if isinstance(doc, dict):
+        doc.pop("correlations", None)
+        doc.pop("checks", None)
+        doc = _at_means(doc)
+    return doc
 
 
 def run_file(path, check_savings=True):
