@@ -215,11 +215,19 @@ double Distribution::quantile(double p) const {
       const double n = static_cast<double>(table_.size() - 1);
       const double pos = std::clamp(p, 0.0, 1.0) * n;
       const std::size_t i = std::min(static_cast<std::size_t>(pos), table_.size() - 2);
-      double x = table_[i] + (pos - static_cast<double>(i)) * (table_[i + 1] - table_[i]);
-      for (int step = 0; step < 2; ++step) {  // Newton on the exact CDF
+      // Newton on the exact CDF, kept inside the table cell that brackets the answer
+      // (bisecting when a step would leave it): converges even where the curve is steep.
+      double lo = table_[i], hi = table_[i + 1];
+      double x = lo + (pos - static_cast<double>(i)) * (hi - lo);
+      for (int step = 0; step < 100; ++step) {
+        const double f = incomplete_beta(x, alpha_, beta_) - p;
+        if (std::fabs(f) < 1e-15) break;
+        (f < 0 ? lo : hi) = x;
         const double density = beta_density(x, alpha_, beta_);
-        if (density <= 0) break;
-        x = std::clamp(x - (incomplete_beta(x, alpha_, beta_) - p) / density, 0.0, 1.0);
+        double next = density > 0 ? x - f / density : (lo + hi) / 2;
+        if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+        if (std::fabs(next - x) < 1e-16) break;
+        x = next;
       }
       return a_ + x * (c_ - a_);
     }

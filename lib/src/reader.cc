@@ -948,12 +948,12 @@ void Reader::read_correlations(const Entry& section) {
         diags_.error(at(*matrix), "expected {} rows of {} for 'matrix' in {}, one per parameter", k, k, where);
         continue;
       }
-      for (Eigen::Index i = 0; i < k && ok; ++i) {
+      for (Eigen::Index i = 0; i < k; ++i) {
         const Node& rowm = m.items[static_cast<std::size_t>(i)];
         if (!rowm.IsSequence() || static_cast<Eigen::Index>(rowm.size()) != k) {
           diags_.error(at(rowm), "expected a row of {} numbers in 'matrix', found {}", k, describe(rowm));
           ok = false;
-          break;
+          continue;
         }
         for (Eigen::Index j = 0; j < k; ++j) {
           const Node& cell = rowm.items[static_cast<std::size_t>(j)];

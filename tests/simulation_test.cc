@@ -1,0 +1,313 @@
+// Uncertain inputs and Monte Carlo: distribution moments, truncation, a recovered
+// correlation, bit-identical results across threads and shards, merge, and a
+// zero-variance simulation that equals run.
+#include <cmath>
+#include <numeric>
+
+#include "fundgap/report.h"
+#include "fundgap/simulation.h"
+#include "test_support.h"
+
+using namespace fundgap;
+using fundgap::testing::errors_of;
+using Errors = std::vector<std::string>;
+
+namespace {
+
+// Mean and variance of a distribution by a fine midpoint rule over u: deterministic.
+std::pair<double, double> moments(const Distribution& d) {
+  const int n = 200000;
+  double sum = 0, sum2 = 0;
+  for (int i = 0; i < n; ++i) {
+    const double x = d.sample((i + 0.5) / n);
+    sum += x;
+    sum2 += x * x;
+  }
+  const double mean = sum / n;
+  return {mean, sum2 / n - mean * mean};
+}
+
+const char* const kHeader =
+    "fundgap: 1\n"
+    "name: U\n"
+    "period: {base: 2020/21, to: 2022/23}\n"
+    "partners:\n"
+    "  ccg: {funding: {base: 100m}}\n";
+
+}  // namespace
+
+TEST_CASE("distributions: means and variances match their closed forms") {
+  struct Case {
+    Distribution d;
+    double mean, variance;
+  };
+  const double z80 = 1.2815515655446004;
+  const Case cases[] = {
+      {Distribution::normal(3, 0.5), 3, 0.25},
+      {Distribution::interval(1, 5), 3, std::pow(2 / z80, 2)},
+      {Distribution::uniform(1, 5), 3, 16.0 / 12},
+      {Distribution::triangular(1, 3, 6), 10.0 / 3, (1 + 9 + 36 - 3 - 6 - 18) / 18.0},
+      // PERT(1, 3, 6): alpha = 1 + 4 x 2/5 = 2.6, beta = 1 + 4 x 3/5 = 3.4 on [1, 6]:
+      // mean 1 + 5 x 2.6/6, variance 25 x a b / ((a+b)^2 (a+b+1)).
+      {Distribution::pert(1, 3, 6), 1 + 5 * 2.6 / 6, 25 * 2.6 * 3.4 / (36 * 7)},
+      {Distribution::lognormal(5, 0.2), 5 * std::exp(0.02), 25 * std::exp(0.04) * (std::exp(0.04) - 1)},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.d.name());
+    CHECK(c.d.mean() == doctest::Approx(c.mean).epsilon(1e-12));
+    auto [mean, variance] = moments(c.d);
+    CHECK(mean == doctest::Approx(c.mean).epsilon(1e-4));
+    CHECK(variance == doctest::Approx(c.variance).epsilon(2e-3));
+  }
+  CHECK(normal_quantile(0.975) == doctest::Approx(1.959963984540054).epsilon(1e-14));
+  CHECK(normal_cdf(normal_quantile(0.01)) == doctest::Approx(0.01).epsilon(1e-13));
+}
+
+TEST_CASE("truncation: draws leaving the valid range come from the truncated distribution") {
+  // A rate of -90% +- 20% is below -100% about 31% of the time; those are redrawn above.
+  Distribution d = Distribution::normal(-0.9, 0.2);
+  REQUIRE(d.truncate(-1, INFINITY));
+  for (int i = 1; i < 1000; ++i) CHECK(d.sample(i / 1000.0) > -1);
+  // The truncated median is the untruncated quantile at F(-1) + (1 - F(-1)) / 2.
+  const double f = normal_cdf(-0.5);
+  CHECK(d.sample(0.5) == doctest::Approx(-0.9 + 0.2 * normal_quantile(f + (1 - f) / 2)).epsilon(1e-12));
+  Distribution none = Distribution::uniform(-3, -2);
+  CHECK_FALSE(none.truncate(-1, INFINITY));
+}
+
+TEST_CASE("uncertain inputs: run uses the mean, draws follow the distribution") {
+  Scenario sc = fundgap::testing::scenario(std::string(kHeader) +
+                                           "services:\n"
+                                           "  acute: {funder: ccg, base: {uniform: [80m, 120m]}, demand: "
+                                           "{triangular: [0%, 3%, 9%]}}\n");
+  CHECK(sc.services[0].base == 100e6);
+  CHECK(sc.services[0].demand(2) == doctest::Approx(0.04));
+  // Every numeric input is a parameter; these two are uncertain.
+  REQUIRE(sc.parameters.size() == 3);
+  CHECK(sc.parameters[0].path == "partners.ccg.funding.base");
+  CHECK_FALSE(sc.parameters[0].distribution);
+  CHECK(sc.parameters[1].path == "services.acute.base");
+  CHECK(sc.parameters[2].path == "services.acute.demand");
+  CHECK(sc.parameters[2].target.first == 1);
+  CHECK(sc.parameters[2].target.last == 2);
+  double sum = 0;
+  const int n = 20000;
+  for (int d = 0; d < n; ++d) {
+    const double x = parameter_draw(sc, 1, 11, static_cast<std::uint64_t>(d));
+    CHECK((x >= 80e6 && x <= 120e6));
+    sum += x;
+  }
+  CHECK(sum / n == doctest::Approx(100e6).epsilon(0.005));  // sd of the mean is ~0.08m
+}
+
+TEST_CASE("correlations: a Gaussian copula recovers the correlation asked for") {
+  Scenario sc = fundgap::testing::scenario(std::string(kHeader) +
+                                           "services:\n"
+                                           "  a: {funder: ccg, base: 1m, demand: {normal: {mean: 3%, sd: 1%}}}\n"
+                                           "  b: {funder: ccg, base: 1m, demand: {normal: {mean: 2%, sd: 1%}}}\n"
+                                           "correlations:\n"
+                                           "  - {parameters: [services.a.demand, services.b.demand], correlation: 0.6}\n");
+  REQUIRE(sc.correlations.size() == 1);
+  const int n = 20000;
+  std::vector<double> x(n), y(n);
+  for (int d = 0; d < n; ++d) {
+    // Parameters: 0 the funding base, 1 a's base, 2 a's demand, 3 b's base, 4 b's demand.
+    x[static_cast<std::size_t>(d)] = parameter_draw(sc, 2, 3, static_cast<std::uint64_t>(d));
+    y[static_cast<std::size_t>(d)] = parameter_draw(sc, 4, 3, static_cast<std::uint64_t>(d));
+  }
+  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n, my = std::accumulate(y.begin(), y.end(), 0.0) / n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  // The sampling sd of r near 0.6 with 20,000 draws is about 0.0045.
+  CHECK(sxy / std::sqrt(sxx * syy) == doctest::Approx(0.6).epsilon(0.03));
+}
+
+namespace {
+Scenario uncertain_plan() {
+  return fundgap::testing::scenario(std::string(kHeader) +
+                                    "  council: {funding: {base: 50m, growth: {interval: [-2%, 1%]}}}\n"
+                                    "services:\n"
+                                    "  acute: {funder: ccg, base: 90m, demand: [{pert: [1%, 3%, 8%]}, 2%]}\n"
+                                    "  care: {base: 60m, demand: {normal: {mean: 4%, sd: 2%}}}\n"
+                                    "schemes:\n"
+                                    "  s: {service: acute, saving: 5%, confidence: {uniform: [30%, 90%]}}\n"
+                                    "pools:\n"
+                                    "  bcf: {host: council, services: [care], contributions: {council: 50m, ccg: 10m}}\n"
+                                    "correlations:\n"
+                                    "  - parameters: ['services.acute.demand[2021/22]', services.care.demand]\n"
+                                    "    matrix: [[1, 0.5], [0.5, 1]]\n");
+}
+std::string as_csv(const SimulationState& s) {
+  std::ostringstream out;
+  write_csv(out, summarise(s, {0.05, 0.5, 0.95}));
+  return out.str();
+}
+}  // namespace
+
+TEST_CASE("simulate: bit-identical for any thread count and any sharding") {
+  Scenario sc = uncertain_plan();
+  SimulationOptions o;
+  o.draws = 5000;  // several blocks of 1,024, the last one partial
+  o.seed = 99;
+  o.threads = 1;
+  const std::string one = as_csv(simulate(sc, o));
+  o.threads = 3;
+  CHECK(as_csv(simulate(sc, o)) == one);
+  // Three shards, merged in another order, through their files.
+  std::vector<SimulationState> shards;
+  for (int k = 1; k <= 3; ++k) {
+    o.shard = k;
+    o.shard_count = 3;
+    o.threads = k;
+    std::ostringstream file;
+    write_shard(file, simulate(sc, o));
+    shards.push_back(read_shard("shard.json", file.str()));
+  }
+  SimulationState merged = shards[2];
+  merged.merge(shards[0]);
+  merged.merge(shards[1]);
+  CHECK(merged.count == 5000);
+  CHECK(as_csv(merged) == one);
+  CHECK_THROWS_AS(merged.merge(shards[1]), InputError);  // a shard twice
+  o.seed = 100;
+  o.shard = 1;
+  CHECK_THROWS_AS(shards[1].merge(simulate(sc, o)), InputError);  // another seed
+}
+
+TEST_CASE("simulate: with no spread, every statistic equals run") {
+  Scenario sc = fundgap::testing::scenario(std::string(kHeader) +
+                                           "services:\n"
+                                           "  acute: {funder: ccg, base: 100m, demand: {normal: {mean: 7%, sd: 0}}}\n"
+                                           "schemes:\n"
+                                           "  s: {service: acute, saving: 3%, confidence: {uniform: [60%, 60%]}}\n");
+  Projection p = project(sc);
+  SimulationOptions o;
+  o.draws = 3000;
+  o.threads = 2;
+  Report r = summarise(simulate(sc, o), {0.05, 0.5, 0.95});
+  const ReportEntity& ccg = r.sections[0].entities[0];
+  for (int t = 0; t < 3; ++t) {
+    CAPTURE(t);
+    const double gap = p.gap(0, t);
+    CHECK(std::round(ccg.measure("gap_mean")->values(t) * 100) == std::round(gap * 100));
+    CHECK(ccg.measure("gap_p5")->values(t) == gap);
+    CHECK(ccg.measure("gap_p50")->values(t) == gap);
+    CHECK(ccg.measure("gap_p95")->values(t) == gap);
+    CHECK(ccg.measure("p_shortfall")->values(t) == (std::round(gap * 100) > 0 ? 1.0 : 0.0));
+  }
+}
+
+TEST_CASE("simulate: quantiles agree with the exact order statistics of the same draws") {
+  Scenario sc = uncertain_plan();
+  SimulationOptions o;
+  o.draws = 4000;
+  std::ostringstream draws;
+  o.draws_out = &draws;
+  Report r = summarise(simulate(sc, o), {0.05, 0.5, 0.95});
+  // Column of system.gap[2022/23] in the per-draw CSV, sorted: numpy's linear method.
+  std::istringstream in(draws.str());
+  std::string line;
+  std::getline(in, line);
+  std::size_t column = 0;
+  {
+    std::istringstream header(line);
+    std::string name;
+    for (std::size_t c = 0; std::getline(header, name, ','); ++c)
+      if (name == "system.gap[2022/23]") column = c;
+  }
+  REQUIRE(column > 0);
+  std::vector<double> v;
+  while (std::getline(in, line)) {
+    std::size_t start = 0;
+    for (std::size_t k = 0; k < column; ++k) start = line.find(',', start) + 1;
+    v.push_back(std::stod(line.substr(start, line.find(',', start) - start)));
+  }
+  REQUIRE(v.size() == 4000);
+  std::sort(v.begin(), v.end());
+  auto exact = [&](double q) {
+    const double h = q * (static_cast<double>(v.size()) - 1);
+    const auto lo = static_cast<std::size_t>(h);
+    return v[lo] + (h - static_cast<double>(lo)) * (v[std::min(lo + 1, v.size() - 1)] - v[lo]);
+  };
+  const ReportEntity& system = r.sections[0].entities.back();
+  const double range = v.back() - v.front();
+  for (auto [name, q] : {std::pair{"gap_p5", 0.05}, {"gap_p50", 0.5}, {"gap_p95", 0.95}}) {
+    CAPTURE(name);
+    // Within a few histogram bins (range x 1.5 / 16,384): far inside sampling error.
+    CHECK(std::abs(system.measure(name)->values(2) - exact(q)) < range * 1e-3);
+  }
+  const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  CHECK(std::abs(system.measure("gap_mean")->values(2) - mean) < 0.01);
+}
+
+TEST_CASE("uncertain input errors") {
+  auto errs = [](const std::string& services) { return errors_of(std::string(kHeader) + services); };
+  CHECK(errs("services:\n  a: {funder: ccg, base: {normal: {mean: 1m}}}\n") ==
+        Errors{"7:35: missing required key 'sd' in the normal distribution for 'base' in service 'a'"});
+  CHECK(errs("services:\n  a: {funder: ccg, base: {normal: {mean: 1m, sd: -1m}}}\n") ==
+        Errors{"7:50: 'sd' of the normal distribution for 'base' in service 'a' cannot be negative"});
+  CHECK(errs("services:\n  a: {funder: ccg, base: 1m, demand: {triangular: [3%, 1%, 6%]}}\n") ==
+        Errors{"7:51: the values of the triangular distribution for 'demand' in service 'a' must be in order: low, "
+               "mode, high"});
+  CHECK(errs("services:\n  a: {funder: ccg, base: 1m, demand: {uniform: [1%]}}\n") ==
+        Errors{"7:48: expected 2 values like [1%, 5%] for the uniform distribution for 'demand' in service 'a', found "
+               "a list"});
+  CHECK(errs("services:\n  a: {funder: ccg, base: 1m, demand: {uniform: [-300%, -200%]}}\n") ==
+        Errors{"7:38: the uniform distribution for 'demand' in service 'a' has no probability within the valid range "
+               "of above -100%"});
+  CHECK(errs("services:\n  a: {funder: {ccg: {uniform: [40%, 60%]}}, base: 1m}\n") ==
+        Errors{"7:21: share of 'ccg' in 'funder' of service 'a' must be a plain number, not a distribution"});
+  CHECK(errs("services:\n  a: {funder: ccg, base: {lognormal: {median: 0, sd_log: 0.2}}}\n") ==
+        Errors{"7:38: the median of the lognormal distribution for 'base' in service 'a' must be above zero"});
+}
+
+TEST_CASE("correlation errors") {
+  const std::string services = "services:\n"
+                               "  a: {funder: ccg, base: 1m, demand: {normal: {mean: 3%, sd: 1%}}}\n"  // 7
+                               "  b: {funder: ccg, base: 1m, demand: {normal: {mean: 2%, sd: 1%}}}\n"  // 8
+                               "  c: {funder: ccg, base: 1m, demand: 2%}\n"                             // 9
+                               "correlations:\n";                                                      // 10
+  auto errs = [&](const std::string& group) { return errors_of(std::string(kHeader) + services + group); };
+  CHECK(errs("  - {parameters: [services.a.demand, services.b.demand], matrix: [[1, 0.9], [0.9, 1]]}\n").empty());
+  CHECK(errs("  - parameters: [services.a.demand, services.b.demand]\n"
+             "    matrix: [[1, 1.5], [1.5, 1]]\n") ==
+        Errors{"12:18: a correlation must be between -1 and 1, found 1.5",
+               "12:25: a correlation must be between -1 and 1, found 1.5"});
+  CHECK(errs("  - parameters: [services.a.demand, services.b.demand, services.a.base]\n") ==
+        Errors{"11:5: give either 'matrix' or 'correlation' in a correlation group",
+               "11:56: 'services.a.base' is certain; only inputs given as distributions can be correlated"});
+  CHECK(errs("  - {parameters: [services.a.demnad, services.b.demand], correlation: 0.5}\n") ==
+        Errors{"11:19: unknown parameter 'services.a.demnad' in 'parameters' (did you mean 'services.a.demand'?)"});
+  CHECK(errs("  - {parameters: [services.a.demand, services.b.demand], matrix: [[1, 0.5], [0.4, 1]]}\n") ==
+        Errors{"11:66: the correlation matrix must be symmetric"});
+  // Three inputs each correlated 0.9 with one another except a and c at -0.9: no
+  // such set of variables exists.
+  CHECK(errors_of(std::string(kHeader) + services.substr(0, services.size() - 14) +
+                  "  d: {funder: ccg, base: 1m, demand: {normal: {mean: 2%, sd: 1%}}}\n"
+                  "correlations:\n"
+                  "  - parameters: [services.a.demand, services.b.demand, services.d.demand]\n"
+                  "    matrix: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]\n") ==
+        Errors{"13:13: the correlation matrix is not positive definite; no set of inputs can be correlated like this"});
+}
+
+TEST_CASE("simulate: a draw that is bad input names the draw") {
+  // Saving 5m to 15m on a 10m service: some draws save more than the spend.
+  Scenario sc = fundgap::testing::scenario(std::string(kHeader) +
+                                           "services:\n  a: {funder: ccg, base: 10m}\n"
+                                           "schemes:\n  s: {service: a, saving: {uniform: [5m, 15m]}}\n");
+  SimulationOptions o;
+  o.draws = 100;
+  try {
+    simulate(sc, o);
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    const std::string m = e.diagnostics().list().front().message;
+    CHECK(m.rfind("savings on service 'a' in 2021/22 (", 0) == 0);
+    CHECK(m.find(") exceed its projected spend (£10.0m) (in draw ") != std::string::npos);
+    CHECK(m.find(" of seed 1)") != std::string::npos);
+  }
+}
