@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(cmake ninja-build g++ libcli11-dev libeigen3-dev libfmt-dev libyaml-cpp-dev doctest-dev
-          nlohmann-json3-dev python3 python3-yaml libxml2-utils librandom123-dev)
+          nlohmann-json3-dev python3 python3-yaml libxml2-utils librandom123-dev parallel)
 
 install_missing() {
   local missing=()

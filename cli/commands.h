@@ -30,5 +30,7 @@ void setup_bridge(CLI::App& sub, Action& action);
 void setup_compare(CLI::App& sub, Action& action);
 void setup_simulate(CLI::App& sub, Action& action);
 void setup_merge(CLI::App& sub, Action& action);
+void setup_sensitivity(CLI::App& sub, Action& action);
+void setup_solve(CLI::App& sub, Action& action);
 
 }  // namespace fundgap::cli

@@ -23,6 +23,8 @@ const std::vector<Command>& commands() {
       {"bridge", "Walk the gap from the base year to a target year, step by step", setup_bridge},
       {"simulate", "Monte Carlo over the uncertain inputs: mean, quantiles, chance of a shortfall", setup_simulate},
       {"merge", "Combine shard files of a simulation into one result", setup_merge},
+      {"sensitivity", "Rank inputs by how far each swings a figure (a tornado)", setup_sensitivity},
+      {"solve", "Find the value of one input that meets a target", setup_solve},
   };
   return table;
 }

@@ -56,7 +56,8 @@ class CliTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertIn("run", r.stdout)
         self.assertIn("validate", r.stdout)
-        for cmd in ("run", "validate", "check", "explain", "bridge", "compare"):
+        for cmd in ("run", "validate", "check", "explain", "bridge", "compare", "simulate", "merge", "sensitivity",
+                    "solve"):
             r = run(cmd, "--help")
             self.assertEqual(r.returncode, 0, cmd)
             self.assertIn("Examples:", r.stdout)
@@ -398,6 +399,107 @@ class CliTest(unittest.TestCase):
         r = run("compare", THT, THT, "--max-increase", "system.gap[*]")
         self.assertEqual(r.returncode, 2)
         self.assertTrue(r.stderr.startswith("--max-increase:1:1: error: expected ENTITY.MEASURE[YEAR]=LIMIT"))
+
+    # ---- simulate, merge, sensitivity, solve --------------------------------------
+    UNCERTAIN = os.path.join(ROOT, "scenarios", "tower_hamlets_2019_uncertain.yaml")
+
+    def test_simulate_formats_and_measures(self):
+        r = run("simulate", self.UNCERTAIN, "-n", "3000", "--seed", "5", "--quantiles", "10,90")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")  # no progress bar in a pipe
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "Tower Hamlets Together 2019 (uncertain): partners (£m)")
+        self.assertEqual([l.split()[0] for l in lines[3:7]], ["gap_mean", "gap_p10", "gap_p90", "p_shortfall"])
+        self.assertEqual(lines[-1], "3000 draws, seed 5.")
+        data = json.loads(run("simulate", self.UNCERTAIN, "-n", "3000", "--seed", "5", "-f", "json").stdout)
+        system = data["views"]["partners"][-1]
+        self.assertEqual(list(system["measures"]), ["gap_mean", "gap_p5", "gap_p50", "gap_p95", "p_shortfall"])
+        pool = data["views"]["pools"][0]
+        self.assertEqual(list(pool["measures"]), ["balance_mean", "balance_p5", "balance_p50", "balance_p95",
+                                                   "p_overspend"])
+        self.assertTrue(all(0 <= p <= 1 for p in system["measures"]["p_shortfall"]))
+
+    def test_simulate_same_seed_same_output_any_threads_and_shards_with_gnu_parallel(self):
+        base = ["simulate", self.UNCERTAIN, "-n", "5000", "--seed", "11", "-f", "csv"]
+        one = run(*base, "-j", "1").stdout
+        self.assertEqual(run(*base, "-j", "2").stdout, one)
+        self.assertEqual(run(*base, "-j", "3").stdout, one)
+        # The recipe of docs/uncertainty.md: shards with GNU parallel, then merge.
+        r = subprocess.run(["parallel", FUNDGAP, "simulate", self.UNCERTAIN, "-n", "5000", "--seed", "11",
+                            "--shard", "{}/4", "-o", os.path.join(self.tmp, "shard-{}.json"), ":::", "1", "2", "3", "4"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        shards = [os.path.join(self.tmp, f"shard-{k}.json") for k in (3, 1, 4, 2)]
+        merged = run("merge", *shards, "-f", "csv")
+        self.assertEqual(merged.returncode, 0, merged.stderr)
+        self.assertEqual(merged.stdout, one)
+        r = run("merge", *shards[:3])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "fundgap: error: cannot merge shards: shard 2/4 is missing\n")
+        other = os.path.join(self.tmp, "other.json")
+        run("simulate", self.UNCERTAIN, "-n", "5000", "--seed", "12", "--shard", "2/4", "-o", other)
+        r = run("merge", *shards[:3], other)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("cannot merge shards: one has seed 11, 5000 draws, 4 shards and another seed 12", r.stderr)
+
+    def test_simulate_draws_out_and_errors(self):
+        out = os.path.join(self.tmp, "draws.csv")
+        r = run("simulate", self.UNCERTAIN, "-n", "1500", "--draws-out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as f:
+            rows = f.read().splitlines()
+        self.assertEqual(len(rows), 1501)
+        self.assertTrue(rows[0].startswith("draw,council.gap[2018/19],council.gap[2019/20]"))
+        self.assertEqual([int(r.split(",")[0]) for r in rows[1:]], list(range(1500)))
+        for args, message in (
+                (["--shard", "2/8"], "fundgap: error: --shard writes a shard file: give it with --output\n"),
+                (["--shard", "9/8", "-o", "x.json"], "fundgap: error: --shard: expected K/N with 1 <= K <= N "
+                                                     "(like 2/8), found '9/8'\n"),
+                (["--quantiles", "5,150"], "fundgap: error: --quantiles: '150' is not a percentage between 0 "
+                                           "and 100 (like 5,50,95)\n")):
+            r = run("simulate", self.UNCERTAIN, "-n", "10", *args, cwd=self.tmp)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertEqual(r.stderr, message)
+        r = run("simulate", THT, "-n", "10")
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(r.stderr, "fundgap: note: no input is uncertain, so every draw is the same as 'run'\n")
+        bad = self.write("bad.json", "{}")
+        r = run("merge", bad)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, f"fundgap: error: '{bad}' is not a fundgap shard file: wrong format or version\n")
+
+    def test_run_says_uncertain_inputs_are_at_their_means(self):
+        r = run("run", self.UNCERTAIN)
+        self.assertTrue(r.stdout.endswith("9 uncertain inputs are at their means; 'fundgap simulate' shows the "
+                                          "spread.\n"))
+        r = run("run", self.UNCERTAIN, "-f", "csv")
+        self.assertIn("fundgap: note: 9 uncertain inputs are at their means", r.stderr)
+        self.assertEqual(json.loads(run("run", self.UNCERTAIN, "-f", "json").stdout)["notes"],
+                         ["9 uncertain inputs are at their means; 'fundgap simulate' shows the spread."])
+
+    def test_sensitivity_and_solve(self):
+        r = run("sensitivity", self.UNCERTAIN)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertTrue(lines[0].startswith("Sensitivity of system.gap[2021/22] (£54.5m as run)"))
+        self.assertTrue(lines[2].split()[0] == "partners.ccg.funding.growth")
+        csv = run("sensitivity", self.UNCERTAIN, "-f", "csv").stdout.splitlines()
+        self.assertEqual(csv[0], "figure,input,basis,low,high,at_low,at_high,range")
+        ranges = [float(l.split(",")[-1]) for l in csv[1:]]
+        self.assertEqual(ranges, sorted(ranges, reverse=True))
+        r = run("solve", THT, "--vary", "partners.ccg.funding.growth", "--target", "system.gap[2021/22] = 0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("partners.ccg.funding.growth = 6.669"))
+        r = run("solve", THT, "--vary", "schemes.admission_avoidance.confidence", "--target", "system.gap[2021/22]=0")
+        self.assertEqual(r.returncode, 1)
+        self.assertTrue(r.stdout.startswith("no value of schemes.admission_avoidance.confidence between 0% and 100%"))
+        r = run("solve", THT, "--vary", "partners.ccg.funding.growht", "--target", "system.gap[2021/22]=0")
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith("--vary:1:1: error: no numeric input at 'partners.ccg.funding.growht' "
+                                            "(did you mean 'partners.ccg.funding.growth'?)"))
+        r = run("solve", THT, "--vary", "services.acute.demand", "--target", "system.gap[2021/22]")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--target: expected 'FIGURE = VALUE'", r.stderr)
 
 
 if __name__ == "__main__":

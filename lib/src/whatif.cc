@@ -1,0 +1,194 @@
+#include "fundgap/whatif.h"
+
+#include <cmath>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "fundgap/projection.h"
+#include "fundgap/report.h"
+#include "values.h"
+
+namespace fundgap {
+
+double figure_value(const Scenario& sc, const FigureRef& ref) {
+  const Report r = make_report(sc, project(sc), View::all);
+  return find_measure(r, ref.entity, ref.measure)->values(ref.year);
+}
+
+const Parameter& find_parameter(const Scenario& sc, const std::string& path, const std::string& source) {
+  for (const Parameter& p : sc.parameters)
+    if (p.path == path) return p;
+  std::vector<std::string> paths;
+  for (const Parameter& p : sc.parameters) paths.push_back(p.path);
+  auto file = std::make_shared<SourceFile>(SourceFile{source, path});
+  throw InputError(SourceLocation{file, 1, 1},
+                   fmt::format("no numeric input at '{}'{}", path, did_you_mean(path, paths)));
+}
+
+namespace {
+
+using F = ParameterTarget::Field;
+
+bool is_rate(F f) { return f == F::funding_growth || f == F::demand || f == F::inflation || f == F::pool_growth; }
+bool is_share(const Scenario& sc, const ParameterTarget& t) {
+  if (t.field == F::saving) return !sc.schemes[static_cast<std::size_t>(t.entity)].absolute;
+  return t.field == F::ramp || t.field == F::confidence || t.field == F::reprovide_share ||
+         t.field == F::investment_ramp;
+}
+
+double figure_with(const Scenario& sc, const ParameterTarget& t, double v, const FigureRef& ref) {
+  Scenario w = sc;
+  set_parameter(w, t, v);
+  return figure_value(w, ref);
+}
+
+std::string input_text(const Scenario& sc, const ParameterTarget& t, double v) {
+  if (is_rate(t.field) || is_share(sc, t)) return fmt::format("{:.4g}%", v * 100);
+  return fmt::format("{}{}m", detail::currency_symbol(sc.currency), millions(v));
+}
+
+}  // namespace
+
+std::vector<Swing> sensitivity(const Scenario& sc, const FigureRef& ref, const std::vector<std::string>& certain) {
+  std::vector<Swing> out;
+  for (const Parameter& p : sc.parameters) {
+    if (!p.distribution) continue;
+    const double low = p.distribution->truncated_quantile(0.1), high = p.distribution->truncated_quantile(0.9);
+    out.push_back({p.path, p.where, "P10 to P90", low, high, figure_with(sc, p.target, low, ref),
+                   figure_with(sc, p.target, high, ref), input_text(sc, p.target, low), input_text(sc, p.target, high)});
+  }
+  for (const std::string& path : certain) {
+    const Parameter& p = find_parameter(sc, path, "--input");
+    const double low = p.value * 0.9, high = p.value * 1.1;
+    out.push_back({p.path, p.where, "-10% to +10%", low, high, figure_with(sc, p.target, low, ref),
+                   figure_with(sc, p.target, high, ref), input_text(sc, p.target, low), input_text(sc, p.target, high)});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Swing& a, const Swing& b) { return a.size() > b.size(); });
+  return out;
+}
+
+Solution solve(const Scenario& sc, const std::string& path, const FigureRef& ref, double goal,
+               std::optional<std::pair<double, double>> range) {
+  const Parameter& p = find_parameter(sc, path, "--vary");
+  Solution s;
+  s.original = p.value;
+  s.original_figure = figure_value(sc, ref);
+  if (range) {
+    std::tie(s.low, s.high) = *range;
+  } else if (is_share(sc, p.target)) {
+    s.low = 0, s.high = 1;
+  } else if (is_rate(p.target.field)) {
+    s.low = -0.99, s.high = 1;
+  } else {
+    s.low = 0, s.high = std::max(1e6, 10 * std::fabs(p.value));
+  }
+  // f(x) = figure - goal; undefined where the scenario is bad input (savings above spend).
+  auto f = [&](double x) {
+    try {
+      return figure_with(sc, p.target, x, ref) - goal;
+    } catch (const InputError&) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+  };
+  // Scan the range for sign changes; keep the bracket nearest the input's own value.
+  constexpr int kSteps = 200;
+  double best_distance = INFINITY, a = 0, b = 0, fa = 0, fb = 0;
+  s.figure_low = INFINITY;
+  s.figure_high = -INFINITY;
+  double x0 = s.low, f0 = f(x0);
+  for (int i = 1; i <= kSteps; ++i) {
+    const double x1 = s.low + (s.high - s.low) * i / kSteps, f1 = f(x1);
+    for (double v : {f0, f1})
+      if (std::isfinite(v)) {
+        s.figure_low = std::min(s.figure_low, v + goal);
+        s.figure_high = std::max(s.figure_high, v + goal);
+      }
+    if (std::isfinite(f0) && std::isfinite(f1) && (f0 == 0 || (f0 < 0) != (f1 < 0))) {
+      const double distance = std::min(std::fabs(x0 - s.original), std::fabs(x1 - s.original));
+      if (distance < best_distance) {
+        best_distance = distance;
+        a = x0, b = x1, fa = f0, fb = f1;
+      }
+    }
+    x0 = x1;
+    f0 = f1;
+  }
+  if (!std::isfinite(best_distance)) return s;
+  // Bisection with a secant guess (Illinois-style) inside the bracket.
+  for (int it = 0; it < 200 && fa != 0; ++it) {
+    double x = b - fb * (b - a) / (fb - fa);
+    if (!(x > std::min(a, b) && x < std::max(a, b))) x = (a + b) / 2;
+    const double fx = f(x);
+    if (!std::isfinite(fx)) break;
+    if ((fx < 0) == (fa < 0)) {
+      a = x, fa = fx;
+      fb /= 2;
+    } else {
+      b = x, fb = fx;
+      fa /= 2;
+    }
+    if (std::fabs(fx) < 1e-5 || std::fabs(b - a) < 1e-15 * std::max(1.0, std::fabs(x))) break;
+  }
+  s.value = std::fabs(f(a)) < std::fabs(f(b)) ? a : b;
+  s.achieved = f(s.value) + goal;
+  s.found = std::fabs(s.achieved - goal) < 0.01;
+  return s;
+}
+
+void write_tornado_table(std::ostream& out, const std::vector<Swing>& swings, const std::string& figure, double base,
+                         const std::string& currency) {
+  const std::string symbol = detail::currency_symbol(currency);
+  out << fmt::format("Sensitivity of {} ({}{}m as run), one input at a time ({}m)\n", figure, symbol, millions(base),
+                     symbol);
+  if (swings.empty()) {
+    out << "  (no uncertain inputs; name certain ones with --input PATH)\n";
+    return;
+  }
+  std::size_t width = 5;
+  double largest = 0;
+  for (const Swing& s : swings) {
+    width = std::max(width, s.path.size());
+    largest = std::max(largest, s.size());
+  }
+  std::size_t values = 6;
+  for (const Swing& s : swings) values = std::max({values, s.low_text.size(), s.high_text.size()});
+  out << fmt::format("  {:<{}}  {:<13} {:>{}} {:>{}} {:>9} {:>9} {:>8}\n", "input", width, "swing", "low", values,
+                     "high", values, "at low", "at high", "range");
+  for (const Swing& s : swings) {
+    const int n = largest > 0 ? static_cast<int>(std::lround(s.size() / largest * 24)) : 0;
+    std::string bar;
+    for (int i = 0; i < n; ++i) bar += "\xE2\x96\x88";
+    out << fmt::format("  {:<{}}  {:<13} {:>{}} {:>{}} {:>9} {:>9} {:>8}  {}\n", s.path, width, s.basis, s.low_text,
+                       values, s.high_text, values, millions(s.at_low), millions(s.at_high), millions(s.size()), bar);
+  }
+}
+
+void write_tornado_csv(std::ostream& out, const std::vector<Swing>& swings, const std::string& figure) {
+  out << "figure,input,basis,low,high,at_low,at_high,range\n";
+  for (const Swing& s : swings)
+    out << fmt::format("{},{},{},{},{},{},{},{}\n", figure, s.path, s.basis, exact(s.low), exact(s.high),
+                       exact(s.at_low), exact(s.at_high), exact(s.size()));
+}
+
+void write_tornado_json(std::ostream& out, const std::vector<Swing>& swings, const std::string& figure, double base) {
+  nlohmann::ordered_json j;
+  j["format"] = "fundgap-sensitivity";
+  j["version"] = 1;
+  j["figure"] = figure;
+  j["base"] = base;
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const Swing& s : swings)
+    rows.push_back({{"input", s.path},
+                    {"line", s.where.line},
+                    {"basis", s.basis},
+                    {"low", s.low},
+                    {"high", s.high},
+                    {"at_low", s.at_low},
+                    {"at_high", s.at_high},
+                    {"range", s.size()}});
+  j["swings"] = rows;
+  out << j.dump(2) << '\n';
+}
+
+}  // namespace fundgap

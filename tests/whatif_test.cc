@@ -1,0 +1,73 @@
+// sensitivity and solve on cases whose answers are known in closed form.
+#include "fundgap/whatif.h"
+#include "test_support.h"
+
+using namespace fundgap;
+
+TEST_CASE("sensitivity: the tornado ranks inputs by a swing known in advance") {
+  // Gap in 2021/22 = X(1) - F(1) over three services funded by ccg (funding 300m flat):
+  //   a: 100m x (1 + demand a); b: 100m x (1 + demand b); c: 100m x (1 + inflation c).
+  // Swinging a rate from P10 to P90 moves the gap by 100m x (P90 - P10):
+  //   a uniform [0%, 10%]: P10 1%, P90 9% -> 8m
+  //   b normal(3%, 1%): P90 - P10 = 2 x 1.2816 x 1% -> 2.563m
+  //   c uniform [2%, 3%]: 0.8% -> 0.8m
+  // and the certain b base of 100m swung +-10% moves it by 20m x 1.03 = 20.6m.
+  Scenario sc = fundgap::testing::scenario(R"(
+fundgap: 1
+name: T
+period: {base: 2020/21, to: 2021/22}
+partners:
+  ccg: {funding: {base: 300m}}
+services:
+  a: {funder: ccg, base: 100m, demand: {uniform: [0%, 10%]}}
+  b: {funder: ccg, base: 100m, demand: {normal: {mean: 3%, sd: 1%}}}
+  c: {funder: ccg, base: 100m, inflation: {uniform: [2%, 3%]}}
+)");
+  const FigureRef ref = parse_figure(sc, "system.gap[2021/22]", "--target");
+  std::vector<Swing> s = sensitivity(sc, ref, {"services.b.base"});
+  REQUIRE(s.size() == 4);
+  CHECK(s[0].path == "services.b.base");
+  CHECK(s[0].size() == doctest::Approx(20.6e6));
+  CHECK(s[0].basis == "-10% to +10%");
+  CHECK(s[1].path == "services.a.demand");
+  CHECK(s[1].size() == doctest::Approx(8e6));
+  CHECK(s[1].basis == "P10 to P90");
+  CHECK(s[2].path == "services.b.demand");
+  CHECK(s[2].size() == doctest::Approx(2 * 1.2815515655446004 * 1e6).epsilon(1e-9));
+  CHECK(s[3].path == "services.c.inflation");
+  CHECK(s[3].size() == doctest::Approx(0.8e6));
+  CHECK_THROWS_AS(sensitivity(sc, ref, {"services.b.bsae"}), InputError);
+}
+
+TEST_CASE("solve: funding growth that closes a gap, known in closed form") {
+  // Spend 100m grows 10% a year to 121m in 2022/23; funding 100m grows g:
+  // the gap closes when 100m (1 + g)^2 = 121m, so g = 10% exactly.
+  Scenario sc = fundgap::testing::scenario(R"(
+fundgap: 1
+name: T
+period: {base: 2020/21, to: 2022/23}
+partners:
+  ccg: {funding: {base: 100m, growth: 2%}}
+services:
+  acute: {funder: ccg, base: 100m, demand: 10%}
+schemes:
+  s: {service: acute, saving: 1%, confidence: 50%}
+)");
+  const FigureRef ref = parse_figure(sc, "system.gap[2022/23]", "--target");
+  // The scheme saves 0.5% of 121m = 0.605m: the gap closes at 100m (1+g)^2 = 120.395m.
+  Solution s = solve(sc, "partners.ccg.funding.growth", ref, 0, std::nullopt);
+  REQUIRE(s.found);
+  CHECK(s.value == doctest::Approx(std::sqrt(1.20395) - 1).epsilon(1e-9));
+  CHECK(std::abs(s.achieved) < 0.01);
+  CHECK(s.original == doctest::Approx(0.02));
+  // A gap of 5m: (1 + g)^2 = 1.15395.
+  Solution five = solve(sc, "partners.ccg.funding.growth", ref, 5e6, std::nullopt);
+  CHECK(five.value == doctest::Approx(std::sqrt(1.15395) - 1).epsilon(1e-9));
+  // Confidence alone cannot close it: at 100% the saving is only 1.21m.
+  Solution none = solve(sc, "schemes.s.confidence", ref, 0, std::nullopt);
+  CHECK_FALSE(none.found);
+  CHECK(none.figure_low == doctest::Approx(121e6 - 1.21e6 - 104.04e6));
+  CHECK(none.figure_high == doctest::Approx(121e6 - 104.04e6));
+  // Searching outside the root's range finds nothing.
+  CHECK_FALSE(solve(sc, "partners.ccg.funding.growth", ref, 0, std::make_pair(0.2, 0.5)).found);
+}
