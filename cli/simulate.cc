@@ -136,7 +136,8 @@ int run_merge(const MergeOptions& o) {
 void setup_simulate(CLI::App& sub, Action& action) {
   auto o = std::make_shared<SimulateOptions>();
   sub.add_option("file", o->file, "Scenario file (YAML) with uncertain inputs")->required();
-  sub.add_option("-n,--draws", o->draws, "Number of draws (default: 10000)")->check(CLI::PositiveNumber);
+  sub.add_option("-n,--draws", o->draws, "Number of draws (default: 10000; at most 4294967295)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4294967295}));
   sub.add_option("--seed", o->seed, "Seed: the same seed gives the same results (default: 1)");
   sub.add_option("-j,--threads", o->threads, "Threads (default: the machine's cores); results do not depend on it")
       ->check(CLI::PositiveNumber);

@@ -12,11 +12,12 @@ constexpr double kZ80 = 1.2815515655446004;  // the standard normal's 90th perce
 // The regularised incomplete beta function I_x(a, b), by its continued fraction
 // (modified Lentz), using the symmetry I_x(a,b) = 1 - I_{1-x}(b,a) where it converges
 // faster.
-double incomplete_beta(double x, double a, double b) {
+// `log_beta` is ln B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b), computed once by callers.
+double incomplete_beta(double x, double a, double b, double log_beta) {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  if (x > (a + 1) / (a + b + 2)) return 1 - incomplete_beta(1 - x, b, a);
-  const double log_front = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
+  if (x > (a + 1) / (a + b + 2)) return 1 - incomplete_beta(1 - x, b, a, log_beta);
+  const double log_front = -log_beta + a * std::log(x) + b * std::log1p(-x);
   const double tiny = 1e-300;
   double f = 1, c = 1, d = 0;
   for (int i = 0; i <= 300; ++i) {
@@ -40,17 +41,16 @@ double incomplete_beta(double x, double a, double b) {
   return std::exp(log_front) * (f - 1) / a;
 }
 
-double beta_density(double x, double a, double b) {
+double beta_density(double x, double a, double b, double log_beta) {
   if (x <= 0 || x >= 1) return 0;
-  return std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + (a - 1) * std::log(x) + (b - 1) * std::log1p(-x));
+  return std::exp(-log_beta + (a - 1) * std::log(x) + (b - 1) * std::log1p(-x));
 }
 
 }  // namespace
 
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
-// Acklam's rational approximation, then one Halley step on erfc: about 1e-15 relative.
-double normal_quantile(double p) {
+double normal_quantile_fast(double p) {
   if (p <= 0) return -INFINITY;
   if (p >= 1) return INFINITY;
   static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
@@ -76,6 +76,13 @@ double normal_quantile(double p) {
     x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
         ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
+  return x;
+}
+
+// Acklam's rational approximation, then one Halley step on erfc: about 1e-15 relative.
+double normal_quantile(double p) {
+  const double x = normal_quantile_fast(p);
+  if (!std::isfinite(x)) return x;
   const double e = normal_cdf(x) - p;
   const double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
   return x - u / (1 + x * u / 2);
@@ -130,20 +137,28 @@ Distribution Distribution::pert(double low, double mode, double high) {
   if (high > low) {
     d.alpha_ = 1 + 4 * (mode - low) / (high - low);
     d.beta_ = 1 + 4 * (high - mode) / (high - low);
-    // Quantiles on an even grid of p, each found by bisection; sample() refines by Newton.
-    constexpr int n = 1024;
-    d.table_.resize(n + 1);
-    for (int i = 0; i <= n; ++i) {
-      const double p = static_cast<double>(i) / n;
-      double lo = 0, hi = 1;
-      for (int it = 0; it < 60; ++it) {
-        const double mid = (lo + hi) / 2;
-        (incomplete_beta(mid, d.alpha_, d.beta_) < p ? lo : hi) = mid;
-      }
-      d.table_[static_cast<std::size_t>(i)] = (lo + hi) / 2;
-    }
+    d.log_beta_ = std::lgamma(d.alpha_) + std::lgamma(d.beta_) - std::lgamma(d.alpha_ + d.beta_);
   }
   return d;
+}
+
+void Distribution::prepare_for_drawing() {
+  if (kind_ != Kind::pert || degenerate() || !table_.empty()) return;
+  // Quantiles on an even grid of p, from the CDF on an even grid of x inverted by linear
+  // interpolation (one pass); sample() interpolates inside and solves in the end cells.
+  constexpr int n = 16384;
+  std::vector<double> cdf(n + 1);
+  for (int j = 0; j <= n; ++j)
+    cdf[static_cast<std::size_t>(j)] = incomplete_beta(static_cast<double>(j) / n, alpha_, beta_, log_beta_);
+  table_.resize(n + 1);
+  std::size_t j = 0;
+  for (int i = 0; i <= n; ++i) {
+    const double p = static_cast<double>(i) / n;
+    while (j + 1 < static_cast<std::size_t>(n) && cdf[j + 1] <= p) ++j;
+    const double span = cdf[j + 1] - cdf[j];
+    const double within = span > 0 ? std::clamp((p - cdf[j]) / span, 0.0, 1.0) : 0;
+    table_[static_cast<std::size_t>(i)] = (static_cast<double>(j) + within) / n;
+  }
 }
 
 std::string Distribution::name() const {
@@ -194,7 +209,7 @@ double Distribution::cdf(double x) const {
       if (x >= c_) return 1;
       if (x <= b_) return (x - a_) * (x - a_) / ((c_ - a_) * (b_ - a_));
       return 1 - (c_ - x) * (c_ - x) / ((c_ - a_) * (c_ - b_));
-    case Kind::pert: return incomplete_beta((x - a_) / (c_ - a_), alpha_, beta_);
+    case Kind::pert: return incomplete_beta((x - a_) / (c_ - a_), alpha_, beta_, log_beta_);
   }
   return 0;
 }
@@ -212,21 +227,26 @@ double Distribution::quantile(double p) const {
       return c_ - std::sqrt((1 - p) * (c_ - a_) * (c_ - b_));
     }
     case Kind::pert: {
-      const double n = static_cast<double>(table_.size() - 1);
+      const double n = table_.empty() ? 1 : static_cast<double>(table_.size() - 1);
       const double pos = std::clamp(p, 0.0, 1.0) * n;
-      const std::size_t i = std::min(static_cast<std::size_t>(pos), table_.size() - 2);
-      // Newton on the exact CDF, kept inside the table cell that brackets the answer
-      // (bisecting when a step would leave it): converges even where the curve is steep.
-      double lo = table_[i], hi = table_[i + 1];
-      double x = lo + (pos - static_cast<double>(i)) * (hi - lo);
+      const std::size_t i = table_.empty() ? 0 : std::min(static_cast<std::size_t>(pos), table_.size() - 2);
+      // Newton on the exact CDF from the table's estimate, inside a bracket that every
+      // evaluation tightens (bisecting when a step would leave it): converges even where
+      // the curve is steep.
+      double lo = 0, hi = 1;
+      double x = table_.empty() ? alpha_ / (alpha_ + beta_)
+                                : table_[i] + (pos - static_cast<double>(i)) * (table_[i + 1] - table_[i]);
       for (int step = 0; step < 100; ++step) {
-        const double f = incomplete_beta(x, alpha_, beta_) - p;
-        if (std::fabs(f) < 1e-15) break;
+        const double f = incomplete_beta(x, alpha_, beta_, log_beta_) - p;
+        if (std::fabs(f) < 1e-12) break;
         (f < 0 ? lo : hi) = x;
-        const double density = beta_density(x, alpha_, beta_);
+        const double density = beta_density(x, alpha_, beta_, log_beta_);
         double next = density > 0 ? x - f / density : (lo + hi) / 2;
         if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-        if (std::fabs(next - x) < 1e-16) break;
+        if (std::fabs(next - x) < 1e-13) {
+          x = next;
+          break;
+        }
         x = next;
       }
       return a_ + x * (c_ - a_);
@@ -244,7 +264,23 @@ bool Distribution::truncate(double low, double high) {
 
 double Distribution::sample(double u) const {
   if (degenerate()) return mean();
-  return quantile(p_low_ + u * (p_high_ - p_low_));
+  const double p = p_low_ + u * (p_high_ - p_low_);
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval: return a_ + b_ * normal_quantile_fast(p);
+    case Kind::lognormal: return a_ * std::exp(b_ * normal_quantile_fast(p));
+    case Kind::pert: {
+      // Inside the table the quantile is smooth and the cells fine: interpolate. In the
+      // end cells, where it is steep, solve exactly.
+      const double n = static_cast<double>(table_.size() - 1);
+      const double pos = p * n;
+      const auto i = static_cast<std::size_t>(pos);
+      if (!table_.empty() && i >= 2 && i + 3 < table_.size())
+        return a_ + (table_[i] + (pos - static_cast<double>(i)) * (table_[i + 1] - table_[i])) * (c_ - a_);
+      return quantile(p);
+    }
+    default: return quantile(p);
+  }
 }
 
 }  // namespace fundgap

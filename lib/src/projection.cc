@@ -45,18 +45,16 @@ void check_savings(const Scenario& sc, const Projection& p) {
 
 Engine::Engine(const Scenario& sc) {
   const Index S = static_cast<Index>(sc.services.size());
-  shares_ = Eigen::MatrixXd::Zero(static_cast<Index>(sc.partners.size()), S);
-  membership_ = Eigen::MatrixXd::Zero(static_cast<Index>(sc.pools.size()), S);
   for (Index s = 0; s < S; ++s) {
     const Service& sv = at(sc.services, s);
     if (sv.pool >= 0)
-      membership_(sv.pool, s) = 1;
+      membership_.emplace_back(sv.pool, s);
     else
-      for (const FundingShare& f : sv.funders) shares_(f.partner, s) += f.share;
+      for (const FundingShare& f : sv.funders) shares_.push_back({f.partner, s, f.share});
   }
 }
 
-void Engine::run(const Scenario& sc, Projection& p) const {
+void Engine::run(const Scenario& sc, Projection& p, bool do_nothing) const {
   const Index Y = sc.years();
   const Index S = static_cast<Index>(sc.services.size()), K = static_cast<Index>(sc.schemes.size());
   const Index P = static_cast<Index>(sc.partners.size()), Q = static_cast<Index>(sc.pools.size());
@@ -69,16 +67,14 @@ void Engine::run(const Scenario& sc, Projection& p) const {
   p.risk_share.resize(Q, P);
   p.pool_partner_contribution.resize(static_cast<std::size_t>(Q));
 
-  // Baseline: X_s(t) = X_s(t-1) (1 + demand) (1 + inflation).
+  // Baseline: X_s(t) = X_s(t-1) (1 + demand) (1 + inflation), a year (column) at a
+  // time so that it vectorises across services.
   for (Index s = 0; s < S; ++s) {
     const Service& sv = at(sc.services, s);
-    double x = sv.base;
-    p.baseline(s, 0) = x;
-    for (Index t = 1; t < Y; ++t) {
-      x *= (1 + sv.demand(t)) * (1 + sv.inflation(t));
-      p.baseline(s, t) = x;
-    }
+    p.baseline(s, 0) = sv.base;
+    for (Index t = 1; t < Y; ++t) p.baseline(s, t) = (1 + sv.demand(t)) * (1 + sv.inflation(t));
   }
+  for (Index t = 1; t < Y; ++t) p.baseline.col(t) *= p.baseline.col(t - 1);
 
   // Schemes.
   p.savings.setZero();
@@ -141,22 +137,25 @@ void Engine::run(const Scenario& sc, Projection& p) const {
 
   // Partner spend: the unpooled services by funding share, plus each pool's contribution
   // less the partner's share of its balance; and the same with no schemes.
-  p.pool_spend.matrix().noalias() = membership_ * p.net.matrix();
-  p.pool_balance = p.pool_contributions - p.pool_spend;
-  p.pool_balance_do_nothing.matrix().noalias() = membership_ * p.baseline.matrix();
-  p.pool_balance_do_nothing = p.pool_contributions - p.pool_balance_do_nothing;
-  p.spend.matrix().noalias() = shares_ * p.net.matrix();
-  p.spend_do_nothing.matrix().noalias() = shares_ * p.baseline.matrix();
-  for (Index q = 0; q < Q; ++q) {
-    const ArrayXXd& k = p.pool_partner_contribution[static_cast<std::size_t>(q)];
-    p.spend += k;
-    p.spend.matrix().noalias() -= p.risk_share.row(q).transpose().matrix() * p.pool_balance.row(q).matrix();
-    p.spend_do_nothing += k;
-    p.spend_do_nothing.matrix().noalias() -=
-        p.risk_share.row(q).transpose().matrix() * p.pool_balance_do_nothing.row(q).matrix();
-  }
+  // One pass for the plan (net spend) and, when asked, one for doing nothing (baseline).
+  auto partner_spend = [&](const ArrayXXd& x, ArrayXXd& pool_spend, ArrayXXd& balance, ArrayXXd& spend) {
+    pool_spend.setZero();
+    for (const auto& [q, s] : membership_) pool_spend.row(q) += x.row(s);
+    balance = p.pool_contributions - pool_spend;
+    spend.setZero();
+    for (const Share& f : shares_) spend.row(f.partner) += f.share * x.row(f.service);
+    for (Index q = 0; q < Q; ++q) {
+      spend += p.pool_partner_contribution[static_cast<std::size_t>(q)];
+      spend.matrix().noalias() -= p.risk_share.row(q).transpose().matrix() * balance.row(q).matrix();
+    }
+  };
+  partner_spend(p.net, p.pool_spend, p.pool_balance, p.spend);
   p.gap = p.spend - p.funding;
-  p.gap_do_nothing = p.spend_do_nothing - p.funding;
+  if (do_nothing) {
+    ArrayXXd pooled_baseline(Q, Y);
+    partner_spend(p.baseline, pooled_baseline, p.pool_balance_do_nothing, p.spend_do_nothing);
+    p.gap_do_nothing = p.spend_do_nothing - p.funding;
+  }
 }
 
 Projection project(const Scenario& scenario) {

@@ -75,7 +75,7 @@ class Sampler {
       const Eigen::Index k = static_cast<Eigen::Index>(g.parameters.size());
       Eigen::VectorXd z(k);
       for (Eigen::Index j = 0; j < k; ++j)
-        z(j) = normal_quantile(uniform(seed, d, static_cast<std::uint64_t>(g.parameters[static_cast<std::size_t>(j)])));
+        z(j) = normal_quantile_fast(uniform(seed, d, static_cast<std::uint64_t>(g.parameters[static_cast<std::size_t>(j)])));
       const Eigen::VectorXd mixed = g.cholesky.triangularView<Eigen::Lower>() * z;
       for (Eigen::Index j = 0; j < k; ++j) {
         const Parameter& p = sc_.parameters[static_cast<std::size_t>(g.parameters[static_cast<std::size_t>(j)])];
@@ -90,26 +90,31 @@ class Sampler {
   std::vector<std::size_t> independent_;
 };
 
-// One thread's running summaries.
-struct Accumulator {
+// One thread's running summaries; cache-line aligned so threads never share a line.
+struct alignas(64) Accumulator {
   std::vector<Int128> sum;
   std::vector<double> min, max;
-  std::vector<std::uint64_t> adverse, histogram;
+  std::vector<std::uint64_t> adverse;
+  std::vector<std::uint32_t> histogram;
   std::uint64_t count = 0;
 
-  explicit Accumulator(std::size_t n)
-      : sum(n, 0), min(n, INFINITY), max(n, -INFINITY), adverse(n, 0),
-        histogram(n * SimulationState::kBins, 0) {}
+  std::vector<double> inverse_width;
 
-  void add(const std::vector<double>& v, const std::vector<SimulationOutput>& outputs, const SimulationState& s) {
+  Accumulator(std::size_t n, const SimulationState& s)
+      : sum(n, 0), min(n, INFINITY), max(n, -INFINITY), adverse(n, 0), histogram(n * SimulationState::kBins, 0) {
+    for (double w : s.bin_width) inverse_width.push_back(1 / w);
+  }
+
+  // `gap[i]`: output i is a gap (adverse when above zero), else a balance (below zero).
+  void add(const std::vector<double>& v, const std::vector<char>& gap, const SimulationState& s) {
     ++count;
     for (std::size_t i = 0; i < v.size(); ++i) {
       const double pennies = std::round(v[i] * 100);
       sum[i] += static_cast<Int128>(pennies);
       min[i] = std::min(min[i], v[i]);
       max[i] = std::max(max[i], v[i]);
-      if (outputs[i].measure == "gap" ? pennies > 0 : pennies < 0) ++adverse[i];
-      const double pos = (v[i] - s.bin_low[i]) / s.bin_width[i];
+      if (gap[i] ? pennies > 0 : pennies < 0) ++adverse[i];
+      const double pos = (v[i] - s.bin_low[i]) * inverse_width[i];
       const auto bin = static_cast<std::size_t>(std::clamp(pos, 0.0, double{SimulationState::kBins - 1}));
       ++histogram[i * SimulationState::kBins + bin];
     }
@@ -184,7 +189,10 @@ double parameter_draw(const Scenario& sc, std::size_t parameter, std::uint64_t s
   return 0;
 }
 
-SimulationState simulate(const Scenario& sc, const SimulationOptions& o) {
+SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
+  Scenario sc = scenario;  // with its distributions prepared for fast drawing
+  for (Parameter& p : sc.parameters)
+    if (p.distribution) p.distribution->prepare_for_drawing();
   SimulationState s;
   s.fingerprint = scenario_fingerprint(sc);
   s.scenario_name = sc.name;
@@ -207,6 +215,8 @@ SimulationState simulate(const Scenario& sc, const SimulationOptions& o) {
 
   const Sampler sampler(sc);
   const Engine engine(sc);
+  std::vector<char> is_gap(n);
+  for (std::size_t i = 0; i < n; ++i) is_gap[i] = s.outputs[i].measure == "gap";
 
   // The pilot fixes each output's histogram range from the first draws; every shard
   // computes the same pilot, so their histograms line up.
@@ -218,7 +228,7 @@ SimulationState simulate(const Scenario& sc, const SimulationOptions& o) {
     for (std::uint64_t d = 0; d < std::min(o.draws, kPilot); ++d) {
       sampler.draw(w, o.seed, d);
       try {
-        engine.run(w, p);
+        engine.run(w, p, false);
       } catch (const InputError&) {
         continue;  // reported by the draw's own pass below
       }
@@ -266,14 +276,14 @@ SimulationState simulate(const Scenario& sc, const SimulationOptions& o) {
       for (std::uint64_t d = begin; d < end; ++d) {
         sampler.draw(w, o.seed, d);
         try {
-          engine.run(w, p);
+          engine.run(w, p, false);
         } catch (const InputError& e) {
           std::lock_guard<std::mutex> g(lock);
           if (!first_error || d < first_error->first) first_error = {d, e.diagnostics()};
           continue;
         }
         output_values(p, v);
-        acc.add(v, s.outputs, s);
+        acc.add(v, is_gap, s);
         if (o.draws_out) {
           rows += std::to_string(d);
           for (double x : v) rows += fmt::format(",{}", x);
@@ -296,7 +306,7 @@ SimulationState simulate(const Scenario& sc, const SimulationOptions& o) {
   };
 
   const int threads = std::max(1, o.threads);
-  std::vector<Accumulator> accumulators(static_cast<std::size_t>(threads), Accumulator(n));
+  std::vector<Accumulator> accumulators(static_cast<std::size_t>(threads), Accumulator(n, s));
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) pool.emplace_back(work, std::ref(accumulators[static_cast<std::size_t>(t)]));
   work(accumulators[0]);
@@ -338,7 +348,7 @@ double quantile_of(const SimulationState& s, std::size_t i, double q) {
   if (s.count == 0) return NAN;
   if (s.min[i] == s.max[i]) return s.min[i];
   const double target = q * static_cast<double>(s.count - 1);
-  const std::uint64_t* h = &s.histogram[i * SimulationState::kBins];
+  const std::uint32_t* h = &s.histogram[i * SimulationState::kBins];
   double cumulative = 0;
   for (int b = 0; b < SimulationState::kBins; ++b) {
     const double c = static_cast<double>(h[b]);
@@ -417,7 +427,7 @@ void write_shard(std::ostream& out, const SimulationState& s) {
   for (std::size_t i = 0; i < s.outputs.size(); ++i) {
     nlohmann::ordered_json bins = nlohmann::ordered_json::array();
     for (int b = 0; b < SimulationState::kBins; ++b)
-      if (std::uint64_t c = s.histogram[i * SimulationState::kBins + static_cast<std::size_t>(b)])
+      if (std::uint32_t c = s.histogram[i * SimulationState::kBins + static_cast<std::size_t>(b)])
         bins.push_back({b, c});
     const Int128 sum = s.sum_pennies[i];
     const bool negative = sum < 0;
@@ -483,7 +493,7 @@ SimulationState read_shard(const std::string& path, const std::string& text) {
       for (const auto& bin : o.at("bins")) {
         const int b = bin.at(0).get<int>();
         if (b < 0 || b >= SimulationState::kBins) fail("a histogram bin out of range");
-        s.histogram[i * SimulationState::kBins + static_cast<std::size_t>(b)] = bin.at(1).get<std::uint64_t>();
+        s.histogram[i * SimulationState::kBins + static_cast<std::size_t>(b)] = bin.at(1).get<std::uint32_t>();
       }
     }
   } catch (const nlohmann::json::exception& e) {

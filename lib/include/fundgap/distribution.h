@@ -37,13 +37,17 @@ class Distribution {
   bool truncate(double low, double high);
   // A draw from the (truncated) distribution for a uniform u in (0, 1).
   double sample(double u) const;
-  // The truncated distribution's quantile, for sensitivity swings (P10, P90).
-  double truncated_quantile(double p) const { return sample(p); }
+  // The truncated distribution's quantile at full precision, for sensitivity swings.
+  double truncated_quantile(double p) const { return quantile(p_low_ + p * (p_high_ - p_low_)); }
+  // Builds what fast drawing needs (PERT's quantile table). Optional: without it, draws
+  // are exact but slower. Not thread-safe: call before drawing from several threads.
+  void prepare_for_drawing();
 
  private:
   Kind kind_ = Kind::normal;
   double a_ = 0, b_ = 0, c_ = 0;  // parameters, by kind
   double alpha_ = 1, beta_ = 1;   // PERT's beta shape
+  double log_beta_ = 0;           // ln B(alpha, beta)
   double p_low_ = 0, p_high_ = 1; // F at the truncation bounds
   std::vector<double> table_;     // PERT: quantiles on an even grid, refined by Newton
 };
@@ -51,5 +55,8 @@ class Distribution {
 // The standard normal distribution: cumulative and inverse (full double precision).
 double normal_cdf(double z);
 double normal_quantile(double p);
+// Acklam's approximation alone: relative error below 1.2e-9, about three times faster.
+// Used for drawing, where that error is far below any sampling effect.
+double normal_quantile_fast(double p);
 
 }  // namespace fundgap

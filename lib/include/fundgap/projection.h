@@ -56,11 +56,18 @@ class Engine {
   // the one the engine was built from; only parameter values may differ.
   // Throws InputError, located at the scheme whose saving tips them over, when the
   // savings on a service in some year exceed its baseline spend.
-  void run(const Scenario& scenario, Projection& out) const;
+  // `do_nothing`: also compute the do-nothing spend, gap and pool balances (Default: yes;
+  // Monte Carlo, which summarises gaps and balances only, skips them).
+  void run(const Scenario& scenario, Projection& out, bool do_nothing = true) const;
 
  private:
-  Eigen::MatrixXd shares_;      // partners x services: funding shares of unpooled services
-  Eigen::MatrixXd membership_;  // pools x services
+  // Sparse structure: a service has one funder or a few, and is in one pool at most.
+  struct Share {
+    Eigen::Index partner, service;
+    double share;
+  };
+  std::vector<Share> shares_;                                       // unpooled services
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> membership_;  // (pool, service)
 };
 
 // Projects `scenario` year by year (an Engine used once). Throws as Engine::run.
