@@ -76,7 +76,7 @@ void setup_bridge(CLI::App& sub, Action& action) {
 Steps, in order: funding growth; demand growth (on the starting spend); inflation (on
 spend grown by demand); each scheme's net effect (saving, re-provision, investment); and
 for each pool, what the partner pays in beyond its risk share of all contributions.
-They add up exactly to the change in the gap (see docs/bridge.md).)");
+They add up exactly to the change in the gap (see docs/explain-and-bridge.md).)");
   sub.callback([o, &action] { action = [o] { return run_bridge(*o); }; });
 }
 

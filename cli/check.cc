@@ -78,10 +78,11 @@ int check(const CheckOptions& o) {
   }
   const char* gha = std::getenv("GITHUB_ACTIONS");
   if (gha && std::string_view(gha) == "true") {
-    // Workflow commands are read from the job's output; keep JSON on stdout clean.
+    // Workflow commands are read from the job's log; keep Markdown and JSON on stdout
+    // clean (so `>> $GITHUB_STEP_SUMMARY` gets only the summary).
     std::ostringstream annotations;
     write_github_annotations(annotations, run);
-    (format == "json" && o.out.output.empty() ? std::cerr : std::cout) << annotations.str();
+    (format != "table" && o.out.output.empty() ? std::cerr : std::cout) << annotations.str();
   }
   o.out.emit(text.str());
   if (run.any_input_error()) return 2;

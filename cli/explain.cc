@@ -43,7 +43,7 @@ void setup_explain(CLI::App& sub, Action& action) {
   sub.add_option("-d,--depth", o->depth, "Show this many levels below the figure (default: all)")
       ->check(CLI::NonNegativeNumber);
   o->scenario.add_to(sub);
-  o->out.add_to(sub, {"text", "json"});
+  o->out.add_to(sub, {"text", "json"}, false);
   sub.footer(R"(Examples:
   fundgap explain scenarios/tower_hamlets_2019.yaml council.gap[2021/22]
   fundgap explain scenarios/tower_hamlets_2019.yaml system.gap_do_nothing[2021/22] --depth 2

@@ -32,8 +32,10 @@ const std::vector<Command>& commands() {
 namespace {
 
 std::string command_list() {
+  std::size_t width = 0;
+  for (const Command& c : commands()) width = std::max(width, c.name.size());
   std::string out = "Commands:\n";
-  for (const Command& c : commands()) out += fmt::format("  {:<10}{}\n", c.name, c.summary);
+  for (const Command& c : commands()) out += fmt::format("  {:<{}}  {}\n", c.name, width, c.summary);
   return out;
 }
 

@@ -10,7 +10,7 @@
 
 namespace fundgap::cli {
 
-void OutputOptions::add_to(CLI::App& sub, std::vector<std::string> names) {
+void OutputOptions::add_to(CLI::App& sub, std::vector<std::string> names, bool colours) {
   formats = std::move(names);
   std::string list;
   for (std::size_t i = 0; i < formats.size(); ++i)
@@ -19,18 +19,23 @@ void OutputOptions::add_to(CLI::App& sub, std::vector<std::string> names) {
                  fmt::format("Output format: {} (default: from --output's extension, else {})", list, formats.front()))
       ->check(CLI::IsMember(formats));
   sub.add_option("-o,--output", output, "Write to FILE (atomically) instead of stdout");
-  sub.add_option("--color", color, "Colour the table: auto, always or never (default: auto; NO_COLOR is respected)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+  if (colours)
+    sub.add_option("--color", color, "Colour the table: auto, always or never (default: auto; NO_COLOR is respected)")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+  else
+    color = "never";
 }
 
 std::string OutputOptions::resolved_format() const {
   if (!format.empty()) return format;
   if (output.empty()) return formats.front();
-  const std::string named = format_name_for_path(output);
+  std::string named = format_name_for_path(output);
+  if (named == "table" && std::find(formats.begin(), formats.end(), "text") != formats.end()) named = "text";
   if (std::find(formats.begin(), formats.end(), named) != formats.end()) return named;
   std::string exts;
   for (const std::string& f : formats)
-    exts += (exts.empty() ? "" : ", ") + std::string(f == "table" ? ".txt" : f == "markdown" ? ".md" : "." + f);
+    exts += (exts.empty() ? "" : ", ") +
+            std::string(f == "table" || f == "text" ? ".txt" : f == "markdown" ? ".md" : "." + f);
   throw InputError(SourceLocation{}, fmt::format("cannot tell the format of '{}' from its extension "
                                                  "({}); give --format", output, exts));
 }

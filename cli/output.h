@@ -16,8 +16,8 @@ struct OutputOptions {
   std::string color = "auto";
   std::vector<std::string> formats;  // what the command writes; the first is the default
 
-  // Adds --format (one of `formats`), --output and --color to `sub`.
-  void add_to(CLI::App& sub, std::vector<std::string> formats = {"table", "csv", "json"});
+  // Adds --format (one of `formats`), --output and, when the command colours, --color.
+  void add_to(CLI::App& sub, std::vector<std::string> formats = {"table", "csv", "json"}, bool colours = true);
   // The format to write. Throws InputError when --output's extension names no format
   // this command writes and --format is not given.
   std::string resolved_format() const;

@@ -155,7 +155,7 @@ void setup_solve(CLI::App& sub, Action& action) {
   sub.add_option("-t,--target", o->target, "FIGURE = VALUE, e.g. 'system.gap[2021/22] = 0'")->required();
   sub.add_option("--between", o->between, "The range to search: LOW,HIGH (default: by the input's kind)");
   o->scenario.add_to(sub);
-  o->out.add_to(sub, {"text", "json"});
+  o->out.add_to(sub, {"text", "json"}, false);
   sub.footer(R"(Examples:
   fundgap solve scenarios/tower_hamlets_2019.yaml --vary partners.ccg.funding.growth --target 'system.gap[2021/22] = 0'
   fundgap solve plan.yaml --vary schemes.admission_avoidance.confidence --target 'council.gap[2021/22] = 5m'

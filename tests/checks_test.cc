@@ -112,7 +112,7 @@ TEST_CASE("checks: every malformed expression is an error at its column") {
   CHECK(errs("councl.gap[*] <= 5m") == Errors{"15:5: unknown entity 'councl' in check (did you mean 'council'?)"});
   CHECK(errs("pools.care.balance[*] <= 5m") == Errors{"15:11: 'care' is a service, not a pool"});
   CHECK(errs("council.gpa[*] <= 5m") == Errors{"15:13: unknown measure 'gpa' for partner 'council' (did you mean 'gap'?)"});
-  CHECK(errs("council.gap <= 5m") == Errors{"15:16: expected '[YEAR]' or '[*]' after 'council.gap', found ' '"});
+  CHECK(errs("council.gap <= 5m") == Errors{"15:16: expected '[YEAR]' or '[*]' after 'council.gap', found a space"});
   CHECK(errs("'council.gap[2021/22 <= 5m'") == Errors{"15:17: '[' without a closing ']'"});
   CHECK(errs("council.gap[last] <= 5m") ==
         Errors{"15:17: expected a financial year (like 2021/22) or '*' in brackets, found 'last'"});
@@ -193,4 +193,18 @@ TEST_CASE("markdown: a summary and a table, pipes escaped") {
         "| | Check | Expression | Expected | Actual |\n|---|---|---|---|---|\n"
         "| :x: | gap <= 15m & \"ok\" | `council.gap[*] <= 15m` | <= £15.0m | £21.0m in 2022/23 |\n"
         "| :white_check_mark: | council.gap[2020/21] == 0 | `council.gap[2020/21] == 0` | == £0.0m | £0.0m in 2020/21 |\n\n");
+}
+
+TEST_CASE("checks: a near miss shows enough decimals to see it; small tolerances are shown") {
+  // council gap in 2021/22 is 10m: against 10,000,000.01 it fails by a penny.
+  CheckResult r = one("council.gap[2021/22] == 10000000.01");
+  CHECK_FALSE(r.passed);
+  CHECK(r.expected == "== £10,000,000.01");
+  CHECK(r.actual_text == "£10,000,000.00 in 2021/22");
+  // 10.02m against 10m differ at the second decimal; the tolerance shows as given.
+  CheckResult t = one("council.gap[2021/22] == 10.02m ± 0.05m");
+  CHECK(t.passed);
+  CHECK(t.expected == "== £10.02m ± £0.05m");
+  CHECK(t.actual_text == "£10.00m in 2021/22");
+  CHECK(one("council.gap[2021/22] == 10m ± 1234").expected == "== £10.0m ± £0.001234m");
 }

@@ -67,6 +67,7 @@ class CliTest(unittest.TestCase):
         r = run("rnu", THT)
         self.assertEqual(r.returncode, 2)
         self.assertTrue(r.stderr.startswith("fundgap: error: unknown command 'rnu' (did you mean 'run'?)\n"))
+        self.assertIn("\n  sensitivity  Rank inputs", r.stderr)
         self.assertEqual(r.stdout, "")
 
     def test_usage_errors_exit_2(self):
@@ -293,6 +294,21 @@ class CliTest(unittest.TestCase):
         suites = ET.parse(junit).getroot().findall("testsuite")
         self.assertEqual([s.get("errors") for s in suites], ["0", "1"])
         self.assertEqual(suites[1].find("testcase/error").get("type"), "BadInput")
+
+    def test_check_markdown_keeps_annotations_out_of_the_summary(self):
+        plan = self.plan_repo()
+        r = run("check", plan, "--format", "markdown", env={"GITHUB_ACTIONS": "true"}, cwd=self.tmp)
+        self.assertEqual(r.returncode, 1)
+        self.assertNotIn("::error", r.stdout)
+        self.assertIn("::error file=plans/plan.yaml,line=10,col=12,", r.stderr)
+
+    def test_explain_writes_text_to_a_txt_file(self):
+        out = os.path.join(self.tmp, "why.txt")
+        r = run("explain", THT, "council.gap[2021/22]", "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as f:
+            self.assertTrue(f.read().startswith("council.gap[2021/22] = £"))
+        self.assertNotIn("--color", run("explain", "--help").stdout)
 
     def test_check_markdown_and_json(self):
         plan = self.plan_repo()

@@ -169,3 +169,21 @@ TEST_CASE("--set: errors point into the override text") {
   CHECK(errors_loading(base, {"services.acute.demand=[1%"}) ==
         Errors{"--set:1:23: invalid YAML: end of sequence flow not found"});
 }
+
+TEST_CASE("extends: a key repeated in the variant is still a duplicate") {
+  Files f;
+  f.write("base.yaml", kBase);
+  std::string variant = f.write("variant.yaml", "extends: base.yaml\nservices:\n  acute: {demand: 4%}\n"
+                                                "  acute: {demand: 5%}\n");
+  Errors e = errors_loading(variant);
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].rfind("variant.yaml:4:3: duplicate key 'acute' in 'services' (first at ", 0) == 0);
+}
+
+TEST_CASE("--set: a value YAML reads as nothing is an error, not a silent removal") {
+  Files f;
+  std::string base = f.write("base.yaml", kBase);
+  CHECK(errors_loading(base, {"services.acute.demand=%4"}) ==
+        Errors{"--set:1:23: '%4' is not a value (YAML reads it as nothing); quote it, or write null to remove the key"});
+  CHECK(errors_loading(base, {"schemes.s=null"}).empty());
+}

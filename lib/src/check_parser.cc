@@ -78,7 +78,8 @@ class Parser {
   }
 
   std::string found(std::size_t at) const {
-    return at >= s_.size() ? "the end" : fmt::format("'{}'", s_.substr(at, 1));
+    if (at >= s_.size()) return "the end";
+    return s_[at] == ' ' ? "a space" : fmt::format("'{}'", s_.substr(at, 1));
   }
 
   void skip_space() {

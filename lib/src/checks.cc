@@ -48,10 +48,33 @@ double margin(const Check& c, double actual, double target, double tolerance) {
   return 0;
 }
 
-std::string money(double v, const std::string& symbol) {
-  std::string m = millions(v);
-  if (m.front() == '-') return "-" + symbol + m.substr(1) + "m";
-  return symbol + m + "m";
+// "£10,000,000.01".
+std::string pounds(double v, const std::string& symbol) {
+  double pence = std::round(v * 100);
+  if (pence == 0) pence = 0;
+  std::string digits = fmt::format("{:.2f}", std::fabs(pence) / 100);
+  const std::size_t point = digits.find('.');
+  std::string grouped;
+  for (std::size_t i = 0; i < point; ++i) {
+    if (i > 0 && (point - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return fmt::format("{}{}{}{}", pence < 0 ? "-" : "", symbol, grouped, digits.substr(point));
+}
+
+// "£1,234.5m"; `decimals` of a million (Default: 1, as tables show money).
+std::string money(double v, const std::string& symbol, int decimals = 1) {
+  const double scale = std::pow(10.0, decimals);
+  double m = std::round(v / 1e6 * scale) / scale;
+  if (m == 0) m = 0;
+  std::string digits = fmt::format("{:.{}f}", std::fabs(m), decimals);
+  const std::size_t point = digits.find('.');
+  std::string grouped;
+  for (std::size_t i = 0; i < point; ++i) {
+    if (i > 0 && (point - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return fmt::format("{}{}{}{}m", m < 0 ? "-" : "", symbol, grouped, digits.substr(point));
 }
 
 }  // namespace
@@ -63,7 +86,7 @@ std::vector<CheckResult> evaluate_checks(const Scenario& sc, const Report& repor
     const Measure* m = find_measure(report, c.entity, c.measure);
     const Measure* ref = c.relative || c.tolerance_relative ? find_measure(report, c.entity, reference_measure(c))
                                                             : nullptr;
-    CheckResult r{c, true, 0, 0, 0, 0, {}};
+    CheckResult r{c, true, 0, 0, 0, 0, {}, {}};
     double worst = INFINITY;
     const int first = c.year ? *c.year : 0, last = c.year ? *c.year : sc.projected_years;
     for (int t = first; t <= last; ++t) {
@@ -82,12 +105,29 @@ std::vector<CheckResult> evaluate_checks(const Scenario& sc, const Report& repor
       }
       if (!pass) r.passed = false;
     }
-    r.expected = fmt::format("{} {}", op_text(c.op), money(r.target, symbol));
+    // Enough decimals that a near miss does not read as equal figures: more decimals of a
+    // million, or, for a miss of pence, whole pounds and pence.
+    int decimals = 1;
+    const bool differ = std::round(r.actual * 100) != std::round(r.target * 100);
+    if (differ)
+      while (decimals < 3 && money(r.actual, symbol, decimals) == money(r.target, symbol, decimals)) ++decimals;
+    std::string actual = money(r.actual, symbol, decimals), target = money(r.target, symbol, decimals);
+    if (differ && actual == target) {
+      actual = pounds(r.actual, symbol);
+      target = pounds(r.target, symbol);
+    }
+    r.expected = fmt::format("{} {}", op_text(c.op), target);
     if (c.relative)
       r.expected = fmt::format("{} {} of {} ({})", op_text(c.op), detail::percent_text(c.value),
-                               reference_measure(c), money(r.target, symbol));
-    if ((c.op == CompareOp::eq || c.op == CompareOp::ne) && r.tolerance >= 0.05e6)
-      r.expected += fmt::format(" \xC2\xB1 {}", money(r.tolerance, symbol));
+                               reference_measure(c), target);
+    if ((c.op == CompareOp::eq || c.op == CompareOp::ne) && r.tolerance > 0) {
+      int tolerance_decimals = 1;  // as few as show it exactly (to a pound)
+      while (tolerance_decimals < 6 && std::fabs(std::round(r.tolerance / 1e6 * std::pow(10.0, tolerance_decimals)) -
+                                                 r.tolerance / 1e6 * std::pow(10.0, tolerance_decimals)) > 1e-6)
+        ++tolerance_decimals;
+      r.expected += fmt::format(" \xC2\xB1 {}", money(r.tolerance, symbol, tolerance_decimals));
+    }
+    r.actual_text = fmt::format("{} in {}", actual, sc.year(r.year));
     out.push_back(std::move(r));
   }
   return out;
@@ -119,10 +159,7 @@ bool CheckRun::any_input_error() const {
 
 namespace {
 
-std::string actual_text(const FileChecks& f, const CheckResult& r) {
-  return fmt::format("{} in {}", money(r.actual, detail::currency_symbol(f.currency)),
-                     f.years[static_cast<std::size_t>(r.year)]);
-}
+std::string actual_text(const FileChecks&, const CheckResult& r) { return r.actual_text; }
 
 std::string summary(const CheckRun& run) {
   int bad = 0;

@@ -79,7 +79,14 @@ void merge_into(Node& base, const Node& overlay) {
     base = overlay;
     return;
   }
+  std::vector<std::string> seen;
   for (const auto& [key, value] : overlay.pairs) {
+    // A key the overlay repeats stays repeated, so the reader reports the duplicate.
+    if (std::find(seen.begin(), seen.end(), key.text) != seen.end()) {
+      base.pairs.emplace_back(key, value);
+      continue;
+    }
+    seen.push_back(key.text);
     auto it = std::find_if(base.pairs.begin(), base.pairs.end(),
                            [&](const auto& p) { return p.first.text == key.text; });
     if (value.IsNull()) {

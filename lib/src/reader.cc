@@ -1135,6 +1135,12 @@ void apply_override(Node& root, const std::string& spec) {
       rehome(v);
     }
   };
+  const std::string raw = spec.substr(eq + 1);
+  static const std::vector<std::string> nulls = {"", "null", "Null", "NULL", "~"};
+  if (value.IsNull() && std::find(nulls.begin(), nulls.end(), raw) == nulls.end())
+    throw InputError(SourceLocation{file, 1, value_offset + 1},
+                     fmt::format("'{}' is not a value (YAML reads it as nothing); quote it, or write null to "
+                                 "remove the key", raw));
   shift_columns(value, value_offset);
   rehome(value);
   if (value.IsNull()) value.where = {file, 1, value_offset + 1};

@@ -21,6 +21,8 @@ struct CheckResult {
   double target = 0;     // the value compared against in that year, currency units
   double tolerance = 0;  // for == and !=, currency units
   std::string expected;  // the expectation in words: "<= £5.0m", "== £60.0m ± £1.2m"
+  std::string actual_text;  // "£60.2m in 2021/22", with as many decimals as it takes to
+                            // differ from the expectation when they differ to the penny
 };
 
 // Evaluates every check of `scenario` against `report`, which must be
