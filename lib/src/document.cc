@@ -16,19 +16,35 @@ Node* Node::find(const std::string& key) {
 
 namespace {
 
-SourceLocation location(const std::shared_ptr<const SourceFile>& file, int line, int byte_column) {
-  return {file, line + 1, character_column(file->line_text(line + 1), byte_column + 1)};
-}
+// Where each line of a file starts, so columns convert without rescanning the file.
+class Lines {
+ public:
+  explicit Lines(const std::shared_ptr<const SourceFile>& file) : file_(file) {
+    starts_.push_back(0);
+    for (std::size_t i = file->text.find('\n'); i != std::string::npos; i = file->text.find('\n', i + 1))
+      starts_.push_back(i + 1);
+  }
+  // yaml-cpp's 0-based line and byte column, as a 1-based line and character column.
+  SourceLocation at(int line, int byte_column) const {
+    if (line < 0 || static_cast<std::size_t>(line) >= starts_.size()) return {file_, line + 1, byte_column + 1};
+    const std::size_t start = starts_[static_cast<std::size_t>(line)];
+    const std::size_t bytes = std::min(static_cast<std::size_t>(std::max(byte_column, 0)), file_->text.size() - start);
+    return {file_, line + 1, utf8_length(std::string_view(file_->text).substr(start, bytes)) + 1};
+  }
+  SourceLocation at(const YAML::Node& n) const {
+    YAML::Mark m = n.Mark();
+    if (m.line < 0) return {file_, 1, 1};
+    return at(m.line, m.column);
+  }
 
-SourceLocation location(const std::shared_ptr<const SourceFile>& file, const YAML::Node& n) {
-  YAML::Mark m = n.Mark();
-  if (m.line < 0) return {file, 1, 1};
-  return location(file, m.line, m.column);
-}
+ private:
+  std::shared_ptr<const SourceFile> file_;
+  std::vector<std::size_t> starts_;
+};
 
-Node convert(const std::shared_ptr<const SourceFile>& file, const YAML::Node& n) {
+Node convert(const Lines& lines, const YAML::Node& n) {
   Node out;
-  out.where = location(file, n);
+  out.where = lines.at(n);
   switch (n.Type()) {
     case YAML::NodeType::Scalar:
       out.kind = Node::Kind::scalar;
@@ -37,13 +53,13 @@ Node convert(const std::shared_ptr<const SourceFile>& file, const YAML::Node& n)
       break;
     case YAML::NodeType::Sequence:
       out.kind = Node::Kind::sequence;
-      for (const YAML::Node& item : n) out.items.push_back(convert(file, item));
+      for (const YAML::Node& item : n) out.items.push_back(convert(lines, item));
       break;
     case YAML::NodeType::Map:
       out.kind = Node::Kind::map;
       for (auto it = n.begin(); it != n.end(); ++it) {
-        Node key = convert(file, it->first);
-        Node value = convert(file, it->second);
+        Node key = convert(lines, it->first);
+        Node value = convert(lines, it->second);
         if (value.IsNull()) value.where = key.where;  // yaml-cpp marks the next token
         out.pairs.emplace_back(std::move(key), std::move(value));
       }
@@ -61,9 +77,9 @@ Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
   try {
     root = YAML::Load(file->text);
   } catch (const YAML::ParserException& e) {
-    throw InputError(location(file, e.mark.line, e.mark.column), "invalid YAML: " + e.msg);
+    throw InputError(Lines(file).at(e.mark.line, e.mark.column), "invalid YAML: " + e.msg);
   }
-  Node out = convert(file, root);
+  Node out = convert(Lines(file), root);
   if (out.IsNull()) out.where = {file, 1, 1};
   return out;
 }
