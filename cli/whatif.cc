@@ -97,11 +97,7 @@ int run_solve(const SolveOptions& o) {
                        (f == F::saving && !sc.schemes[static_cast<std::size_t>(p.target.entity)].absolute);
     return share ? fmt::format("{:.6g}%", v * 100) : fmt::format("{}", exact(std::round(v * 100) / 100));
   };
-  auto money = [&](double v) {
-    const std::string m = millions(v);
-    return m.front() == '-' ? "-" + detail::currency_symbol(sc.currency) + m.substr(1) + "m"
-                            : detail::currency_symbol(sc.currency) + m + "m";
-  };
+  auto money = [&](double v) { return detail::money_millions(v, detail::currency_symbol(sc.currency)); };
   std::ostringstream text;
   if (format == "json") {
     nlohmann::ordered_json j{{"format", "fundgap-solve"},  {"version", 1},          {"vary", o.vary},

@@ -48,33 +48,10 @@ double margin(const Check& c, double actual, double target, double tolerance) {
   return 0;
 }
 
-// "£10,000,000.01".
-std::string pounds(double v, const std::string& symbol) {
-  double pence = std::round(v * 100);
-  if (pence == 0) pence = 0;
-  std::string digits = fmt::format("{:.2f}", std::fabs(pence) / 100);
-  const std::size_t point = digits.find('.');
-  std::string grouped;
-  for (std::size_t i = 0; i < point; ++i) {
-    if (i > 0 && (point - i) % 3 == 0) grouped += ',';
-    grouped += digits[i];
-  }
-  return fmt::format("{}{}{}{}", pence < 0 ? "-" : "", symbol, grouped, digits.substr(point));
-}
+std::string pounds(double v, const std::string& symbol) { return detail::money_pounds(v, symbol); }
 
-// "£1,234.5m"; `decimals` of a million (Default: 1, as tables show money).
 std::string money(double v, const std::string& symbol, int decimals = 1) {
-  const double scale = std::pow(10.0, decimals);
-  double m = std::round(v / 1e6 * scale) / scale;
-  if (m == 0) m = 0;
-  std::string digits = fmt::format("{:.{}f}", std::fabs(m), decimals);
-  const std::size_t point = digits.find('.');
-  std::string grouped;
-  for (std::size_t i = 0; i < point; ++i) {
-    if (i > 0 && (point - i) % 3 == 0) grouped += ',';
-    grouped += digits[i];
-  }
-  return fmt::format("{}{}{}{}m", m < 0 ? "-" : "", symbol, grouped, digits.substr(point));
+  return detail::money_millions(v, symbol, decimals);
 }
 
 }  // namespace

@@ -32,12 +32,7 @@ std::optional<std::size_t> year_position(const Report& r, FinancialYear y) {
   return std::nullopt;
 }
 
-std::string money(double v, const std::string& symbol, bool sign) {
-  std::string m = millions(v);
-  const bool negative = m.front() == '-';
-  if (negative) m.erase(0, 1);
-  return fmt::format("{}{}{}", negative ? "-" : sign && m != "0.0" ? "+" : "", symbol, m) + "m";
-}
+std::string money(double v, const std::string& symbol, bool sign) { return detail::money_millions(v, symbol, 1, sign); }
 
 std::optional<double> change_pct(const std::optional<double>& b, const std::optional<double>& o) {
   if (!b || !o || std::round(*b * 100) == 0) return std::nullopt;

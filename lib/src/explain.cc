@@ -298,17 +298,7 @@ std::string value_text(const Explanation& e, const std::string& symbol) {
     case Unit::factor: return fmt::format("{:.6g}", e.value);
     case Unit::money: break;
   }
-  double pence = std::round(e.value * 100);
-  if (pence == 0) pence = 0;
-  const double pounds = std::fabs(pence) / 100;
-  std::string digits = fmt::format("{:.2f}", pounds);
-  std::size_t point = digits.find('.');
-  std::string grouped;
-  for (std::size_t i = 0; i < point; ++i) {
-    if (i > 0 && (point - i) % 3 == 0) grouped += ',';
-    grouped += digits[i];
-  }
-  return fmt::format("{}{}{}{}", pence < 0 ? "-" : "", symbol, grouped, digits.substr(point));
+  return detail::money_pounds(e.value, symbol);
 }
 
 void write_node(std::ostream& out, const Explanation& e, const std::string& symbol, int level, int depth,

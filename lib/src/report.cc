@@ -224,18 +224,7 @@ std::string format_name_for_path(std::string_view path) {
   return {};
 }
 
-std::string millions(double amount) {
-  double m = std::round(amount / 1e6 * 10) / 10;
-  if (m == 0) m = 0;  // no "-0.0"
-  std::string digits = fmt::format("{:.1f}", std::fabs(m));
-  std::size_t point = digits.find('.');
-  std::string grouped;
-  for (std::size_t i = 0; i < point; ++i) {
-    if (i > 0 && (point - i) % 3 == 0) grouped += ',';
-    grouped += digits[i];
-  }
-  return (m < 0 ? "-" : "") + grouped + digits.substr(point);
-}
+std::string millions(double amount) { return detail::grouped_number(amount / 1e6, 1); }
 
 std::string exact(double amount) { return amount == 0 ? "0" : fmt::format("{}", amount); }
 

@@ -83,13 +83,39 @@ Parsed parse_quantity(std::string_view text) {
 
 std::string percent_text(double fraction) { return fmt::format("{:.6g}%", fraction * 100); }
 
+std::string grouped_number(double value, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  double v = std::round(value * scale) / scale;
+  if (v == 0) v = 0;  // no "-0.0"
+  const std::string digits = fmt::format("{:.{}f}", std::fabs(v), decimals);
+  const std::size_t point = std::min(digits.find('.'), digits.size());
+  std::string out = v < 0 ? "-" : "";
+  for (std::size_t i = 0; i < point; ++i) {
+    if (i > 0 && (point - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out + digits.substr(point);
+}
+
+std::string money_millions(double amount, std::string_view symbol, int decimals, bool sign) {
+  std::string m = grouped_number(amount / 1e6, decimals);
+  const bool negative = m.front() == '-';
+  if (negative) m.erase(0, 1);
+  const bool zero = m.find_first_not_of("0.,") == std::string::npos;
+  return fmt::format("{}{}{}m", negative ? "-" : sign && !zero ? "+" : "", symbol, m);
+}
+
+std::string money_pounds(double amount, std::string_view symbol) {
+  std::string p = grouped_number(amount, 2);
+  const bool negative = p.front() == '-';
+  if (negative) p.erase(0, 1);
+  return fmt::format("{}{}{}", negative ? "-" : "", symbol, p);
+}
+
 std::pair<std::string, std::string> money_pair(double a, double b, std::string_view symbol) {
-  auto text = [&](double v, int decimals) {
-    return fmt::format("{}{}{:.{}f}m", v < 0 ? "-" : "", symbol, std::fabs(v) / 1e6, decimals);
-  };
   int decimals = 1;
-  while (decimals < 8 && text(a, decimals) == text(b, decimals)) ++decimals;
-  return {text(a, decimals), text(b, decimals)};
+  while (decimals < 8 && money_millions(a, symbol, decimals) == money_millions(b, symbol, decimals)) ++decimals;
+  return {money_millions(a, symbol, decimals), money_millions(b, symbol, decimals)};
 }
 
 std::string currency_symbol(std::string_view code) {

@@ -45,7 +45,7 @@ double figure_with(const Scenario& sc, const ParameterTarget& t, double v, const
 
 std::string input_text(const Scenario& sc, const ParameterTarget& t, double v) {
   if (is_rate(t.field) || is_share(sc, t)) return fmt::format("{:.4g}%", v * 100);
-  return fmt::format("{}{}m", detail::currency_symbol(sc.currency), millions(v));
+  return detail::money_millions(v, detail::currency_symbol(sc.currency));
 }
 
 }  // namespace
