@@ -33,6 +33,8 @@ std::vector<double> parse_quantiles(const std::string& text) {
                                                      "(like 5,50,95)", item));
     out.push_back(v / 100);
   }
+  std::sort(out.begin(), out.end());  // each quantile once, in order
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -41,6 +43,8 @@ void emit_summary(const SimulationState& state, const std::string& quantiles, co
   std::ostringstream text;
   write_report(text, report, *parse_format(out.resolved_format()), TableStyle{out.use_color()});
   out.emit(text.str());
+  if (out.resolved_format() == "csv")  // CSV has no room for notes
+    for (const std::string& note : report.notes) std::cerr << "fundgap: note: " << note << '\n';
 }
 
 struct SimulateOptions {
@@ -69,6 +73,9 @@ int run_simulate(const SimulateOptions& o) {
                                                      o.shard));
     if (o.out.output.empty())
       throw InputError(SourceLocation{}, "--shard writes a shard file: give it with --output");
+    if (!o.out.format.empty())
+      throw InputError(SourceLocation{}, "--shard writes a shard file, so --format does not apply; "
+                                         "give --format to 'fundgap merge'");
     options.shard = k;
     options.shard_count = n;
   } else {
@@ -138,7 +145,8 @@ void setup_simulate(CLI::App& sub, Action& action) {
   sub.add_option("file", o->file, "Scenario file (YAML) with uncertain inputs")->required();
   sub.add_option("-n,--draws", o->draws, "Number of draws (default: 10000; at most 4294967295)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4294967295}));
-  sub.add_option("--seed", o->seed, "Seed: the same seed gives the same results (default: 1)");
+  sub.add_option("--seed", o->seed, "Seed: the same seed gives the same results (default: 1)")
+      ->check(CLI::NonNegativeNumber);
   sub.add_option("-j,--threads", o->threads, "Threads (default: the machine's cores); results do not depend on it")
       ->check(CLI::PositiveNumber);
   sub.add_option("-q,--quantiles", o->quantiles, "Quantiles of the gap and pool balances, in % (default: 5,50,95)");
@@ -147,7 +155,7 @@ void setup_simulate(CLI::App& sub, Action& action) {
   o->scenario.add_to(sub);
   o->out.add_to(sub);
   sub.footer(R"(Examples:
-  fundgap simulate scenarios/tower_hamlets_2019.yaml --draws 100000 --seed 42
+  fundgap simulate scenarios/tower_hamlets_2019_uncertain.yaml --draws 100000 --seed 42
   fundgap simulate plan.yaml -n 100000 --quantiles 10,50,90 -f csv -o summary.csv
   fundgap simulate plan.yaml -n 1000000 --shard 3/8 -o shard-3.json   # then: fundgap merge shard-*.json
 

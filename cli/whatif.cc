@@ -133,10 +133,10 @@ void setup_sensitivity(CLI::App& sub, Action& action) {
   sub.add_option("-t,--target", o->target, "The figure to explain (default: system.gap in the last year)");
   sub.add_option("-i,--input", o->inputs, "Also swing this certain input by -10% and +10% (repeatable)")->take_all();
   o->scenario.add_to(sub);
-  o->out.add_to(sub);
+  o->out.add_to(sub, {"table", "csv", "json"}, false);
   sub.footer(R"(Examples:
   fundgap sensitivity scenarios/tower_hamlets_2019_uncertain.yaml
-  fundgap sensitivity plan.yaml --target council.gap[2021/22] --input services.acute.base
+  fundgap sensitivity plan.yaml --target 'council.gap[2021/22]' --input services.acute.base
 
 Each uncertain input swings from its P10 to its P90 (named certain inputs from -10% to
 +10% of their value), one at a time, everything else as 'run' has it; the table is
@@ -158,7 +158,7 @@ void setup_solve(CLI::App& sub, Action& action) {
   fundgap solve plan.yaml --vary services.acute.demand --target 'system.gap[2021/22] = 0' --between 0%,10%
 
 Default ranges: shares 0 to 100%, rates -99% to +100%, money 0 to ten times the
-input's value. Exit 0 when a value is found, 1 when none in the range meets the target.)");
+input's value (at least 0 to 1m). Exit 0 when a value is found, 1 when none in the range meets the target.)");
   sub.callback([o, &action] { action = [o] { return run_solve(*o); }; });
 }
 

@@ -476,6 +476,17 @@ class CliTest(unittest.TestCase):
             r = run("simulate", self.UNCERTAIN, "-n", "10", *args, cwd=self.tmp)
             self.assertEqual(r.returncode, 2, args)
             self.assertEqual(r.stderr, message)
+        r = run("simulate", self.UNCERTAIN, "-n", "10", "--seed", "-1")
+        self.assertEqual(r.returncode, 2)
+        r = run("simulate", self.UNCERTAIN, "-n", "500", "-q", "50,5,50", "-f", "csv")
+        self.assertEqual(r.returncode, 0)
+        measures = [l.split(",")[1] for l in r.stdout.splitlines()[1:] if l.startswith("system,")]
+        self.assertEqual(sorted(set(measures), key=measures.index), ["gap_mean", "gap_p5", "gap_p50", "p_shortfall"])
+        self.assertEqual(len(measures), 4 * 4)  # each once a year
+        self.assertEqual(r.stderr, "fundgap: note: 500 draws, seed 1.\n")
+        r = run("simulate", self.UNCERTAIN, "-n", "10", "--shard", "1/2", "-o", "s.json", "-f", "csv", cwd=self.tmp)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--shard writes a shard file, so --format does not apply", r.stderr)
         r = run("simulate", THT, "-n", "10")
         self.assertEqual(r.returncode, 0)
         self.assertEqual(r.stderr, "fundgap: note: no input is uncertain, so every draw is the same as 'run'\n")

@@ -258,8 +258,19 @@ TEST_CASE("uncertain input errors") {
         Errors{"7:48: expected 2 values like [1%, 5%] for the uniform distribution for 'demand' in service 'a', found "
                "a list"});
   CHECK(errs("services:\n  a: {funder: ccg, base: 1m, demand: {uniform: [-300%, -200%]}}\n") ==
-        Errors{"7:38: the uniform distribution for 'demand' in service 'a' has no probability within the valid range "
-               "of above -100%"});
+        Errors{"7:38: the uniform distribution for 'demand' in service 'a' has no probability above -100%"});
+  // The rules for a single value hold for a distribution's values and its mean.
+  CHECK(errs("services:\n  a: {funder: ccg, base: 1m, demand: {normal: {mean: 3, sd: 1%}}}\n") ==
+        Errors{"7:54: rate 3 in the normal distribution for 'demand' in service 'a' has no '%' and so means 300%; "
+               "write 3% if that is meant"});
+  const std::string scheme = "services:\n  a: {funder: ccg, base: 10m}\nschemes:\n  s: {service: a, saving: ";
+  CHECK(errs(scheme + "{uniform: [0.05, 0.15]}}\n") ==
+        Errors{"9:38: 'saving' in scheme 's' is ambiguous: write percentages for a share of spend or £ amounts for "
+               "money"});
+  CHECK(errs(scheme + "{normal: {mean: -1m, sd: 1m}}}\n") ==
+        Errors{"9:27: 'saving' in scheme 's' has a negative mean (a cost belongs in 'investment')"});
+  CHECK(errs(scheme + "{uniform: [90%, 130%]}}\n") ==
+        Errors{"9:27: 'saving' in scheme 's' has a mean of 110%, more than the whole spend of its service"});
   CHECK(errs("services:\n  a: {funder: {ccg: {uniform: [40%, 60%]}}, base: 1m}\n") ==
         Errors{"7:21: share of 'ccg' in 'funder' of service 'a' must be a plain number, not a distribution"});
   CHECK(errs("services:\n  a: {funder: ccg, base: {lognormal: {median: 0, sd_log: 0.2}}}\n") ==
@@ -311,4 +322,35 @@ TEST_CASE("simulate: a draw that is bad input names the draw") {
     CHECK(m.find(") exceed its projected spend (£10.0m) (in draw ") != std::string::npos);
     CHECK(m.find(" of seed 1)") != std::string::npos);
   }
+}
+
+TEST_CASE("shards: an empty shard merges; shards of a differently structured scenario do not") {
+  Scenario sc = uncertain_plan();
+  SimulationOptions o;
+  o.draws = 1000;  // one block: shard 2 of 3 has no draws
+  o.shard_count = 3;
+  std::vector<SimulationState> shards;
+  for (int k = 1; k <= 3; ++k) {
+    o.shard = k;
+    std::ostringstream file;
+    write_shard(file, simulate(sc, o));
+    shards.push_back(read_shard("shard.json", file.str()));
+  }
+  CHECK(shards[1].count == 0);
+  shards[0].merge(shards[1]);
+  shards[0].merge(shards[2]);
+  o.shard = 1;
+  o.shard_count = 1;
+  CHECK(as_csv(shards[0]) == as_csv(simulate(sc, o)));
+  // Same numbers, another risk-share rule: not the same scenario.
+  Scenario host = uncertain_plan();
+  host.pools[0].risk_rule = RiskShareRule::host;
+  CHECK(scenario_fingerprint(host) != scenario_fingerprint(sc));
+}
+
+TEST_CASE("simulate: an output constant but for float noise has that value at every quantile") {
+  // The system gap in the base year does not depend on the draws.
+  Report r = summarise(simulate(uncertain_plan(), SimulationOptions{}), {0.05, 0.95});
+  const ReportEntity& system = r.sections[0].entities.back();
+  CHECK(system.measure("gap_p5")->values(0) == system.measure("gap_p95")->values(0));
 }

@@ -71,3 +71,25 @@ schemes:
   // Searching outside the root's range finds nothing.
   CHECK_FALSE(solve(sc, "partners.ccg.funding.growth", ref, 0, std::make_pair(0.2, 0.5)).found);
 }
+
+TEST_CASE("sensitivity: a swing that makes the scenario bad input says which") {
+  Scenario sc = fundgap::testing::scenario(R"(
+fundgap: 1
+name: T
+period: {base: 2020/21, to: 2021/22}
+partners:
+  ccg: {funding: {base: 300m}}
+services:
+  a: {funder: ccg, base: 10m}
+schemes:
+  s: {service: a, saving: 9.5m}
+)");
+  try {
+    sensitivity(sc, parse_figure(sc, "system.gap[2021/22]", "--target"), {"schemes.s.saving"});
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    CHECK(e.diagnostics().list().front().message ==
+          "savings on service 'a' in 2021/22 (£10.5m) exceed its projected spend (£10.0m) (with schemes.s.saving "
+          "at its +10%, £10.5m)");  // 9.5m x 1.1 is a hair above 10.45m
+  }
+}

@@ -143,7 +143,16 @@ class Reader {
     const std::string& name = n.pairs[0].first.text;
     const Node& args = n.pairs[0].second;
     const std::string lbl = fmt::format("the {} distribution for {}", name, label);
-    auto value = [&](const Node& v, std::string_view k) { return number(v, at(v), k, lbl); };
+    auto value = [&](const Node& v, std::string_view k) -> std::optional<double> {
+      auto x = number(v, at(v), k, lbl);
+      // As for a single rate: a bare 3 is 300%, almost always meant as 3%.
+      if (x && k == "rate" && v.IsScalar() && std::fabs(*x) >= 1 && !parse_quantity(v.text).percent) {
+        diags_.error(at(v), "rate {} in {} has no '%' and so means {}; write {}% if that is meant", v.text, lbl,
+                     percent_text(*x), v.text);
+        return std::nullopt;
+      }
+      return x;
+    };
     auto list = [&](std::size_t size, const char* example) -> std::optional<std::vector<double>> {
       if (!args.IsSequence() || args.size() != size) {
         diags_.error(at(args), "expected {} values like {} for {}, found {}", size, example, lbl, describe(args));
@@ -201,8 +210,8 @@ class Reader {
     // Draws outside the valid range are redrawn from the truncated distribution.
     const double low = kind == "rate" ? -1 : 0, high = kind == "share" ? 1 : INFINITY;
     if (!d->truncate(low, high)) {
-      diags_.error(at(n), "{} has no probability within the valid range of {}", lbl, kind == "rate" ? "above -100%"
-                   : kind == "share" ? "0% to 100%" : "zero and above");
+      diags_.error(at(n), "{} has no probability {}", lbl, kind == "rate" ? "above -100%"
+                   : kind == "share" ? "between 0% and 100%" : "at or above zero");
       return std::nullopt;
     }
     return d;
@@ -654,10 +663,25 @@ void Reader::read_schemes(const Entry& section) {
                                                               : nullptr;
         k.absolute = !(first && first->IsScalar() && parse_quantity(first->text).percent);
         will_read(path + ".saving", ParameterTarget::Field::saving, scheme_index);
-        if (auto v = number(e->value, at(*e), k.absolute ? "money" : "share", label(*e, where)))
-          k.saving = *v;
-        else
+        const bool bare = first && first->IsScalar() && !parse_quantity(first->text).money &&
+                          parse_quantity(first->text).value > 0 && parse_quantity(first->text).value < 1;
+        if (k.absolute && bare) {
+          diags_.error(at(*first), "'saving' in {} is ambiguous: write percentages for a share of spend or "
+                       "\xC2\xA3 amounts for money", where);
           ok = false;
+        } else if (auto v = number(e->value, at(*e), k.absolute ? "money" : "share", label(*e, where))) {
+          k.saving = *v;
+          if (*v < 0) {
+            diags_.error(at(*e), "'saving' in {} has a negative mean (a cost belongs in 'investment')", where);
+            ok = false;
+          } else if (!k.absolute && *v > 1) {
+            diags_.error(at(*e), "'saving' in {} has a mean of {}, more than the whole spend of its service", where,
+                         percent_text(*v));
+            ok = false;
+          }
+        } else {
+          ok = false;
+        }
       } else if (e->value.IsScalar() && q.error == NumberError::none) {
         sc_.parameters.push_back({path + ".saving", at(*e), q.value, std::nullopt,
                                   {ParameterTarget::Field::saving, scheme_index, 0, 0, 0}});
@@ -894,7 +918,7 @@ void Reader::read_correlations(const Entry& section) {
     if (!params) continue;
     if (!params->value.IsSequence() || params->value.size() < 2) {
       diags_.error(at(*params), "expected a list of at least two parameter paths for 'parameters' in {}, found {}",
-                   where, describe(params->value));
+                   where, params->value.IsSequence() ? std::string("only one") : describe(params->value));
       continue;
     }
     CorrelationGroup g;

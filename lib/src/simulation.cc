@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -161,6 +162,19 @@ std::uint64_t scenario_fingerprint(const Scenario& sc) {
   }
   for (const CorrelationGroup& g : sc.correlations)
     for (Eigen::Index i = 0; i < g.cholesky.size(); ++i) mix(fmt::format("{}", g.cholesky.data()[i]));
+  // The structure too: who funds what, what schemes act on, how pools are shared.
+  for (const Service& sv : sc.services) {
+    mix(fmt::format("{}:{}", sv.id, sv.pool));
+    for (const FundingShare& f : sv.funders) mix(fmt::format("{}:{}", f.partner, f.share));
+  }
+  for (const Scheme& k : sc.schemes)
+    mix(fmt::format("{}:{}:{}:{}:{}:{}", k.id, k.service, k.absolute, k.start, k.reprovide_service,
+                    k.investment_service));
+  for (const Pool& q : sc.pools) {
+    mix(fmt::format("{}:{}:{}", q.id, q.host, static_cast<int>(q.risk_rule)));
+    for (int s : q.services) mix(std::to_string(s));
+    for (Eigen::Index i = 0; i < q.fixed_shares.size(); ++i) mix(fmt::format("{}", q.fixed_shares(i)));
+  }
   return h;
 }
 
@@ -346,7 +360,8 @@ namespace {
 
 double quantile_of(const SimulationState& s, std::size_t i, double q) {
   if (s.count == 0) return NAN;
-  if (s.min[i] == s.max[i]) return s.min[i];
+  // Constant but for rounding far below a penny: every quantile is that value.
+  if (s.max[i] - s.min[i] < 0.005) return s.min[i];
   const double target = q * static_cast<double>(s.count - 1);
   const std::uint32_t* h = &s.histogram[i * SimulationState::kBins];
   double cumulative = 0;
@@ -444,8 +459,8 @@ void write_shard(std::ostream& out, const SimulationState& s) {
                        {"bin_low", s.bin_low[i]},
                        {"bin_width", s.bin_width[i]},
                        {"sum_pennies", (negative ? "-" : "") + digits},
-                       {"min", s.min[i]},
-                       {"max", s.max[i]},
+                       {"min", std::isfinite(s.min[i]) ? nlohmann::ordered_json(s.min[i]) : nullptr},
+                       {"max", std::isfinite(s.max[i]) ? nlohmann::ordered_json(s.max[i]) : nullptr},
                        {"adverse", s.adverse[i]},
                        {"bins", bins}});
   }
@@ -487,8 +502,9 @@ SimulationState read_shard(const std::string& path, const std::string& text) {
       for (char c : sum)
         if (c >= '0' && c <= '9') v = v * 10 + (c - '0');
       s.sum_pennies.push_back(!sum.empty() && sum[0] == '-' ? -v : v);
-      s.min.push_back(o.at("min").get<double>());
-      s.max.push_back(o.at("max").get<double>());
+      // A shard with no draws has no extremes (written as null).
+      s.min.push_back(o.at("min").is_null() ? std::numeric_limits<double>::infinity() : o.at("min").get<double>());
+      s.max.push_back(o.at("max").is_null() ? -std::numeric_limits<double>::infinity() : o.at("max").get<double>());
       s.adverse.push_back(o.at("adverse").get<std::uint64_t>());
       for (const auto& bin : o.at("bins")) {
         const int b = bin.at(0).get<int>();

@@ -37,16 +37,29 @@ bool is_share(const Scenario& sc, const ParameterTarget& t) {
          t.field == F::investment_ramp;
 }
 
+std::string input_text(const Scenario& sc, const ParameterTarget& t, double v) {
+  if (is_rate(t.field) || is_share(sc, t)) return fmt::format("{:.4g}%", v * 100);
+  return detail::money_millions(v, detail::currency_symbol(sc.currency));
+}
+
 double figure_with(const Scenario& sc, const ParameterTarget& t, double v, const FigureRef& ref) {
   Scenario w = sc;
   set_parameter(w, t, v);
   return figure_value(w, ref);
 }
 
-std::string input_text(const Scenario& sc, const ParameterTarget& t, double v) {
-  if (is_rate(t.field) || is_share(sc, t)) return fmt::format("{:.4g}%", v * 100);
-  return detail::money_millions(v, detail::currency_symbol(sc.currency));
+// The same, for a swing: a swing that makes the scenario bad input says so.
+double swung(const Scenario& sc, const Parameter& p, double v, const char* end, const FigureRef& ref) {
+  try {
+    return figure_with(sc, p.target, v, ref);
+  } catch (const InputError& e) {
+    Diagnostics d;
+    for (const Diagnostic& x : e.diagnostics().list())
+      d.add({x.where, fmt::format("{} (with {} at its {}, {})", x.message, p.path, end, input_text(sc, p.target, v))});
+    throw InputError(d);
+  }
 }
+
 
 }  // namespace
 
@@ -55,14 +68,14 @@ std::vector<Swing> sensitivity(const Scenario& sc, const FigureRef& ref, const s
   for (const Parameter& p : sc.parameters) {
     if (!p.distribution) continue;
     const double low = p.distribution->truncated_quantile(0.1), high = p.distribution->truncated_quantile(0.9);
-    out.push_back({p.path, p.where, "P10 to P90", low, high, figure_with(sc, p.target, low, ref),
-                   figure_with(sc, p.target, high, ref), input_text(sc, p.target, low), input_text(sc, p.target, high)});
+    out.push_back({p.path, p.where, "P10 to P90", low, high, swung(sc, p, low, "P10", ref),
+                   swung(sc, p, high, "P90", ref), input_text(sc, p.target, low), input_text(sc, p.target, high)});
   }
   for (const std::string& path : certain) {
     const Parameter& p = find_parameter(sc, path, "--input");
     const double low = p.value * 0.9, high = p.value * 1.1;
-    out.push_back({p.path, p.where, "-10% to +10%", low, high, figure_with(sc, p.target, low, ref),
-                   figure_with(sc, p.target, high, ref), input_text(sc, p.target, low), input_text(sc, p.target, high)});
+    out.push_back({p.path, p.where, "-10% to +10%", low, high, swung(sc, p, low, "-10%", ref),
+                   swung(sc, p, high, "+10%", ref), input_text(sc, p.target, low), input_text(sc, p.target, high)});
   }
   std::stable_sort(out.begin(), out.end(), [](const Swing& a, const Swing& b) { return a.size() > b.size(); });
   return out;
@@ -159,8 +172,10 @@ void write_tornado_table(std::ostream& out, const std::vector<Swing>& swings, co
     const int n = largest > 0 ? static_cast<int>(std::lround(s.size() / largest * 24)) : 0;
     std::string bar;
     for (int i = 0; i < n; ++i) bar += "\xE2\x96\x88";
-    out << fmt::format("  {:<{}}  {:<13} {:>{}} {:>{}} {:>9} {:>9} {:>8}  {}\n", s.path, width, s.basis, s.low_text,
-                       values, s.high_text, values, millions(s.at_low), millions(s.at_high), millions(s.size()), bar);
+    std::string line = fmt::format("  {:<{}}  {:<13} {:>{}} {:>{}} {:>9} {:>9} {:>8}  {}", s.path, width, s.basis,
+                                   s.low_text, values, s.high_text, values, millions(s.at_low), millions(s.at_high),
+                                   millions(s.size()), bar);
+    out << line.erase(line.find_last_not_of(' ') + 1) << '\n';
   }
 }
 
