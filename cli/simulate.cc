@@ -1,6 +1,8 @@
 // `fundgap simulate FILE` and `fundgap merge SHARD...`: Monte Carlo over the uncertain
 // inputs, in one run or in shards merged later.
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -146,7 +148,13 @@ void setup_simulate(CLI::App& sub, Action& action) {
   sub.add_option("-n,--draws", o->draws, "Number of draws (default: 10000; at most 4294967295)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4294967295}));
   sub.add_option("--seed", o->seed, "Seed: the same seed gives the same results (default: 1)")
-      ->check(CLI::NonNegativeNumber);
+      ->check([](const std::string& text) -> std::string {
+        errno = 0;
+        char* end = nullptr;
+        std::strtoull(text.c_str(), &end, 10);
+        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        return digits && *end == '\0' && errno != ERANGE ? "" : "expected a whole number from 0 to 18446744073709551615";
+      });
   sub.add_option("-j,--threads", o->threads, "Threads (default: the machine's cores); results do not depend on it")
       ->check(CLI::PositiveNumber);
   sub.add_option("-q,--quantiles", o->quantiles, "Quantiles of the gap and pool balances, in % (default: 5,50,95)");

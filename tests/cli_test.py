@@ -476,8 +476,10 @@ class CliTest(unittest.TestCase):
             r = run("simulate", self.UNCERTAIN, "-n", "10", *args, cwd=self.tmp)
             self.assertEqual(r.returncode, 2, args)
             self.assertEqual(r.stderr, message)
-        r = run("simulate", self.UNCERTAIN, "-n", "10", "--seed", "-1")
-        self.assertEqual(r.returncode, 2)
+        for seed in ("-1", "18446744073709551616", "1.5"):
+            r = run("simulate", self.UNCERTAIN, "-n", "10", "--seed", seed)
+            self.assertEqual(r.returncode, 2, seed)
+            self.assertIn("expected a whole number from 0 to 18446744073709551615", r.stderr)
         r = run("simulate", self.UNCERTAIN, "-n", "500", "-q", "50,5,50", "-f", "csv")
         self.assertEqual(r.returncode, 0)
         measures = [l.split(",")[1] for l in r.stdout.splitlines()[1:] if l.startswith("system,")]

@@ -56,8 +56,8 @@ worst() {  # worst STATUS: keep the highest exit status seen
 }
 
 # ---- 1. the checks ------------------------------------------------------------------
-# Markdown goes to a file with --output, so that under GitHub Actions the ::error
-# annotations fundgap prints reach the job log rather than the summary.
+# Markdown goes to a file with --output, to be gathered into the summary; under GitHub
+# Actions the ::error annotations fundgap prints then go to stdout, the job log.
 "$fundgap" check "$@" --junit "$reports/fundgap-checks.xml" \
   --format markdown --output "$reports/fundgap-checks.md"
 worst $?

@@ -152,8 +152,8 @@ Solution solve(const Scenario& sc, const std::string& path, const FigureRef& ref
 void write_tornado_table(std::ostream& out, const std::vector<Swing>& swings, const std::string& figure, double base,
                          const std::string& currency) {
   const std::string symbol = detail::currency_symbol(currency);
-  out << fmt::format("Sensitivity of {} ({}{}m as run), one input at a time ({}m)\n", figure, symbol, millions(base),
-                     symbol);
+  out << fmt::format("Sensitivity of {} ({} as run), one input at a time ({}m)\n", figure,
+                     detail::money_millions(base, symbol), symbol);
   if (swings.empty()) {
     out << "  (no uncertain inputs; name certain ones with --input PATH)\n";
     return;
