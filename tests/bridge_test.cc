@@ -80,11 +80,9 @@ pools:
 
 TEST_CASE("bridge: steps add up to the change for every entity and pair of years") {
   int bridges = 0;
-  for (const char* dir : {"scenarios", "examples", "docs"})
-    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(FUNDGAP_SOURCE_DIR) / dir)) {
-      if (entry.path().extension() != ".yaml") continue;
-      CAPTURE(entry.path().string());
-      Scenario sc = load_scenario_file(entry.path().string());
+  for (const std::string& file : fundgap::testing::bundled_files()) {
+      CAPTURE(file);
+      Scenario sc = load_scenario_file(file);
       Projection p = project(sc);
       for (int who = -1; who < static_cast<int>(sc.partners.size()); ++who)
         for (int from = 0; from < sc.projected_years; ++from)

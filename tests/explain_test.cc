@@ -11,15 +11,6 @@ using namespace fundgap;
 
 namespace {
 
-std::vector<std::string> bundled_files() {
-  std::vector<std::string> out;
-  for (const char* dir : {"scenarios", "examples", "docs"})
-    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(FUNDGAP_SOURCE_DIR) / dir))
-      if (entry.path().extension() == ".yaml") out.push_back(entry.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // Checks that each sum or product node equals the combination of its children.
 void check_arithmetic(const Explanation& e) {
   if (e.op == Explanation::Op::leaf) return;
@@ -39,7 +30,7 @@ void check_arithmetic(const Explanation& e) {
 
 TEST_CASE("explain equals run, to the penny, for every figure of every bundled scenario") {
   int figures = 0;
-  for (const std::string& file : bundled_files()) {
+  for (const std::string& file : fundgap::testing::bundled_files()) {
     CAPTURE(file);
     Scenario sc = load_scenario_file(file);
     Projection p = project(sc);

@@ -1,6 +1,8 @@
 // Shared helpers for the doctest suites.
 #pragma once
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,16 @@ struct StringMaker<std::vector<std::string>> {
 namespace fundgap::testing {
 
 inline Scenario scenario(const std::string& yaml) { return load_scenario_text("t.yaml", yaml); }
+
+// Every bundled scenario: scenarios/, examples/ and docs/ (*.yaml), sorted.
+inline std::vector<std::string> bundled_files() {
+  std::vector<std::string> out;
+  for (const char* dir : {"scenarios", "examples", "docs"})
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(FUNDGAP_SOURCE_DIR) / dir))
+      if (entry.path().extension() == ".yaml") out.push_back(entry.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 inline Projection projected(const std::string& yaml) { return project(scenario(yaml)); }
 
