@@ -6,7 +6,7 @@
 #include "output.h"
 #include "scenario_options.h"
 
-#include "fundgap/bridge.h"
+#include "fundgap/model/bridge.h"
 
 namespace fundgap::cli {
 
@@ -30,7 +30,7 @@ int year_option(const Scenario& sc, const std::string& text, const char* option,
 }
 
 int run_bridge(const BridgeOptions& o) {
-  const std::string format = o.out.resolved_format();
+  o.out.resolved_format();
   const Scenario sc = o.scenario.load(o.file);
   const int from = year_option(sc, o.from, "--from", 0);
   const int to = year_option(sc, o.to, "--to", sc.projected_years);
@@ -47,14 +47,7 @@ int run_bridge(const BridgeOptions& o) {
     }
   }
   const Bridge b = make_bridge(sc, project(sc), partner, from, to);
-  std::ostringstream text;
-  if (format == "csv")
-    write_bridge_csv(text, b, sc);
-  else if (format == "json")
-    write_bridge_json(text, b, sc);
-  else
-    write_bridge_table(text, b, sc, o.out.use_color());
-  o.out.emit(text.str());
+  o.out.emit_document(b, o.out.write_options());
   return 0;
 }
 
@@ -67,7 +60,7 @@ void setup_bridge(CLI::App& sub, Action& action) {
   sub.add_option("--from", o->from, "The starting year (default: the base year)");
   sub.add_option("-p,--partner", o->partner, "A partner id (default: the whole system)");
   o->scenario.add_to(sub);
-  o->out.add_to(sub);
+  o->out.add_to(sub, Document::bridge);
   sub.footer(R"(Examples:
   fundgap bridge scenarios/tower_hamlets_2019.yaml
   fundgap bridge scenarios/tower_hamlets_2019.yaml --to 2020/21 --partner council

@@ -12,9 +12,9 @@
 #include "output.h"
 #include "scenario_options.h"
 
-#include "fundgap/checks.h"
-#include "fundgap/output_file.h"
-#include "fundgap/projection.h"
+#include "fundgap/analysis/checks.h"
+#include "fundgap/base/output_file.h"
+#include "fundgap/model/projection.h"
 
 namespace fundgap::cli {
 
@@ -43,7 +43,7 @@ std::string host_name() {
 }
 
 int check(const CheckOptions& o) {
-  const std::string format = o.out.resolved_format();
+  const OutputFormat& format = o.out.resolved_format();
   CheckRun run{{}, now_iso8601(), host_name()};
   for (const std::string& file : o.files) {
     const auto start = std::chrono::steady_clock::now();
@@ -51,11 +51,11 @@ int check(const CheckOptions& o) {
     f.path = file;
     try {
       const Scenario sc = o.scenario.load(file);
-      const Report report = make_report(sc, project(sc), View::all);
+      const Projection p = project(sc);
       f.scenario = sc.name;
       f.currency = sc.currency;
-      f.years = report.years;
-      f.results = evaluate_checks(sc, report);
+      for (int t = 0; t < sc.years(); ++t) f.years.push_back(sc.year(t));
+      f.results = evaluate_checks(sc, p);
     } catch (const InputError& e) {
       std::cerr << e.diagnostics().render_all();
       f.input_error = e.diagnostics();
@@ -65,15 +65,10 @@ int check(const CheckOptions& o) {
   }
 
   std::ostringstream text;
-  if (format == "markdown")
-    write_check_markdown(text, run);
-  else if (format == "json")
-    write_check_json(text, run);
-  else
-    write_check_table(text, run, o.out.use_color());
+  write(text, format, run, WriteOptions{o.out.use_color()});
   if (!o.junit.empty()) {
     std::ostringstream xml;
-    write_junit(xml, run);
+    write(xml, *find_format("junit"), run);
     write_file_atomically(o.junit, xml.str());
   }
   const char* gha = std::getenv("GITHUB_ACTIONS");
@@ -81,8 +76,8 @@ int check(const CheckOptions& o) {
     // Workflow commands are read from the job's log; keep Markdown and JSON on stdout
     // clean (so `>> $GITHUB_STEP_SUMMARY` gets only the summary).
     std::ostringstream annotations;
-    write_github_annotations(annotations, run);
-    (format != "table" && o.out.output.empty() ? std::cerr : std::cout) << annotations.str();
+    write(annotations, *find_format("github"), run);
+    (format.name != "table" && o.out.output.empty() ? std::cerr : std::cout) << annotations.str();
   }
   o.out.emit(text.str());
   if (run.any_input_error()) return 2;
@@ -95,7 +90,7 @@ void setup_check(CLI::App& sub, Action& action) {
   auto o = std::make_shared<CheckOptions>();
   sub.add_option("files", o->files, "Scenario files (YAML) with a 'checks:' list")->required();
   o->scenario.add_to(sub);
-  o->out.add_to(sub, {"table", "markdown", "json"});
+  o->out.add_to(sub, Document::checks);
   sub.add_option("--junit", o->junit, "Also write JUnit XML (Apache Ant form) to FILE, for CI dashboards");
   sub.footer(R"(Examples:
   fundgap check plans/*.yaml

@@ -6,8 +6,9 @@
 #include "output.h"
 #include "scenario_options.h"
 
-#include "fundgap/compare.h"
-#include "fundgap/projection.h"
+#include "fundgap/analysis/compare.h"
+#include "fundgap/input/reader.h"
+#include "fundgap/model/projection.h"
 
 namespace fundgap::cli {
 
@@ -23,11 +24,12 @@ struct CompareOptions {
 };
 
 int run_compare(const CompareOptions& o) {
-  const std::string format = o.out.resolved_format();
+  o.out.resolved_format();
   const View view = *parse_view(o.view);
   const std::string measure = o.measure.empty() ? default_measure(view) : o.measure;
   const Scenario base = load_scenario_file(o.files.front());
-  const Report base_report = make_report(base, project(base), View::all);
+  const Projection base_projection = project(base);
+  const Projected base_projected{base, base_projection};
   std::vector<Gate> gates;
   for (const std::string& g : o.gates) gates.push_back(parse_gate(base, g, "--max-increase"));
 
@@ -38,32 +40,22 @@ int run_compare(const CompareOptions& o) {
       throw InputError(SourceLocation{}, "nothing to compare: give another scenario, or --set to vary the base");
     others.push_back(o.files.front());
   }
-  std::vector<Comparison> comparisons;
-  std::vector<GateResult> results;
+  Comparisons doc;
+  std::vector<Comparison>& comparisons = doc.comparisons;
+  std::vector<GateResult>& results = doc.gates;
   for (const std::string& file : others) {
     const Scenario other = o.scenario.load(file);
-    const Report other_report = make_report(other, project(other), View::all);
-    Comparison c = compare_reports(base_report, other_report, view, measure);
+    const Projection other_projection = project(other);
+    const Projected other_projected{other, other_projection};
+    Comparison c = compare(base_projected, other_projected, view, measure);
     c.base_file = o.files.front();
     c.other_file = file == o.files.front() ? file + " --set" : file;
     if (!o.scenario.overrides.empty()) c.other_name += " (with --set)";
-    for (const Gate& g : gates) results.push_back(evaluate_gate(g, base_report, other_report, c.other_file));
+    for (const Gate& g : gates) results.push_back(evaluate_gate(g, base_projected, other_projected, c.other_file));
     comparisons.push_back(std::move(c));
   }
 
-  std::ostringstream text;
-  if (format == "csv") {
-    write_comparison_csv(text, comparisons);
-  } else if (format == "json") {
-    write_comparison_json(text, comparisons, results);
-  } else if (format == "markdown") {
-    write_comparison_markdown(text, comparisons, base.currency);
-    write_gate_results(text, results, base.currency, true);
-  } else {
-    write_comparison_table(text, comparisons, base.currency, o.out.use_color());
-    write_gate_results(text, results, base.currency, false);
-  }
-  o.out.emit(text.str());
+  o.out.emit_document(doc, o.out.write_options());
   for (const GateResult& r : results)
     if (!r.passed) return 1;
   return 0;
@@ -74,8 +66,12 @@ int run_compare(const CompareOptions& o) {
 void setup_compare(CLI::App& sub, Action& action) {
   auto o = std::make_shared<CompareOptions>();
   sub.add_option("files", o->files, "BASE scenario, then the scenarios to compare with it")->required();
-  sub.add_option("-v,--view", o->view, "Entities to compare: partners, services, schemes or pools (default: partners)")
-      ->check(CLI::IsMember({"partners", "services", "schemes", "pools"}));
+  std::vector<std::string> names;
+  for (const ViewInfo& v : views()) names.emplace_back(v.name);
+  sub.add_option("-v,--view", o->view,
+                 fmt::format("Entities to compare: {} or {} (default: partners)",
+                             fmt::join(names.begin(), names.end() - 1, ", "), names.back()))
+      ->check(CLI::IsMember(names));
   sub.add_option("-m,--measure", o->measure,
                  "The measure to compare (default: gap, net, saving or balance for the view)");
   sub.add_option("--max-increase", o->gates,
@@ -83,7 +79,7 @@ void setup_compare(CLI::App& sub, Action& action) {
                  "(money, or % of the base value); repeatable")
       ->take_all();
   o->scenario.add_to(sub);
-  o->out.add_to(sub, {"table", "csv", "json", "markdown"});
+  o->out.add_to(sub, Document::comparison);
   sub.footer(R"(Examples:
   fundgap compare plans/base.yaml plans/high_demand.yaml
   fundgap compare scenarios/tower_hamlets_2019.yaml --set services.acute.demand=4%

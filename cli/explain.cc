@@ -6,7 +6,8 @@
 #include "output.h"
 #include "scenario_options.h"
 
-#include "fundgap/explain.h"
+#include "fundgap/input/references.h"
+#include "fundgap/model/explanation.h"
 
 namespace fundgap::cli {
 
@@ -21,16 +22,14 @@ struct ExplainOptions {
 };
 
 int run_explain(const ExplainOptions& o) {
-  const std::string format = o.out.resolved_format();
+  o.out.resolved_format();
   const Scenario sc = o.scenario.load(o.file);
   const Projection p = project(sc);
   const Explanation e = explain(sc, p, parse_figure(sc, o.target, "FIGURE"));
-  std::ostringstream text;
-  if (format == "json")
-    write_explanation_json(text, e, o.depth);
-  else
-    write_explanation(text, e, sc.currency, o.depth);
-  o.out.emit(text.str());
+  WriteOptions options;
+  options.depth = o.depth;
+  options.currency = sc.currency;
+  o.out.emit_document(e, options);
   return 0;
 }
 
@@ -43,7 +42,7 @@ void setup_explain(CLI::App& sub, Action& action) {
   sub.add_option("-d,--depth", o->depth, "Show this many levels below the figure (default: all)")
       ->check(CLI::NonNegativeNumber);
   o->scenario.add_to(sub);
-  o->out.add_to(sub, {"text", "json"}, false);
+  o->out.add_to(sub, Document::explanation, false);
   sub.footer(R"(Examples:
   fundgap explain scenarios/tower_hamlets_2019.yaml council.gap[2021/22]
   fundgap explain scenarios/tower_hamlets_2019.yaml system.gap_do_nothing[2021/22] --depth 2

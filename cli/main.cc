@@ -5,11 +5,8 @@
 
 #include "commands.h"
 
-#include "fundgap/diagnostic.h"
-
-#ifndef FUNDGAP_VERSION
-#define FUNDGAP_VERSION "unknown"
-#endif
+#include "fundgap/base/diagnostic.h"
+#include "fundgap/version.h"
 
 namespace fundgap::cli {
 
@@ -41,7 +38,7 @@ std::string command_list() {
 
 int main_impl(int argc, char** argv) {
   CLI::App app{"fundgap: funding gaps of integrated health and social care plans", "fundgap"};
-  app.set_version_flag("--version", "fundgap " FUNDGAP_VERSION);
+  app.set_version_flag("--version", "fundgap " FUNDGAP_VERSION_STRING);
   app.require_subcommand(1);
   app.footer(R"(Examples:
   fundgap run scenarios/tower_hamlets_2019.yaml

@@ -5,19 +5,21 @@
 
 #include <unistd.h>
 
-#include "fundgap/diagnostic.h"
-#include "fundgap/output_file.h"
+#include "fundgap/base/diagnostic.h"
+#include "fundgap/base/output_file.h"
 
 namespace fundgap::cli {
 
-void OutputOptions::add_to(CLI::App& sub, std::vector<std::string> names, bool colours) {
-  formats = std::move(names);
+void OutputOptions::add_to(CLI::App& sub, Document doc, bool colours) {
+  document = doc;
+  std::vector<std::string> names;
+  for (const OutputFormat* f : formats_for(doc)) names.emplace_back(f->name);
   std::string list;
-  for (std::size_t i = 0; i < formats.size(); ++i)
-    list += (i == 0 ? "" : i + 1 == formats.size() ? " or " : ", ") + formats[i];
+  for (std::size_t i = 0; i < names.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
   sub.add_option("-f,--format", format,
-                 fmt::format("Output format: {} (default: from --output's extension, else {})", list, formats.front()))
-      ->check(CLI::IsMember(formats));
+                 fmt::format("Output format: {} (default: from --output's extension, else {})", list, names.front()))
+      ->check(CLI::IsMember(names));
   sub.add_option("-o,--output", output, "Write to FILE (atomically) instead of stdout");
   if (colours)
     sub.add_option("--color", color, "Colour the table: auto, always or never (default: auto; NO_COLOR is respected)")
@@ -26,16 +28,13 @@ void OutputOptions::add_to(CLI::App& sub, std::vector<std::string> names, bool c
     color = "never";
 }
 
-std::string OutputOptions::resolved_format() const {
-  if (!format.empty()) return format;
-  if (output.empty()) return formats.front();
-  std::string named = format_name_for_path(output);
-  if (named == "table" && std::find(formats.begin(), formats.end(), "text") != formats.end()) named = "text";
-  if (std::find(formats.begin(), formats.end(), named) != formats.end()) return named;
+const OutputFormat& OutputOptions::resolved_format() const {
+  if (!format.empty()) return *find_format(format);
+  if (output.empty()) return *formats_for(document).front();
+  if (const OutputFormat* f = format_for_path(document, output)) return *f;
   std::string exts;
-  for (const std::string& f : formats)
-    exts += (exts.empty() ? "" : ", ") +
-            std::string(f == "table" || f == "text" ? ".txt" : f == "markdown" ? ".md" : "." + f);
+  for (const OutputFormat* f : formats_for(document))
+    for (std::string_view e : f->extensions) exts += fmt::format("{}{}", exts.empty() ? "" : ", ", e);
   throw InputError(SourceLocation{}, fmt::format("cannot tell the format of '{}' from its extension "
                                                  "({}); give --format", output, exts));
 }
@@ -48,6 +47,12 @@ bool OutputOptions::use_color() const {
   const char* term = std::getenv("TERM");
   if (term && std::string_view(term) == "dumb") return false;
   return ::isatty(STDOUT_FILENO) == 1;
+}
+
+WriteOptions OutputOptions::write_options() const {
+  WriteOptions o;
+  o.color = resolved_format().name == "table" && use_color();
+  return o;
 }
 
 void OutputOptions::emit(const std::string& text) const {

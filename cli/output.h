@@ -1,4 +1,5 @@
-// Where and how a command writes its results: stdout or a file, in a chosen format.
+// Where and how a command writes its results: stdout or a file, in a format from the
+// library's registry (fundgap/output/format.h) that can write the command's document.
 #pragma once
 
 #include <string>
@@ -6,25 +7,35 @@
 
 #include <CLI/CLI.hpp>
 
-#include "fundgap/report.h"
+#include "fundgap/output/format.h"
 
 namespace fundgap::cli {
 
 struct OutputOptions {
-  std::string format;  // empty: from --output's extension, else the command's first format
+  std::string format;  // empty: from --output's extension, else the document's first format
   std::string output;  // empty: stdout
   std::string color = "auto";
-  std::vector<std::string> formats;  // what the command writes; the first is the default
+  Document document = Document::report;
 
-  // Adds --format (one of `formats`), --output and, when the command colours, --color.
-  void add_to(CLI::App& sub, std::vector<std::string> formats = {"table", "csv", "json"}, bool colours = true);
+  // Adds --format (the formats that write `document`), --output and, when the command
+  // colours, --color.
+  void add_to(CLI::App& sub, Document document, bool colours = true);
   // The format to write. Throws InputError when --output's extension names no format
-  // this command writes and --format is not given.
-  std::string resolved_format() const;
+  // that writes the document and --format is not given.
+  const OutputFormat& resolved_format() const;
   // Colour only for a table on a terminal, unless NO_COLOR is set or --color says.
   bool use_color() const;
+  // The options the writers take: colour when use_color() and the format is a table.
+  WriteOptions write_options() const;
   // Writes `text` to stdout or, atomically, to --output.
   void emit(const std::string& text) const;
+  // Writes `doc` in the resolved format and emits it.
+  template <typename Doc>
+  void emit_document(const Doc& doc, WriteOptions options) const {
+    std::ostringstream text;
+    write(text, resolved_format(), doc, options);
+    emit(text.str());
+  }
 };
 
 }  // namespace fundgap::cli

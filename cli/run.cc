@@ -7,9 +7,8 @@
 #include "output.h"
 #include "scenario_options.h"
 
-#include "fundgap/projection.h"
-#include "fundgap/reader.h"
-#include "fundgap/report.h"
+#include "fundgap/analysis/report.h"
+#include "fundgap/model/projection.h"
 
 namespace fundgap::cli {
 
@@ -23,14 +22,12 @@ struct RunOptions {
 };
 
 int run(const RunOptions& o) {
-  const Format format = *parse_format(o.out.resolved_format());
+  const OutputFormat& format = o.out.resolved_format();
   const Scenario scenario = o.scenario.load(o.file);
   const Projection projection = project(scenario);
   const Report report = make_report(scenario, projection, *parse_view(o.view));
-  std::ostringstream text;
-  write_report(text, report, format, TableStyle{format == Format::table && o.out.use_color()});
-  o.out.emit(text.str());
-  if (format == Format::csv)  // CSV has no room for notes
+  o.out.emit_document(report, o.out.write_options());
+  if (format.name == "csv")  // CSV has no room for notes
     for (const std::string& note : report.notes) std::cerr << "fundgap: note: " << note << '\n';
   return 0;
 }
@@ -40,10 +37,14 @@ int run(const RunOptions& o) {
 void setup_run(CLI::App& sub, Action& action) {
   auto o = std::make_shared<RunOptions>();
   sub.add_option("file", o->file, "Scenario file (YAML)")->required();
-  sub.add_option("-v,--view", o->view, "What to show: partners, services, schemes, pools or all (default: partners)")
-      ->check(CLI::IsMember({"partners", "services", "schemes", "pools", "all"}));
+  std::vector<std::string> names;
+  for (const ViewInfo& v : views()) names.emplace_back(v.name);
+  names.emplace_back(view_name(View::all));
+  sub.add_option("-v,--view", o->view,
+                 fmt::format("What to show: {} or all (default: partners)", fmt::join(names.begin(), names.end() - 1, ", ")))
+      ->check(CLI::IsMember(names));
   o->scenario.add_to(sub);
-  o->out.add_to(sub);
+  o->out.add_to(sub, Document::report);
   sub.footer(R"(Examples:
   fundgap run scenarios/tower_hamlets_2019.yaml
   fundgap run scenarios/tower_hamlets_2019.yaml --view pools

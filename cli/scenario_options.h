@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "fundgap/reader.h"
+#include "fundgap/input/reader.h"
 
 namespace fundgap::cli {
 

@@ -15,8 +15,8 @@
 #include "output.h"
 #include "scenario_options.h"
 
-#include "fundgap/output_file.h"
-#include "fundgap/simulation.h"
+#include "fundgap/base/output_file.h"
+#include "fundgap/uncertainty/simulation.h"
 
 namespace fundgap::cli {
 
@@ -42,10 +42,8 @@ std::vector<double> parse_quantiles(const std::string& text) {
 
 void emit_summary(const SimulationState& state, const std::string& quantiles, const OutputOptions& out) {
   const Report report = summarise(state, parse_quantiles(quantiles));
-  std::ostringstream text;
-  write_report(text, report, *parse_format(out.resolved_format()), TableStyle{out.use_color()});
-  out.emit(text.str());
-  if (out.resolved_format() == "csv")  // CSV has no room for notes
+  out.emit_document(report, WriteOptions{out.use_color()});
+  if (out.resolved_format().name == "csv")  // CSV has no room for notes
     for (const std::string& note : report.notes) std::cerr << "fundgap: note: " << note << '\n';
 }
 
@@ -161,7 +159,7 @@ void setup_simulate(CLI::App& sub, Action& action) {
   sub.add_option("--shard", o->shard, "Run shard K of N (K/N) and write a shard file to --output for 'fundgap merge'");
   sub.add_option("--draws-out", o->draws_out, "Also write every draw's gaps and balances to FILE (CSV)");
   o->scenario.add_to(sub);
-  o->out.add_to(sub);
+  o->out.add_to(sub, Document::report);
   sub.footer(R"(Examples:
   fundgap simulate scenarios/tower_hamlets_2019_uncertain.yaml --draws 100000 --seed 42
   fundgap simulate plan.yaml -n 100000 --quantiles 10,50,90 -f csv -o summary.csv
@@ -178,7 +176,7 @@ void setup_merge(CLI::App& sub, Action& action) {
   auto o = std::make_shared<MergeOptions>();
   sub.add_option("shards", o->shards, "Shard files written by 'fundgap simulate --shard K/N'")->required();
   sub.add_option("-q,--quantiles", o->quantiles, "Quantiles, in % (default: 5,50,95)");
-  o->out.add_to(sub);
+  o->out.add_to(sub, Document::report);
   sub.footer(R"(Examples:
   fundgap merge shards/*.json
   fundgap merge shard-1.json shard-2.json -f csv -o summary.csv

@@ -5,8 +5,8 @@
 #include "commands.h"
 #include "scenario_options.h"
 
-#include "fundgap/projection.h"
-#include "fundgap/reader.h"
+#include "fundgap/input/reader.h"
+#include "fundgap/model/projection.h"
 
 namespace fundgap::cli {
 

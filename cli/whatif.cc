@@ -3,17 +3,13 @@
 #include <memory>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "commands.h"
 #include "output.h"
 #include "scenario_options.h"
 
-#include "fundgap/report.h"
-#include "fundgap/whatif.h"
-
-// Private to the library, but the value forms must match the file's: reuse them.
-#include "../lib/src/values.h"
+#include "fundgap/analysis/whatif.h"
+#include "fundgap/base/quantity.h"
+#include "fundgap/input/references.h"
 
 namespace fundgap::cli {
 
@@ -29,20 +25,12 @@ struct SensitivityOptions {
 };
 
 int run_sensitivity(const SensitivityOptions& o) {
-  const std::string format = o.out.resolved_format();
+  o.out.resolved_format();
   const Scenario sc = o.scenario.load(o.file);
   const std::string target = o.target.empty() ? last_year_gap(sc) : o.target;
   const FigureRef ref = parse_figure(sc, target, "--target");
-  const double base = figure_value(sc, ref);
-  const std::vector<Swing> swings = sensitivity(sc, ref, o.inputs);
-  std::ostringstream text;
-  if (format == "csv")
-    write_tornado_csv(text, swings, target);
-  else if (format == "json")
-    write_tornado_json(text, swings, target, base);
-  else
-    write_tornado_table(text, swings, target, base, sc.currency);
-  o.out.emit(text.str());
+  const Tornado tornado{target, projected_value(sc, ref), sc.currency, sensitivity(sc, ref, o.inputs)};
+  o.out.emit_document(tornado, {});
   return 0;
 }
 
@@ -53,14 +41,14 @@ struct SolveOptions {
 };
 
 double parse_number(const std::string& text, const std::string& what) {
-  detail::Parsed p = detail::parse_quantity(text);
-  if (p.error != detail::NumberError::none || text.empty())
+  const Quantity p = parse_quantity(text);
+  if (p.error != NumberError::none || text.empty())
     throw InputError(SourceLocation{}, fmt::format("{}: expected a number (like 0, 5m or 3%), found '{}'", what, text));
   return p.value;
 }
 
 int run_solve(const SolveOptions& o) {
-  const std::string format = o.out.resolved_format();
+  o.out.resolved_format();
   const Scenario sc = o.scenario.load(o.file);
   const std::size_t eq = o.target.find('=');
   if (eq == std::string::npos)
@@ -88,40 +76,9 @@ int run_solve(const SolveOptions& o) {
       throw InputError(SourceLocation{}, fmt::format("--between: LOW must be below HIGH, found '{}'", o.between));
   }
   const Parameter& p = find_parameter(sc, o.vary, "--vary");
-  const Solution s = solve(sc, o.vary, ref, goal, range);
-  auto show = [&](double v) {
-    using F = ParameterTarget::Field;
-    const F f = p.target.field;
-    const bool share = f == F::funding_growth || f == F::demand || f == F::inflation || f == F::pool_growth ||
-                       f == F::ramp || f == F::confidence || f == F::reprovide_share || f == F::investment_ramp ||
-                       (f == F::saving && !sc.schemes[static_cast<std::size_t>(p.target.entity)].absolute);
-    return share ? fmt::format("{:.6g}%", v * 100) : fmt::format("{}", exact(std::round(v * 100) / 100));
-  };
-  auto money = [&](double v) { return detail::money_millions(v, detail::currency_symbol(sc.currency)); };
-  std::ostringstream text;
-  if (format == "json") {
-    nlohmann::ordered_json j{{"format", "fundgap-solve"},  {"version", 1},          {"vary", o.vary},
-                             {"target", figure},           {"goal", goal},          {"found", s.found},
-                             {"original", s.original},     {"original_figure", s.original_figure},
-                             {"low", s.low},               {"high", s.high}};
-    if (s.found) {
-      j["value"] = s.value;
-      j["achieved"] = s.achieved;
-    } else {
-      j["figure_low"] = s.figure_low;
-      j["figure_high"] = s.figure_high;
-    }
-    text << j.dump(2) << '\n';
-  } else if (s.found) {
-    text << fmt::format("{} = {} meets {} = {}\n", o.vary, show(s.value), figure, money(goal));
-    text << fmt::format("  (the scenario has {}, giving {}; the figure there is {})\n", show(s.original),
-                        money(s.original_figure), money(s.achieved));
-  } else {
-    text << fmt::format("no value of {} between {} and {} meets {} = {}: over that range it runs from {} to {}\n",
-                        o.vary, show(s.low), show(s.high), figure, money(goal), money(s.figure_low),
-                        money(s.figure_high));
-  }
-  o.out.emit(text.str());
+  const SolveResult result{o.vary, p.kind, figure, goal, sc.currency, solve(sc, o.vary, ref, goal, range)};
+  o.out.emit_document(result, {});
+  const Solution& s = result.solution;
   return s.found ? 0 : 1;
 }
 
@@ -133,7 +90,7 @@ void setup_sensitivity(CLI::App& sub, Action& action) {
   sub.add_option("-t,--target", o->target, "The figure to explain (default: system.gap in the last year)");
   sub.add_option("-i,--input", o->inputs, "Also swing this certain input by -10% and +10% (repeatable)")->take_all();
   o->scenario.add_to(sub);
-  o->out.add_to(sub, {"table", "csv", "json"}, false);
+  o->out.add_to(sub, Document::tornado, false);
   sub.footer(R"(Examples:
   fundgap sensitivity scenarios/tower_hamlets_2019_uncertain.yaml
   fundgap sensitivity plan.yaml --target 'council.gap[2021/22]' --input services.acute.base
@@ -151,7 +108,7 @@ void setup_solve(CLI::App& sub, Action& action) {
   sub.add_option("-t,--target", o->target, "FIGURE = VALUE, e.g. 'system.gap[2021/22] = 0'")->required();
   sub.add_option("--between", o->between, "The range to search: LOW,HIGH (default: by the input's kind)");
   o->scenario.add_to(sub);
-  o->out.add_to(sub, {"text", "json"}, false);
+  o->out.add_to(sub, Document::solution, false);
   sub.footer(R"(Examples:
   fundgap solve scenarios/tower_hamlets_2019.yaml --vary partners.ccg.funding.growth --target 'system.gap[2021/22] = 0'
   fundgap solve plan.yaml --vary schemes.admission_avoidance.confidence --target 'council.gap[2021/22] = 5m'

@@ -2,7 +2,7 @@
 // partner, the system, and every pair of years of every bundled scenario.
 #include <filesystem>
 
-#include "fundgap/bridge.h"
+#include "fundgap/model/bridge.h"
 #include "test_support.h"
 
 using namespace fundgap;

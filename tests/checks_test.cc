@@ -2,7 +2,7 @@
 // by hand, and the CI formats (JUnit XML, GitHub annotations, Markdown).
 #include <sstream>
 
-#include "fundgap/checks.h"
+#include "fundgap/analysis/checks.h"
 #include "test_support.h"
 
 using namespace fundgap;
@@ -32,7 +32,7 @@ const char* const kPlan =
 
 std::vector<CheckResult> results_of(const std::string& checks) {
   Scenario sc = fundgap::testing::scenario(std::string(kPlan) + checks);
-  return evaluate_checks(sc, make_report(sc, project(sc), View::all));
+  return evaluate_checks(sc, project(sc));
 }
 
 CheckResult one(const std::string& expression) {
@@ -148,21 +148,18 @@ CheckRun failing_run() {
   Scenario sc = fundgap::testing::scenario(std::string(kPlan) + "  - name: gap <= 15m & \"ok\"\n"
                                                                 "    check: council.gap[*] <= 15m\n"
                                                                 "  - council.gap[2020/21] == 0\n");
-  Report report = make_report(sc, project(sc), View::all);
   FileChecks f;
   f.path = "plans/a, b.yaml";
   f.scenario = sc.name;
-  f.years = report.years;
-  f.results = evaluate_checks(sc, report);
+  for (int t = 0; t < sc.years(); ++t) f.years.push_back(sc.year(t));
+  f.results = evaluate_checks(sc, project(sc));
   f.seconds = 0.5;
   return CheckRun{{f}, "2026-11-24T10:00:00", "ci-runner"};
 }
 }  // namespace
 
 TEST_CASE("junit: Apache Ant form with escaped names and a failure message") {
-  std::ostringstream out;
-  write_junit(out, failing_run());
-  const std::string x = out.str();
+  const std::string x = fundgap::testing::written("junit", failing_run());
   CHECK(x.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"fundgap check\" tests=\"2\" "
                 "failures=\"1\" errors=\"0\" time=\"0.500\">\n", 0) == 0);
   CHECK(x.find("<testsuite name=\"plans/a, b.yaml\" id=\"0\" package=\"fundgap\" tests=\"2\" failures=\"1\" "
@@ -177,16 +174,12 @@ TEST_CASE("junit: Apache Ant form with escaped names and a failure message") {
 }
 
 TEST_CASE("github annotations: one per failure, at the check's line, escaped") {
-  std::ostringstream out;
-  write_github_annotations(out, failing_run());
-  CHECK(out.str() == "::error file=t.yaml,line=16,col=12,title=fundgap check failed%3A gap <= 15m & \"ok\"::"
+  CHECK(fundgap::testing::written("github", failing_run()) == "::error file=t.yaml,line=16,col=12,title=fundgap check failed%3A gap <= 15m & \"ok\"::"
                      "council.gap[*] <= 15m: expected <= £15.0m, actual £21.0m in 2022/23\n");
 }
 
 TEST_CASE("markdown: a summary and a table, pipes escaped") {
-  std::ostringstream out;
-  write_check_markdown(out, failing_run());
-  CHECK(out.str() ==
+  CHECK(fundgap::testing::written("markdown", failing_run()) ==
         "### fundgap checks: failing\n\n"
         "2 checks: 1 passed, 1 failed\n\n"
         "#### Plan (`plans/a, b.yaml`)\n\n"

@@ -1,13 +1,20 @@
 // compare and --max-increase gates, on scenarios small enough to work out by hand.
-#include "fundgap/compare.h"
-#include "fundgap/projection.h"
+#include "fundgap/analysis/compare.h"
+#include "fundgap/model/projection.h"
 #include "test_support.h"
 
 using namespace fundgap;
 
 namespace {
+// A scenario with its projection, as compare() takes them.
+struct Run {
+  Scenario scenario;
+  Projection projection;
+  operator Projected() const { return {scenario, projection}; }
+};
+
 // ccg funds acute: 100m growing `demand` against flat funding of 100m.
-Report report_with(const std::string& demand, const std::string& extra = "") {
+Run report_with(const std::string& demand, const std::string& extra = "") {
   Scenario sc = fundgap::testing::scenario(R"(
 fundgap: 1
 name: T
@@ -16,7 +23,8 @@ partners:
   ccg: {funding: {base: 100m}}
 services:
   acute: {funder: ccg, base: 100m, demand: )" + demand + "}\n" + extra);
-  return make_report(sc, project(sc), View::all);
+  Projection p = project(sc);
+  return {std::move(sc), std::move(p)};
 }
 Scenario base_scenario() {
   return fundgap::testing::scenario("fundgap: 1\nname: T\nperiod: {base: 2020/21, to: 2022/23}\npartners:\n"
@@ -26,7 +34,7 @@ Scenario base_scenario() {
 
 TEST_CASE("compare: the measure of each entity, base and other, year by year") {
   // Gap at 10% demand: 0, 10m, 21m; at 20%: 0, 20m, 44m.
-  Comparison c = compare_reports(report_with("10%"), report_with("20%"), View::partners, "gap");
+  Comparison c = compare(report_with("10%"), report_with("20%"), View::partners, "gap");
   CHECK(c.measure == "gap");
   REQUIRE(c.years.size() == 3);
   REQUIRE(c.entities.size() == 2);
@@ -38,8 +46,8 @@ TEST_CASE("compare: the measure of each entity, base and other, year by year") {
 }
 
 TEST_CASE("compare: an entity in one scenario only has no value in the other") {
-  Comparison c = compare_reports(report_with("10%"), report_with("10%", "schemes:\n  s: {service: acute, saving: 1m}\n"),
-                                 View::schemes, "saving");
+  Comparison c = compare(report_with("10%"), report_with("10%", "schemes:\n  s: {service: acute, saving: 1m}\n"),
+                         View::schemes, "saving");
   REQUIRE(c.entities.size() == 1);  // no system total in the schemes view
   CHECK(c.entities[0].id == "s");
   CHECK_FALSE(c.entities[0].base[1].has_value());
@@ -48,7 +56,7 @@ TEST_CASE("compare: an entity in one scenario only has no value in the other") {
 
 TEST_CASE("gates: money and per cent limits, every year or one, in pennies") {
   Scenario sc = base_scenario();
-  Report base = report_with("10%"), other = report_with("20%");
+  Run base = report_with("10%"), other = report_with("20%");
   // Increase: 0, 10m, 23m.
   GateResult r = evaluate_gate(parse_gate(sc, "ccg.gap[*]=10m", "--max-increase"), base, other, "o.yaml");
   CHECK_FALSE(r.passed);

@@ -3,8 +3,10 @@
 #include <filesystem>
 #include <functional>
 
-#include "fundgap/explain.h"
-#include "fundgap/report.h"
+#include "fundgap/model/explanation.h"
+#include "fundgap/input/references.h"
+#include "fundgap/analysis/report.h"
+#include "fundgap/output/format.h"
 #include "test_support.h"
 
 using namespace fundgap;
@@ -37,7 +39,7 @@ TEST_CASE("explain equals run, to the penny, for every figure of every bundled s
     Report r = make_report(sc, p, View::all);
     for (const ReportSection& section : r.sections)
       for (const ReportEntity& entity : section.entities)
-        for (const Measure& m : entity.measures)
+        for (const Series& m : entity.measures)
           for (int t = 0; t < sc.years(); ++t) {
             const std::string figure = fmt::format("{}.{}[{}]", entity.id, m.name, sc.year(t));
             CAPTURE(figure);

@@ -187,3 +187,34 @@ TEST_CASE("--set: a value YAML reads as nothing is an error, not a silent remova
         Errors{"--set:1:23: '%4' is not a value (YAML reads it as nothing); quote it, or write null to remove the key"});
   CHECK(errors_loading(base, {"schemes.s=null"}).empty());
 }
+
+TEST_CASE("extends: files can come from memory through a SourceReader") {
+  // The same merge as on disk, with no file system: plans/variant.yaml extends ../base.yaml.
+  const MemorySources files({{"base.yaml", kBase},
+                             {"plans/variant.yaml", "extends: ../base.yaml\nname: Variant\nservices:\n"
+                                                    "  care: {base: 20m}\n"}});
+  LoadOptions options;
+  options.sources = &files;
+  Scenario sc = load_scenario_file("plans/variant.yaml", options);
+  CHECK(sc.name == "Variant");
+  CHECK(sc.services[1].base == 20e6);
+  CHECK(sc.services[0].base == 100e6);
+  CHECK(sc.origin("services.acute.base").path() == "base.yaml");
+  CHECK(sc.origin("services.acute.base").line == 7);
+  // A cycle and a missing file are found the same way.
+  const MemorySources cycle({{"a.yaml", "extends: b.yaml\n"}, {"b.yaml", "extends: ./a.yaml\n"}});
+  options.sources = &cycle;
+  try {
+    load_scenario_file("a.yaml", options);
+    FAIL("a cycle was accepted");
+  } catch (const InputError& e) {
+    CHECK(e.diagnostics().list().front().message == "'extends' makes a cycle: a.yaml -> b.yaml -> a.yaml");
+  }
+  options.sources = &files;
+  try {
+    load_scenario_file("nowhere.yaml", options);
+    FAIL("a missing file was read");
+  } catch (const InputError& e) {
+    CHECK(e.diagnostics().list().front().message == "cannot open 'nowhere.yaml': No such file or directory");
+  }
+}

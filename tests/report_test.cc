@@ -4,10 +4,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fundgap/report.h"
+#include "fundgap/analysis/report.h"
+#include "fundgap/base/money.h"
+#include "fundgap/output/format.h"
 #include "test_support.h"
 
 using namespace fundgap;
+
+namespace {
+std::string millions(double v) { return fmt::format("{:.1m}", Money{v}); }
+std::string exact(double v) { return fmt::format("{:exact}", Money{v}); }
+}  // namespace
 
 TEST_CASE("millions: one decimal, thousands separators, no negative zero") {
   CHECK(millions(0) == "0.0");
@@ -45,9 +52,7 @@ services:
 }  // namespace
 
 TEST_CASE("table: years across, entities down, money in millions") {
-  std::ostringstream out;
-  write_table(out, tiny_report(View::partners));
-  CHECK(out.str() ==
+  CHECK(fundgap::testing::written("table", tiny_report(View::partners)) ==
         "Tiny: partners (£m)\n"
         "                   2020/21  2021/22\n"
         "ccg: NHS Tiny CCG\n"
@@ -63,19 +68,15 @@ TEST_CASE("table: years across, entities down, money in millions") {
 }
 
 TEST_CASE("table: colour marks shortfalls red and surpluses green, only when asked") {
-  std::ostringstream out;
-  write_table(out, tiny_report(View::partners), TableStyle{true});
-  CHECK(out.str().find("\x1b[32m   -234.5\x1b[0m") != std::string::npos);
-  CHECK(out.str().find("\x1b[1mccg: NHS Tiny CCG\x1b[0m") != std::string::npos);
-  std::ostringstream plain;
-  write_table(plain, tiny_report(View::partners));
-  CHECK(plain.str().find('\x1b') == std::string::npos);
+  const std::string coloured = fundgap::testing::written("table", tiny_report(View::partners), WriteOptions{true});
+  CHECK(coloured.find("\x1b[32m   -234.5\x1b[0m") != std::string::npos);
+  CHECK(coloured.find("\x1b[1mccg: NHS Tiny CCG\x1b[0m") != std::string::npos);
+  const std::string plain = fundgap::testing::written("table", tiny_report(View::partners));
+  CHECK(plain.find('\x1b') == std::string::npos);
 }
 
 TEST_CASE("csv: long and tidy, full precision") {
-  std::ostringstream out;
-  write_csv(out, tiny_report(View::services));
-  CHECK(out.str() ==
+  CHECK(fundgap::testing::written("csv", tiny_report(View::services)) ==
         "entity,measure,year,value\n"
         "acute,baseline,2020/21,1000000000\n"
         "acute,baseline,2021/22,1100000000\n"
@@ -100,9 +101,7 @@ TEST_CASE("csv: long and tidy, full precision") {
 }
 
 TEST_CASE("json: documented structure, same numbers") {
-  std::ostringstream out;
-  write_json(out, tiny_report(View::all));
-  nlohmann::json j = nlohmann::json::parse(out.str());
+  nlohmann::json j = nlohmann::json::parse(fundgap::testing::written("json", tiny_report(View::all)));
   CHECK(j["format"] == "fundgap-result");
   CHECK(j["version"] == 1);
   CHECK(j["scenario"] == "Tiny");
@@ -123,13 +122,19 @@ TEST_CASE("json: documented structure, same numbers") {
 TEST_CASE("views and formats by name and by file extension") {
   CHECK(parse_view("pools") == View::pools);
   CHECK_FALSE(parse_view("pool"));
-  CHECK(format_name_for_path("out/gaps.csv") == "csv");
-  CHECK(format_name_for_path("gaps.json") == "json");
-  CHECK(format_name_for_path("gaps.txt") == "table");
-  CHECK(format_name_for_path("GAPS.CSV") == "csv");
-  CHECK(format_name_for_path("summary.md") == "markdown");
-  CHECK(format_name_for_path("gaps.xlsx").empty());
-  CHECK(format_name_for_path(".csv").empty());
-  CHECK(format_name_for_path("out/.csv").empty());
-  CHECK(format_name_for_path("gaps").empty());
+  auto named = [](Document d, std::string_view path) {
+    const OutputFormat* f = format_for_path(d, path);
+    return f ? std::string(f->name) : std::string();
+  };
+  CHECK(named(Document::report, "out/gaps.csv") == "csv");
+  CHECK(named(Document::report, "gaps.json") == "json");
+  CHECK(named(Document::report, "gaps.txt") == "table");
+  CHECK(named(Document::explanation, "why.txt") == "text");
+  CHECK(named(Document::report, "GAPS.CSV") == "csv");
+  CHECK(named(Document::checks, "summary.md") == "markdown");
+  CHECK(named(Document::report, "summary.md").empty());  // run writes no Markdown
+  CHECK(named(Document::report, "gaps.xlsx").empty());
+  CHECK(named(Document::report, ".csv").empty());
+  CHECK(named(Document::report, "out/.csv").empty());
+  CHECK(named(Document::report, "gaps").empty());
 }

@@ -4,8 +4,9 @@
 #include <cmath>
 #include <numeric>
 
-#include "fundgap/report.h"
-#include "fundgap/simulation.h"
+#include "fundgap/analysis/report.h"
+#include "fundgap/output/format.h"
+#include "fundgap/uncertainty/simulation.h"
 #include "test_support.h"
 
 using namespace fundgap;
@@ -143,9 +144,7 @@ Scenario uncertain_plan() {
                                     "    matrix: [[1, 0.5], [0.5, 1]]\n");
 }
 std::string as_csv(const SimulationState& s) {
-  std::ostringstream out;
-  write_csv(out, summarise(s, {0.05, 0.5, 0.95}));
-  return out.str();
+  return fundgap::testing::written("csv", summarise(s, {0.05, 0.5, 0.95}));
 }
 }  // namespace
 

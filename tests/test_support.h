@@ -3,14 +3,16 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
 
-#include "fundgap/diagnostic.h"
-#include "fundgap/projection.h"
-#include "fundgap/reader.h"
+#include "fundgap/base/diagnostic.h"
+#include "fundgap/output/format.h"
+#include "fundgap/model/projection.h"
+#include "fundgap/input/reader.h"
 
 namespace doctest {
 template <>
@@ -52,7 +54,13 @@ inline std::vector<std::string> errors_of(const std::string& yaml) {
   return {};
 }
 
-// Money compared to a millionth of a pound: far finer than the penny we promise.
+// `document` written in the registry's format called `format`.
+template <typename Document>
+std::string written(std::string_view format, const Document& document, const WriteOptions& options = {}) {
+  std::ostringstream out;
+  write(out, *find_format(format), document, options);
+  return out.str();
+}
 
 }  // namespace fundgap::testing
 

@@ -1,5 +1,6 @@
 // sensitivity and solve on cases whose answers are known in closed form.
-#include "fundgap/whatif.h"
+#include "fundgap/analysis/whatif.h"
+#include "fundgap/input/references.h"
 #include "test_support.h"
 
 using namespace fundgap;

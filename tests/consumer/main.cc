@@ -1,10 +1,13 @@
 // A separate project using the installed library through find_package(fundgap):
-// prints the do-nothing system gap of the scenario in argv[1] in the last year, in £m.
+// prints the do-nothing system gap of the scenario in argv[1] in the last year, in £m,
+// and the library's version on a second line.
 #include <iostream>
-#include "fundgap/projection.h"
-#include "fundgap/reader.h"
+
+#include "fundgap/fundgap.h"
+
 int main(int, char** argv) {
   fundgap::Scenario sc = fundgap::load_scenario_file(argv[1]);
   fundgap::Projection p = fundgap::project(sc);
-  std::cout << p.gap_do_nothing.col(sc.projected_years).sum() / 1e6 << "\n";
+  const fundgap::Figure gap{fundgap::Measure::gap_do_nothing, fundgap::EntityKind::system, -1, -1};
+  std::cout << fundgap::figure_value(p, gap, sc.projected_years) / 1e6 << "\n" << fundgap::version << "\n";
 }

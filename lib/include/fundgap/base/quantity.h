@@ -1,0 +1,27 @@
+// The scalar value forms of the scenario format, as written in files, on the command
+// line (--set, --target, --between) and in check expressions: money, rates, shares.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace fundgap {
+
+enum class NumberError { none, malformed, not_finite };
+
+struct Quantity {
+  double value = 0;
+  NumberError error = NumberError::none;
+  bool percent = false;  // written with a trailing '%'
+  bool money = false;    // written with '£' or a k/m/bn suffix
+};
+
+// Money: `250000`, `120m`, `£1.5bn`, `-£2k`, `5k`. Also accepts a plain number.
+// Rates and shares: `3.5%` (divided by 100) or a plain fraction `0.035`.
+// Sets `percent`/`money` so callers can reject the wrong kind.
+Quantity parse_quantity(std::string_view text);
+
+// "3.5%" with up to six significant digits, for messages.
+std::string percent_text(double fraction);
+
+}  // namespace fundgap

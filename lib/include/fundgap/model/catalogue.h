@@ -1,0 +1,125 @@
+// The catalogue of figures: every kind of entity and every measure fundgap reports, one
+// row each. `run --view`, CSV and JSON, checks, `explain`, `compare` and its gates,
+// `simulate`, `sensitivity` and `solve` all name and read figures through it.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace fundgap {
+
+struct Projection;
+struct Scenario;
+struct Explanation;
+class Explainer;
+
+enum class EntityKind { partner, service, scheme, pool, system };
+
+// "partner", "service", "scheme", "pool", "system".
+std::string_view kind_name(EntityKind kind);
+
+enum class Measure {
+  // partners
+  funding, spend, gap, gap_do_nothing,
+  // services
+  baseline, savings, reprovided, investment, net,
+  // schemes
+  scheme_saving, scheme_reprovided, scheme_investment,
+  // pools
+  pool_contributions, pool_spend, pool_balance,
+  // pools, one figure for each partner the pool involves
+  pool_contribution, pool_balance_share, pool_cost,
+};
+inline constexpr int kMeasureCount = static_cast<int>(Measure::pool_cost) + 1;
+
+enum class Unit { money, probability };
+
+// Which sign of a figure is bad news: a gap above zero (a shortfall), a balance below
+// zero (an overspend).
+enum class Adverse { none, above_zero, below_zero };
+
+// How a measure reaches the whole system: summed over the entities of its kind, or not
+// at all (a scheme's saving is already in its service's savings).
+enum class SystemTotal { none, sum };
+
+// One figure, without its year: a measure of one entity.
+struct Figure {
+  Measure measure = Measure::gap;
+  EntityKind kind = EntityKind::system;
+  int entity = -1;   // index into the scenario's list of that kind; -1 for the system
+  int partner = -1;  // for a pool's per-partner measures: the partner's index
+
+  friend bool operator==(const Figure&, const Figure&) = default;
+};
+
+// A figure in one year.
+struct FigureRef {
+  Figure figure;
+  int year = 0;  // index t
+};
+
+struct MeasureInfo {
+  Measure measure;
+  EntityKind kind;
+  std::string_view name;   // in CSV, JSON and checks; a per-partner measure appends the partner id
+  std::string_view label;  // in the table; a per-partner label starts with the partner id
+  Unit unit;
+  Adverse adverse;
+  SystemTotal total;
+  bool per_partner;        // one figure per partner the pool involves
+  Measure share_of;        // what a percentage in a check is a share of
+  // The figure's value in year t, read from a projection of its scenario.
+  double (*value)(const Projection&, const Figure&, int t);
+  // How the figure is built (the stage that computes it explains it).
+  Explanation (*explain)(Explainer&, const Figure&, int t);
+  // The entities x years array of Projection that holds the measure, when one does
+  // (not for per-partner measures): the fast path for totals and Monte Carlo outputs.
+  const Eigen::ArrayXXd Projection::*matrix;
+};
+
+// Every row, in report order.
+std::span<const MeasureInfo> catalogue();
+const MeasureInfo& info(Measure m);
+
+enum class View { partners, services, schemes, pools, all };
+
+struct ViewInfo {
+  View view;
+  std::string_view name;  // as `--view` takes it
+  EntityKind kind;        // the entities it shows
+  Measure headline;       // what `compare` compares by default
+  bool system_total;      // ends with the system's totals of its measures
+};
+
+// The views of one kind of entity, in report order (View::all is all of them).
+std::span<const ViewInfo> views();
+const ViewInfo& view_info(View view);
+std::optional<View> parse_view(std::string_view name);
+std::string_view view_name(View view);  // "all" for View::all
+
+// The value of `figure` in year t. REQUIRES: `projection` computed it (do-nothing
+// measures and per-partner pool measures need a full projection).
+double figure_value(const Projection& projection, const Figure& figure, int t);
+
+// The measure's name for this figure: "gap", "contribution_council".
+std::string measure_name(const Scenario& scenario, const Figure& figure);
+// The measure's label for this figure: "gap, do nothing", "council contribution".
+std::string measure_label(const Scenario& scenario, const Figure& figure);
+// "council.gap[2021/22]".
+std::string figure_text(const Scenario& scenario, const Figure& figure, int t);
+
+// Every figure of one entity (the system: entity -1), in report order. The system has
+// the totals of the measures of `view`'s kind, or of partners and services when `view`
+// is nothing.
+std::vector<Figure> figures_of(const Scenario& scenario, EntityKind kind, int entity,
+                               std::optional<EntityKind> system_of = std::nullopt);
+// The figure of that entity whose measure is called `name`, or nothing.
+std::optional<Figure> find_figure(const Scenario& scenario, EntityKind kind, int entity, std::string_view name,
+                                  std::optional<EntityKind> system_of = std::nullopt);
+
+}  // namespace fundgap

@@ -1,0 +1,99 @@
+// The projection engine: the v1 semantics of docs/semantics.md (MISSION.md), computed
+// as a fixed sequence of stages on Eigen arrays of entities x years. Every figure that
+// fundgap reports is computed here; reports, checks, `explain` and `bridge` only read.
+#pragma once
+
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "fundgap/model/scenario.h"
+
+namespace fundgap {
+
+// Every array has one column per year t = 0..T (base year first).
+struct Projection {
+  // services x years
+  Eigen::ArrayXXd baseline;    // X_s(t)
+  Eigen::ArrayXXd savings;     // sum of scheme savings on s
+  Eigen::ArrayXXd reprovided;  // sum of re-provision into s
+  Eigen::ArrayXXd investment;  // sum of scheme investment into s
+  Eigen::ArrayXXd net;         // N_s(t) = baseline - savings + reprovided + investment
+
+  // schemes x years
+  Eigen::ArrayXXd scheme_saving;      // S_k(t)
+  Eigen::ArrayXXd scheme_reprovided;  // phi_k S_k(t)
+  Eigen::ArrayXXd scheme_investment;  // I_k(t)
+
+  // partners x years
+  Eigen::ArrayXXd funding;           // F_p(t)
+  Eigen::ArrayXXd spend;             // E_p(t)
+  Eigen::ArrayXXd gap;               // G_p(t) = E_p(t) - F_p(t)
+  Eigen::ArrayXXd spend_do_nothing;  // E_p(t) with X in place of N
+  Eigen::ArrayXXd gap_do_nothing;
+
+  // pools x years
+  Eigen::ArrayXXd pool_contributions;    // sum_p K_{q,p}(t)
+  Eigen::ArrayXXd pool_spend;            // P_q(t)
+  Eigen::ArrayXXd pool_balance;          // V_q(t); positive is an underspend
+  Eigen::ArrayXXd pool_balance_do_nothing;
+  // pools x partners: rho_{q,p}, each row sums to 1 (constant over years: contributions
+  // all grow at the pool's rate, so proportional shares do not move)
+  Eigen::ArrayXXd risk_share;
+  // per pool, partners x years
+  std::vector<Eigen::ArrayXXd> pool_partner_contribution;  // K_{q,p}(t)
+  std::vector<Eigen::ArrayXXd> pool_balance_share;         // rho_{q,p} V_q(t)
+  std::vector<Eigen::ArrayXXd> pool_cost;                  // K_{q,p}(t) - rho_{q,p} V_q(t)
+
+  // The whole system: one row per Measure (its enum value) with a system total, the sum
+  // over the entities of its kind in file order; other rows are zero.
+  Eigen::ArrayXXd system;
+};
+
+// Savings on a service above its baseline spend in some year: bad input, found only once
+// the scenario is projected. `scheme` is the one whose saving (in file order) tips the
+// running total over the spend.
+struct Overspend {
+  int service = 0, year = 0, scheme = 0;
+  double savings = 0, spend = 0;
+};
+
+// Turns overspends into located diagnostics ("savings on service 'acute' in 2020/21 ...").
+Diagnostics overspend_diagnostics(const Scenario& scenario, const std::vector<Overspend>& overspends);
+
+// How much of a projection to compute.
+enum class Detail {
+  full,  // every figure in the catalogue
+  gaps,  // what Monte Carlo summarises: partners' gaps, the system gap, pool balances
+};
+
+// Projects scenarios of one structure over and over without allocating: the funding
+// shares and pool membership are fixed when it is built, and each run writes into a
+// Projection whose arrays are reused. Monte Carlo draws use one Engine per thread.
+class Engine {
+ public:
+  // REQUIRES: `scenario` outlives nothing here; its structure is copied.
+  explicit Engine(const Scenario& scenario);
+
+  // Projects `scenario`, which must have the structure (entities, pools, funders) of
+  // the one the engine was built from; only parameter values may differ. Returns the
+  // first year of each service whose savings exceed its baseline spend (empty when none);
+  // the figures after the savings stage are then not computed.
+  std::vector<Overspend> run(const Scenario& scenario, Projection& out, Detail detail = Detail::full) const;
+
+  // Sparse structure: a service has one funder or a few, and is in one pool at most.
+  struct Share {
+    Eigen::Index partner, service;
+    double share;
+  };
+
+ private:
+  std::vector<Share> shares_;                                       // unpooled services
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> membership_;  // (pool, service)
+};
+
+// Projects `scenario` in full (an Engine used once). Throws InputError, located at the
+// scheme whose saving tips them over, when savings on a service exceed its spend.
+Projection project(const Scenario& scenario);
+
+}  // namespace fundgap

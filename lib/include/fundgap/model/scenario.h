@@ -1,0 +1,163 @@
+// A scenario: partners, services, schemes and pools over a base year and projected
+// years, with every value already checked and converted to numbers. This is what the
+// engine reads; `load_scenario_file` (fundgap/input/reader.h) builds one from YAML.
+#pragma once
+
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "fundgap/base/diagnostic.h"
+#include "fundgap/base/year.h"
+#include "fundgap/model/catalogue.h"
+#include "fundgap/model/parameter.h"
+
+namespace fundgap {
+
+// Values indexed by year t = 0..T: element 0 is the base year (rates there are unused
+// and 0), elements 1..T the projected years.
+using YearValues = Eigen::ArrayXd;
+
+struct Partner {
+  std::string id;
+  std::string name;           // Default: the id
+  double funding_base = 0;    // F_p(0), currency units
+  YearValues growth;          // growth_p(t)
+};
+
+struct FundingShare {
+  int partner = 0;            // index into Scenario::partners
+  double share = 1;           // w_{p,s}; a service's shares sum to 1
+};
+
+struct Service {
+  std::string id;
+  std::string name;
+  double base = 0;            // X_s(0)
+  YearValues demand;          // demand_s(t)
+  YearValues inflation;       // inflation_s(t)
+  std::vector<FundingShare> funders;  // empty exactly when the service is pooled
+  int pool = -1;              // index into Scenario::pools, or -1
+};
+
+struct Scheme {
+  std::string id;
+  std::string name;
+  int service = 0;            // the service whose spend it saves
+  bool absolute = false;      // true: `saving` is money A_k; false: a share f_k of X_s(t)
+  double saving = 0;
+  int start = 1;              // t0_k, a projected year index (1..T)
+  std::vector<double> ramp{1.0};  // r_k by year from start; the last value persists
+  double confidence = 1;      // c_k, in [0, 1]
+  int reprovide_service = -1; // -1: nothing re-provided
+  double reprovide_share = 0; // phi_k
+  int investment_service = -1;  // -1: no investment
+  double investment = 0;      // I_k at full effect, currency units a year
+  std::vector<double> investment_ramp;  // empty: follows `ramp`
+
+  // Fraction of full effect in year t (0 before the start).
+  double ramp_at(int t) const { return ramp_value(ramp, t); }
+  double investment_ramp_at(int t) const {
+    return ramp_value(investment_ramp.empty() ? ramp : investment_ramp, t);
+  }
+
+ private:
+  double ramp_value(const std::vector<double>& r, int t) const {
+    if (t < start) return 0;
+    std::size_t i = static_cast<std::size_t>(t - start);
+    return i < r.size() ? r[i] : r.back();
+  }
+};
+
+enum class RiskShareRule { proportional, host, fixed };
+
+struct Pool {
+  std::string id;
+  std::string name;
+  int host = 0;                     // partner index
+  std::vector<int> services;        // Q_q
+  Eigen::ArrayXd contributions;     // K_{q,p}(0) by partner index (size P)
+  YearValues growth;                // the pool's growth, applied to every contribution
+  RiskShareRule risk_rule = RiskShareRule::proportional;
+  Eigen::ArrayXd fixed_shares;      // by partner index; used when risk_rule == fixed
+
+  // Whether `partner` takes part: it contributes, or carries a share of the risk.
+  // Exactly these partners have the pool's per-partner measures.
+  bool involves(int partner) const;
+};
+
+// Correlated uncertain parameters, drawn through a Gaussian copula.
+struct CorrelationGroup {
+  std::vector<int> parameters;  // indices into Scenario::parameters
+  Eigen::MatrixXd cholesky;     // lower-triangular L with L L^T = the correlation matrix
+  SourceLocation where;
+};
+
+enum class CompareOp { le, lt, ge, gt, eq, ne };
+
+// One check on a plan: `ENTITY.MEASURE[YEAR] OP VALUE [± TOLERANCE]`. See docs/checks.md.
+struct Check {
+  std::string name;              // Default: the expression
+  std::string expression;        // as written
+  SourceLocation where;          // the expression's first character
+  Figure figure;                 // what is checked
+  std::optional<int> year;       // the year index t; nothing means every year
+  CompareOp op = CompareOp::le;
+  double value = 0;              // currency units, or a fraction when `relative`
+  bool relative = false;         // value is a share of the figure's `share_of` measure
+  double tolerance = 0;          // for == and !=; Default: 0 (values are compared in pennies)
+  bool tolerance_relative = false;  // tolerance is a share of the expected value
+};
+
+struct Scenario {
+  std::string name;
+  std::string currency = "GBP";
+  FinancialYear base_year;
+  int projected_years = 0;  // T
+
+  std::vector<Partner> partners;
+  std::vector<Service> services;
+  std::vector<Scheme> schemes;
+  std::vector<Pool> pools;
+  std::vector<Check> checks;
+  std::vector<Parameter> parameters;         // every numeric input, in file order
+  std::vector<CorrelationGroup> correlations;
+
+  bool uncertain() const;  // some parameter has a distribution
+
+  // Where each value came from, keyed by its YAML path: "services.acute.demand",
+  // "partners.ccg.funding.base", "schemes.x" (the entry's key). Used to point
+  // errors found after reading (and `explain`) at the line that caused them.
+  std::map<std::string, SourceLocation> origins;
+
+  int years() const { return projected_years + 1; }  // T + 1 columns, base year included
+  FinancialYear year(int t) const { return base_year + t; }
+  // The index t of `y`, or nothing when it is outside the period.
+  std::optional<int> year_index(FinancialYear y) const;
+  // Location recorded for `path`, or the closest recorded ancestor path.
+  SourceLocation origin(const std::string& path) const;
+
+  // The index of the entity of `kind` with `id`, or -1. Constant time: by hash.
+  int index_of(EntityKind kind, const std::string& id) const;
+  int partner_index(const std::string& id) const { return index_of(EntityKind::partner, id); }
+  int service_index(const std::string& id) const { return index_of(EntityKind::service, id); }
+  // The kind of entity `id` ("system" included), or nothing when no entity has it.
+  std::optional<EntityKind> kind_of(const std::string& id) const;
+  // The id of entity `entity` of `kind` ("system" for the system).
+  const std::string& id_of(EntityKind kind, int entity) const;
+  // How many entities of `kind` there are (1 for the system).
+  int count(EntityKind kind) const;
+  // Rebuilds the id index. REQUIRES: called after entities are added or renamed;
+  // the reader calls it once it has read them.
+  void index_ids();
+
+ private:
+  std::array<std::unordered_map<std::string, int>, 4> ids_;  // by kind (not the system): id -> index
+};
+
+}  // namespace fundgap

@@ -1,0 +1,138 @@
+#include "fundgap/analysis/checks.h"
+
+#include <cmath>
+
+#include "fundgap/base/money.h"
+#include "fundgap/base/quantity.h"
+
+namespace fundgap {
+
+namespace {
+
+std::string_view op_text(CompareOp op) {
+  switch (op) {
+    case CompareOp::le: return "<=";
+    case CompareOp::lt: return "<";
+    case CompareOp::ge: return ">=";
+    case CompareOp::gt: return ">";
+    case CompareOp::eq: return "==";
+    case CompareOp::ne: return "!=";
+  }
+  return "?";
+}
+
+// The figure a percentage in a check is a share of: the `share_of` measure of the same
+// entity (of the system, for a system figure).
+Figure reference_figure(const Check& c) {
+  return {info(c.figure.measure).share_of, c.figure.kind, c.figure.entity, -1};
+}
+
+// How far a value is from failing, in pennies: positive passes. Values are compared in
+// whole pennies, so float noise far below a penny never decides a check.
+double margin(const Check& c, double actual, double target, double tolerance) {
+  const double a = std::round(actual * 100), t = std::round(target * 100), tol = std::round(tolerance * 100);
+  switch (c.op) {
+    case CompareOp::le: return t - a + 0.5;
+    case CompareOp::lt: return t - a;
+    case CompareOp::ge: return a - t + 0.5;
+    case CompareOp::gt: return a - t;
+    case CompareOp::eq: return tol - std::fabs(a - t) + 0.5;
+    case CompareOp::ne: return std::fabs(a - t) - tol;
+  }
+  return 0;
+}
+
+std::string pounds(double v, const std::string& symbol) { return fmt::format("{:.2p}", Money{v, symbol}); }
+
+std::string money(double v, const std::string& symbol, int decimals = 1) {
+  return format_money(v, symbol, {MoneyUnit::millions, decimals, false});
+}
+
+}  // namespace
+
+std::vector<CheckResult> evaluate_checks(const Scenario& sc, const Projection& p) {
+  const std::string symbol = currency_symbol(sc.currency);
+  std::vector<CheckResult> out;
+  for (const Check& c : sc.checks) {
+    const Figure reference = reference_figure(c);
+    CheckResult r{c, true, 0, 0, 0, 0, {}, {}};
+    double worst = INFINITY;
+    const int first = c.year ? *c.year : 0, last = c.year ? *c.year : sc.projected_years;
+    for (int t = first; t <= last; ++t) {
+      const double actual = figure_value(p, c.figure, t);
+      const double target = c.relative ? c.value * figure_value(p, reference, t) : c.value;
+      const double tolerance = c.tolerance_relative ? c.tolerance * std::fabs(target) : c.tolerance;
+      const double mg = margin(c, actual, target, tolerance);
+      const bool pass = mg > 0;
+      // Show the worst year: the furthest past failing, or the closest to it.
+      if (mg < worst) {
+        worst = mg;
+        r.year = t;
+        r.actual = actual;
+        r.target = target;
+        r.tolerance = tolerance;
+      }
+      if (!pass) r.passed = false;
+    }
+    // Enough decimals that a near miss does not read as equal figures: more decimals of a
+    // million, or, for a miss of pence, whole pounds and pence.
+    int decimals = 1;
+    const bool differ = std::round(r.actual * 100) != std::round(r.target * 100);
+    if (differ)
+      while (decimals < 3 && money(r.actual, symbol, decimals) == money(r.target, symbol, decimals)) ++decimals;
+    std::string actual = money(r.actual, symbol, decimals), target = money(r.target, symbol, decimals);
+    if (differ && actual == target) {
+      actual = pounds(r.actual, symbol);
+      target = pounds(r.target, symbol);
+    }
+    r.expected = fmt::format("{} {}", op_text(c.op), target);
+    if (c.relative)
+      r.expected = fmt::format("{} {} of {} ({})", op_text(c.op), percent_text(c.value),
+                               info(reference.measure).name, target);
+    if ((c.op == CompareOp::eq || c.op == CompareOp::ne) && r.tolerance > 0) {
+      int tolerance_decimals = 1;  // as few as show it exactly (to a pound)
+      while (tolerance_decimals < 6 && std::fabs(std::round(r.tolerance / 1e6 * std::pow(10.0, tolerance_decimals)) -
+                                                 r.tolerance / 1e6 * std::pow(10.0, tolerance_decimals)) > 1e-6)
+        ++tolerance_decimals;
+      r.expected += fmt::format(" \xC2\xB1 {}", money(r.tolerance, symbol, tolerance_decimals));
+    }
+    r.actual_text = fmt::format("{} in {}", actual, sc.year(r.year));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+int FileChecks::failures() const {
+  int n = 0;
+  for (const CheckResult& r : results) n += r.passed ? 0 : 1;
+  return n;
+}
+
+int CheckRun::checks() const {
+  int n = 0;
+  for (const FileChecks& f : files) n += static_cast<int>(f.results.size());
+  return n;
+}
+
+int CheckRun::failures() const {
+  int n = 0;
+  for (const FileChecks& f : files) n += f.failures();
+  return n;
+}
+
+bool CheckRun::any_input_error() const {
+  for (const FileChecks& f : files)
+    if (f.input_error) return true;
+  return false;
+}
+
+std::string CheckRun::summary() const {
+  int bad = 0;
+  for (const FileChecks& f : files) bad += f.input_error ? 1 : 0;
+  std::string s = fmt::format("{} check{}: {} passed, {} failed", checks(), checks() == 1 ? "" : "s",
+                              checks() - failures(), failures());
+  if (bad) s += fmt::format("; {} file{} with bad input", bad, bad == 1 ? "" : "s");
+  return s;
+}
+
+}  // namespace fundgap

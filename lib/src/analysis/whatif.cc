@@ -1,0 +1,136 @@
+#include "fundgap/analysis/whatif.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "fundgap/model/projection.h"
+
+namespace fundgap {
+
+double projected_value(const Scenario& sc, const FigureRef& ref) {
+  return figure_value(project(sc), ref.figure, ref.year);
+}
+
+const Parameter& find_parameter(const Scenario& sc, const std::string& path, const std::string& source) {
+  for (const Parameter& p : sc.parameters)
+    if (p.path == path) return p;
+  std::vector<std::string> paths;
+  for (const Parameter& p : sc.parameters) paths.push_back(p.path);
+  auto file = std::make_shared<SourceFile>(SourceFile{source, path});
+  throw InputError(SourceLocation{file, 1, 1},
+                   fmt::format("no numeric input at '{}'{}", path, did_you_mean(path, paths)));
+}
+
+namespace {
+
+std::string input_text(const Scenario& sc, const Parameter& p, double v) { return value_text(p.kind, v, sc.currency, 4); }
+
+double figure_with(const Scenario& sc, const ParameterTarget& t, double v, const FigureRef& ref) {
+  Scenario w = sc;
+  set_parameter(w, t, v);
+  return projected_value(w, ref);
+}
+
+// The same, for a swing: a swing that makes the scenario bad input says so.
+double swung(const Scenario& sc, const Parameter& p, double v, const char* end, const FigureRef& ref) {
+  try {
+    return figure_with(sc, p.target, v, ref);
+  } catch (const InputError& e) {
+    Diagnostics d;
+    for (const Diagnostic& x : e.diagnostics().list())
+      d.add({x.where, fmt::format("{} (with {} at its {}, {})", x.message, p.path, end, input_text(sc, p, v))});
+    throw InputError(d);
+  }
+}
+
+
+}  // namespace
+
+std::vector<Swing> sensitivity(const Scenario& sc, const FigureRef& ref, const std::vector<std::string>& certain) {
+  std::vector<Swing> out;
+  for (const Parameter& p : sc.parameters) {
+    if (!p.distribution) continue;
+    const double low = p.distribution->truncated_quantile(0.1), high = p.distribution->truncated_quantile(0.9);
+    out.push_back({p.path, p.where, "P10 to P90", low, high, swung(sc, p, low, "P10", ref),
+                   swung(sc, p, high, "P90", ref), input_text(sc, p, low), input_text(sc, p, high)});
+  }
+  for (const std::string& path : certain) {
+    const Parameter& p = find_parameter(sc, path, "--input");
+    const double low = p.value * 0.9, high = p.value * 1.1;
+    out.push_back({p.path, p.where, "-10% to +10%", low, high, swung(sc, p, low, "-10%", ref),
+                   swung(sc, p, high, "+10%", ref), input_text(sc, p, low), input_text(sc, p, high)});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Swing& a, const Swing& b) { return a.size() > b.size(); });
+  return out;
+}
+
+Solution solve(const Scenario& sc, const std::string& path, const FigureRef& ref, double goal,
+               std::optional<std::pair<double, double>> range) {
+  const Parameter& p = find_parameter(sc, path, "--vary");
+  Solution s;
+  s.original = p.value;
+  s.original_figure = projected_value(sc, ref);
+  if (range) {
+    std::tie(s.low, s.high) = *range;
+  } else if (p.kind == ValueKind::share) {
+    s.low = 0, s.high = 1;
+  } else if (p.kind == ValueKind::rate) {
+    s.low = -0.99, s.high = 1;
+  } else {
+    s.low = 0, s.high = std::max(1e6, 10 * std::fabs(p.value));
+  }
+  // f(x) = figure - goal; undefined where the scenario is bad input (savings above spend).
+  auto f = [&](double x) {
+    try {
+      return figure_with(sc, p.target, x, ref) - goal;
+    } catch (const InputError&) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+  };
+  // Scan the range for sign changes; keep the bracket nearest the input's own value.
+  constexpr int kSteps = 200;
+  double best_distance = INFINITY, a = 0, b = 0, fa = 0, fb = 0;
+  s.figure_low = INFINITY;
+  s.figure_high = -INFINITY;
+  double x0 = s.low, f0 = f(x0);
+  for (int i = 1; i <= kSteps; ++i) {
+    const double x1 = s.low + (s.high - s.low) * i / kSteps, f1 = f(x1);
+    for (double v : {f0, f1})
+      if (std::isfinite(v)) {
+        s.figure_low = std::min(s.figure_low, v + goal);
+        s.figure_high = std::max(s.figure_high, v + goal);
+      }
+    if (std::isfinite(f0) && std::isfinite(f1) && (f0 == 0 || (f0 < 0) != (f1 < 0))) {
+      const double distance = std::min(std::fabs(x0 - s.original), std::fabs(x1 - s.original));
+      if (distance < best_distance) {
+        best_distance = distance;
+        a = x0, b = x1, fa = f0, fb = f1;
+      }
+    }
+    x0 = x1;
+    f0 = f1;
+  }
+  if (!std::isfinite(best_distance)) return s;
+  // Bisection with a secant guess (Illinois-style) inside the bracket.
+  for (int it = 0; it < 200 && fa != 0; ++it) {
+    double x = b - fb * (b - a) / (fb - fa);
+    if (!(x > std::min(a, b) && x < std::max(a, b))) x = (a + b) / 2;
+    const double fx = f(x);
+    if (!std::isfinite(fx)) break;
+    if ((fx < 0) == (fa < 0)) {
+      a = x, fa = fx;
+      fb /= 2;
+    } else {
+      b = x, fb = fx;
+      fa /= 2;
+    }
+    if (std::fabs(fx) < 1e-5 || std::fabs(b - a) < 1e-15 * std::max(1.0, std::fabs(x))) break;
+  }
+  s.value = std::fabs(f(a)) < std::fabs(f(b)) ? a : b;
+  s.achieved = f(s.value) + goal;
+  s.found = std::fabs(s.achieved - goal) < 0.01;
+  return s;
+}
+
+}  // namespace fundgap

@@ -1,0 +1,119 @@
+#include "document.h"
+
+#include <yaml-cpp/yaml.h>
+
+namespace fundgap::input {
+
+const Node* Node::find(const std::string& key) const {
+  for (const auto& [k, v] : pairs)
+    if (k.text == key) return &v;
+  return nullptr;
+}
+
+Node* Node::find(const std::string& key) {
+  return const_cast<Node*>(static_cast<const Node*>(this)->find(key));
+}
+
+namespace {
+
+// Where each line of a file starts, so columns convert without rescanning the file.
+class Lines {
+ public:
+  explicit Lines(const std::shared_ptr<const SourceFile>& file) : file_(file) {
+    starts_.push_back(0);
+    for (std::size_t i = file->text.find('\n'); i != std::string::npos; i = file->text.find('\n', i + 1))
+      starts_.push_back(i + 1);
+  }
+  // yaml-cpp's 0-based line and byte column, as a 1-based line and character column.
+  SourceLocation at(int line, int byte_column) const {
+    if (line < 0 || static_cast<std::size_t>(line) >= starts_.size()) return {file_, line + 1, byte_column + 1};
+    const std::size_t start = starts_[static_cast<std::size_t>(line)];
+    const std::size_t bytes = std::min(static_cast<std::size_t>(std::max(byte_column, 0)), file_->text.size() - start);
+    return {file_, line + 1, utf8_length(std::string_view(file_->text).substr(start, bytes)) + 1};
+  }
+  SourceLocation at(const YAML::Node& n) const {
+    YAML::Mark m = n.Mark();
+    if (m.line < 0) return {file_, 1, 1};
+    return at(m.line, m.column);
+  }
+
+ private:
+  std::shared_ptr<const SourceFile> file_;
+  std::vector<std::size_t> starts_;
+};
+
+Node convert(const Lines& lines, const YAML::Node& n) {
+  Node out;
+  out.where = lines.at(n);
+  switch (n.Type()) {
+    case YAML::NodeType::Scalar:
+      out.kind = Node::Kind::scalar;
+      out.text = n.Scalar();
+      out.quoted = n.Tag() == "!";
+      break;
+    case YAML::NodeType::Sequence:
+      out.kind = Node::Kind::sequence;
+      for (const YAML::Node& item : n) out.items.push_back(convert(lines, item));
+      break;
+    case YAML::NodeType::Map:
+      out.kind = Node::Kind::map;
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        Node key = convert(lines, it->first);
+        Node value = convert(lines, it->second);
+        if (value.IsNull()) value.where = key.where;  // yaml-cpp marks the next token
+        out.pairs.emplace_back(std::move(key), std::move(value));
+      }
+      break;
+    default:
+      out.kind = Node::Kind::null;
+  }
+  return out;
+}
+
+}  // namespace
+
+Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(file->text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(Lines(file).at(e.mark.line, e.mark.column), "invalid YAML: " + e.msg);
+  }
+  Node out = convert(Lines(file), root);
+  if (out.IsNull()) out.where = {file, 1, 1};
+  return out;
+}
+
+bool is_distribution(const Node& n) {
+  static const std::vector<std::string> names = {"normal", "lognormal", "uniform", "triangular", "pert", "interval"};
+  return n.IsMap() && n.pairs.size() == 1 && n.pairs[0].first.IsScalar() &&
+         std::find(names.begin(), names.end(), n.pairs[0].first.text) != names.end();
+}
+
+void merge_into(Node& base, const Node& overlay) {
+  if (!base.IsMap() || !overlay.IsMap() || is_distribution(base) || is_distribution(overlay)) {
+    base = overlay;
+    return;
+  }
+  std::vector<std::string> seen;
+  for (const auto& [key, value] : overlay.pairs) {
+    // A key the overlay repeats stays repeated, so the reader reports the duplicate.
+    if (std::find(seen.begin(), seen.end(), key.text) != seen.end()) {
+      base.pairs.emplace_back(key, value);
+      continue;
+    }
+    seen.push_back(key.text);
+    auto it = std::find_if(base.pairs.begin(), base.pairs.end(),
+                           [&](const auto& p) { return p.first.text == key.text; });
+    if (value.IsNull()) {
+      if (it != base.pairs.end()) base.pairs.erase(it);
+    } else if (it == base.pairs.end()) {
+      base.pairs.emplace_back(key, value);
+    } else {
+      merge_into(it->second, value);
+      if (!value.IsMap()) it->first = key;  // a replaced value is located by its new key
+    }
+  }
+}
+
+}  // namespace fundgap::input

@@ -1,0 +1,51 @@
+// A YAML document as a tree whose every node knows the file, line and column it came
+// from. Scenario files are read into this tree so that `extends` (merging files) and
+// `--set` (command-line overrides) can combine values from several sources while every
+// diagnostic still names the exact place a value came from. Private to the library.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fundgap/base/diagnostic.h"
+
+namespace fundgap::input {
+
+class Node {
+ public:
+  enum class Kind { null, scalar, sequence, map };
+
+  Kind kind = Kind::null;
+  std::string text;                          // Kind::scalar
+  bool quoted = false;                       // a scalar written in quotes
+  std::vector<Node> items;                   // Kind::sequence
+  std::vector<std::pair<Node, Node>> pairs;  // Kind::map, in file order, duplicates kept
+  SourceLocation where;
+
+  bool IsNull() const { return kind == Kind::null; }
+  bool IsScalar() const { return kind == Kind::scalar; }
+  bool IsSequence() const { return kind == Kind::sequence; }
+  bool IsMap() const { return kind == Kind::map; }
+  const std::string& Scalar() const { return text; }
+  std::size_t size() const { return kind == Kind::map ? pairs.size() : items.size(); }
+
+  // The value under `key` in a map (the first, if duplicated), or nullptr.
+  const Node* find(const std::string& key) const;
+  Node* find(const std::string& key);
+};
+
+// Parses `file` as YAML. Throws InputError at the parser's position on a syntax error.
+// A value left empty (`key:`) is located at its key.
+Node parse_yaml(const std::shared_ptr<const SourceFile>& file);
+
+// Whether `n` is a distribution, `{normal: {...}}` and the like: a map of one key naming
+// one. Such a map is a single value: it replaces rather than merges.
+bool is_distribution(const Node& n);
+
+// Applies `overlay` to `base` the way `extends` does: maps merge key by key, scalars and
+// lists replace, and a null value removes the key.
+void merge_into(Node& base, const Node& overlay);
+
+}  // namespace fundgap::input

@@ -1,0 +1,264 @@
+// The value readers: money, rates, shares, years, per-year rates and distributions, each
+// read into a number and, when it is an input of the model, registered as a Parameter.
+#include <algorithm>
+#include <cmath>
+
+#include "fundgap/base/quantity.h"
+#include "reading.h"
+
+namespace fundgap::input {
+
+namespace {
+
+// A bare 3 read as a rate is 300%, almost always meant as 3%: the user must say.
+bool rate_without_percent(const Node& n, double v) {
+  return n.IsScalar() && std::fabs(v) >= 1 && !parse_quantity(n.Scalar()).percent;
+}
+
+}  // namespace
+
+std::optional<Distribution> Reading::distribution(const Node& n, ValueKind kind, const std::string& label) {
+  const std::string& name = n.pairs[0].first.text;
+  const Node& args = n.pairs[0].second;
+  const std::string lbl = fmt::format("the {} distribution for {}", name, label);
+  auto value = [&](const Node& v, ValueKind k) -> std::optional<double> {
+    auto x = number(v, at(v), k, lbl);
+    if (x && k == ValueKind::rate && rate_without_percent(v, *x)) {
+      diags.error(at(v), "rate {} in {} has no '%' and so means {}; write {}% if that is meant", v.text, lbl,
+                  percent_text(*x), v.text);
+      return std::nullopt;
+    }
+    return x;
+  };
+  auto list = [&](std::size_t size, const char* example) -> std::optional<std::vector<double>> {
+    if (!args.IsSequence() || args.size() != size) {
+      diags.error(at(args), "expected {} values like {} for {}, found {}", size, example, lbl, describe(args));
+      return std::nullopt;
+    }
+    std::vector<double> out;
+    for (const Node& item : args.items)
+      if (auto v = value(item, kind)) out.push_back(*v);
+    if (out.size() != size) return std::nullopt;
+    return out;
+  };
+  auto fields = [&](const char* first, const char* second,
+                    ValueKind second_kind) -> std::optional<std::pair<double, double>> {
+    if (!args.IsMap()) {
+      diags.error(at(args), "expected a map with '{}' and '{}' for {}, found {}", first, second, lbl, describe(args));
+      return std::nullopt;
+    }
+    std::vector<Entry> es = entries(args, lbl);
+    check_keys(es, {first, second}, lbl);
+    const Entry* a = require(es, first, lbl, at(args));
+    const Entry* b = require(es, second, lbl, at(args));
+    std::optional<double> x = a ? value(a->value, kind) : std::nullopt;
+    std::optional<double> y = b ? value(b->value, second_kind) : std::nullopt;
+    if (!x || !y) return std::nullopt;
+    if (*y < 0) {
+      diags.error(at(b->value), "'{}' of {} cannot be negative", second, lbl);
+      return std::nullopt;
+    }
+    return std::make_pair(*x, *y);
+  };
+  auto ordered = [&](const std::vector<double>& v) {
+    if (std::is_sorted(v.begin(), v.end())) return true;
+    diags.error(at(args), "the values of {} must be in order: low, {}high", lbl, v.size() == 3 ? "mode, " : "");
+    return false;
+  };
+  std::optional<Distribution> d;
+  if (name == "normal") {
+    if (auto f = fields("mean", "sd", kind)) d = Distribution::normal(f->first, f->second);
+  } else if (name == "lognormal") {
+    if (auto f = fields("median", "sd_log", ValueKind::factor)) {
+      if (f->first <= 0) {
+        diags.error(at(args), "the median of {} must be above zero", lbl);
+        return std::nullopt;
+      }
+      d = Distribution::lognormal(f->first, f->second);
+    }
+  } else if (name == "uniform" || name == "interval") {
+    if (auto v = list(2, "[1%, 5%]"); v && ordered(*v))
+      d = name == "uniform" ? Distribution::uniform((*v)[0], (*v)[1]) : Distribution::interval((*v)[0], (*v)[1]);
+  } else if (auto v = list(3, "[1%, 3%, 6%]"); v && ordered(*v)) {
+    d = name == "pert" ? Distribution::pert((*v)[0], (*v)[1], (*v)[2])
+                       : Distribution::triangular((*v)[0], (*v)[1], (*v)[2]);
+  }
+  if (!d) return std::nullopt;
+  // Draws outside the valid range are redrawn from the truncated distribution.
+  const auto [low, high] = default_range(kind);
+  if (!d->truncate(low, high)) {
+    diags.error(at(n), "{} has no probability {}", lbl,
+                kind == ValueKind::rate    ? "above -100%"
+                : kind == ValueKind::share ? "between 0% and 100%"
+                                           : "at or above zero");
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::optional<double> Reading::number(const Node& n, const SourceLocation& loc, ValueKind kind,
+                                      const std::string& label, const ParameterSpec* param) {
+  const auto [low, high] = default_range(kind);
+  if (is_distribution(n)) {
+    if (!param) {
+      diags.error(loc, "{} must be a plain number, not a distribution", label);
+      return std::nullopt;
+    }
+    auto d = distribution(n, kind, label);
+    if (!d) return std::nullopt;
+    sc.parameters.push_back({param->path, loc, kind, low, high, d->mean(), d, param->target});
+    return d->mean();
+  }
+  auto v = plain_number(n, loc, kind, label);
+  if (v && param) sc.parameters.push_back({param->path, loc, kind, low, high, *v, std::nullopt, param->target});
+  return v;
+}
+
+std::optional<double> Reading::plain_number(const Node& n, const SourceLocation& loc, ValueKind kind,
+                                            const std::string& label) {
+  const char* example = kind == ValueKind::money ? "money (like 120m, \xC2\xA3" "1.5bn or 250000)"
+                        : kind == ValueKind::rate  ? "a rate (like 3.5% or 0.035)"
+                        : kind == ValueKind::share ? "a share (like 40% or 0.4)"
+                                                   : "a number (like 0.2)";
+  if (!n.IsScalar()) {
+    diags.error(loc, "expected {} for {}, found {}", example, label, describe(n));
+    return std::nullopt;
+  }
+  const Quantity q = parse_quantity(n.Scalar());
+  if (q.error == NumberError::not_finite) {
+    diags.error(loc, "'{}' is not a finite number ({})", n.Scalar(), label);
+    return std::nullopt;
+  }
+  const bool wrong_kind = (kind == ValueKind::money && q.percent) || (kind != ValueKind::money && q.money) ||
+                          (kind == ValueKind::factor && q.percent);
+  if (q.error == NumberError::malformed || wrong_kind) {
+    diags.error(loc, "expected {} for {}, found {}", example, label, describe(n));
+    return std::nullopt;
+  }
+  return q.value;
+}
+
+std::optional<double> Reading::money(const Entry& e, const std::string& where, const ParameterSpec* param) {
+  auto v = number(e.value, at(e), ValueKind::money, label(e, where), param);
+  if (v && *v < 0) {
+    diags.error(at(e), "'{}' in {} cannot be negative", e.key, where);
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<double> Reading::share(const Node& n, const SourceLocation& loc, const std::string& label,
+                                     const ParameterSpec* param) {
+  auto v = number(n, loc, ValueKind::share, label, param);
+  if (v && (*v < 0 || *v > 1)) {
+    diags.error(loc, "{} is {}, outside 0% to 100%", label, percent_text(*v));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<FinancialYear> Reading::year(const Node& n, const SourceLocation& loc, const std::string& label) {
+  if (n.IsScalar())
+    if (auto y = FinancialYear::parse(n.Scalar())) return y;
+  diags.error(loc, "expected a financial year (like 2019/20) for {}, found {}", label, describe(n));
+  return std::nullopt;
+}
+
+std::optional<int> Reading::projected_year(const Node& n, const SourceLocation& loc, const std::string& label) {
+  auto y = year(n, loc, label);
+  if (!y || !period_ok) return std::nullopt;
+  int t = *y - sc.base_year;
+  if (t < 1 || t > sc.projected_years) {
+    diags.error(loc, "year {} for {} is outside the projected years {} to {}", *y, label, sc.year(1),
+                sc.year(sc.projected_years));
+    return std::nullopt;
+  }
+  return t;
+}
+
+YearValues Reading::per_year_rate(const Entry& e, const std::string& where, const std::string& path,
+                                  ParameterTarget::Field field, int entity) {
+  const int T = period_ok ? sc.projected_years : 0;
+  YearValues out = YearValues::Zero(T + 1);
+  record(path, e);
+  const std::string lbl = label(e, where);
+  auto one = [&](const Node& n, const SourceLocation& loc, const ParameterSpec* param) -> std::optional<double> {
+    auto v = number(n, loc, ValueKind::rate, lbl, param);
+    if (v && rate_without_percent(n, *v)) {
+      diags.error(loc, "rate {} for {} has no '%' and so means {}; write {}% if that is meant", n.Scalar(), lbl,
+                  percent_text(*v), n.Scalar());
+      return std::nullopt;
+    }
+    if (v && *v <= -1) {
+      diags.error(loc, "{} for {} is at or below -100%", percent_text(*v), lbl);
+      return std::nullopt;
+    }
+    return v;
+  };
+  auto years = [&](int first, int last) { return ParameterTarget{field, entity, 0, first, last}; };
+  auto at_year = [&](int t) { return fmt::format("{}[{}]", path, sc.year(t)); };
+  // A distribution is one value for every year, like a scalar.
+  switch (is_distribution(e.value) ? Kind::scalar : e.value.kind) {
+    case Kind::scalar: {
+      const ParameterSpec param{path, years(1, T)};
+      if (auto v = one(e.value, at(e), &param)) out.tail(T) = *v;
+      break;
+    }
+    case Kind::sequence: {
+      const int n = static_cast<int>(e.value.size());
+      if (period_ok && n != T) {
+        diags.error(at(e), "{} has {} value{} but the period has {} projected year{} ({} to {})", lbl, n,
+                    n == 1 ? "" : "s", T, T == 1 ? "" : "s", sc.year(1), sc.year(T));
+      }
+      for (int i = 0; i < n; ++i) {
+        const Node& item = e.value.items[static_cast<std::size_t>(i)];
+        const ParameterSpec param{i < T ? at_year(i + 1) : std::string(), years(i + 1, i + 1)};
+        auto v = one(item, at(item), i < T ? &param : nullptr);
+        if (v && i < T) {
+          out(i + 1) = *v;
+          sc.origins[at_year(i + 1)] = at(item);
+        }
+      }
+      break;
+    }
+    case Kind::map: {
+      int previous = 0;
+      bool first = true;
+      std::size_t previous_parameter = SIZE_MAX;
+      for (const Entry& ye : entries(e.value, lbl)) {
+        auto t = projected_year(ye.key_node, at(ye.key_node), fmt::format("a key of {}", lbl));
+        std::optional<ParameterSpec> param;
+        if (t) param = ParameterSpec{at_year(*t), years(*t, T)};
+        const std::size_t registered = sc.parameters.size();
+        auto v = one(ye.value, at(ye), param ? &*param : nullptr);
+        if (v && t && sc.parameters.size() > registered) {
+          // Each value holds until the next key: end the previous one's years there.
+          if (previous_parameter != SIZE_MAX) sc.parameters[previous_parameter].target.last = *t - 1;
+          previous_parameter = registered;
+        }
+        if (!t) {
+          first = false;
+          continue;
+        }
+        if (first && *t != 1) {
+          diags.error(at(ye.key_node), "{} starts at {}; a per-year map must start at the first projected year {}",
+                      lbl, sc.year(*t), sc.year(1));
+        } else if (!first && *t <= previous) {
+          diags.error(at(ye.key_node), "years in {} must increase: {} follows {}", lbl, sc.year(*t),
+                      sc.year(previous));
+          continue;
+        }
+        first = false;
+        previous = *t;
+        if (v) out.tail(T - *t + 1) = *v;
+        sc.origins[at_year(*t)] = at(ye);
+      }
+      break;
+    }
+    default:
+      diags.error(at(e), "expected a rate, a list of rates or a map from year to rate for {}, found nothing", lbl);
+  }
+  return out;
+}
+
+}  // namespace fundgap::input

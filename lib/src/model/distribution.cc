@@ -1,0 +1,282 @@
+#include "fundgap/model/distribution.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fundgap {
+
+namespace {
+
+constexpr double kZ80 = 1.2815515655446004;  // the standard normal's 90th percentile
+
+// The regularised incomplete beta function I_x(a, b), by its continued fraction
+// (modified Lentz), using the symmetry I_x(a,b) = 1 - I_{1-x}(b,a) where it converges
+// faster.
+// `log_beta` is ln B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b), computed once by callers.
+double incomplete_beta(double x, double a, double b, double log_beta) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  if (x > (a + 1) / (a + b + 2)) return 1 - incomplete_beta(1 - x, b, a, log_beta);
+  const double log_front = -log_beta + a * std::log(x) + b * std::log1p(-x);
+  const double tiny = 1e-300;
+  double f = 1, c = 1, d = 0;
+  for (int i = 0; i <= 300; ++i) {
+    const int m = i / 2;
+    double numerator;
+    if (i == 0)
+      numerator = 1;
+    else if (i % 2 == 0)
+      numerator = (m * (b - m) * x) / ((a + 2.0 * m - 1) * (a + 2.0 * m));
+    else
+      numerator = -((a + m) * (a + b + m) * x) / ((a + 2.0 * m) * (a + 2.0 * m + 1));
+    d = 1 + numerator * d;
+    d = std::fabs(d) < tiny ? tiny : d;
+    d = 1 / d;
+    c = 1 + numerator / c;
+    c = std::fabs(c) < tiny ? tiny : c;
+    const double cd = c * d;
+    f *= cd;
+    if (std::fabs(1 - cd) < 1e-15) break;
+  }
+  return std::exp(log_front) * (f - 1) / a;
+}
+
+double beta_density(double x, double a, double b, double log_beta) {
+  if (x <= 0 || x >= 1) return 0;
+  return std::exp(-log_beta + (a - 1) * std::log(x) + (b - 1) * std::log1p(-x));
+}
+
+}  // namespace
+
+double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+
+double normal_quantile_fast(double p) {
+  if (p <= 0) return -INFINITY;
+  if (p >= 1) return INFINITY;
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                             6.680131188771972e+01,  -1.328068155288572e+01};
+  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                             3.754408661907416e+00};
+  // The lower tail, for p below 0.02425; the upper tail is its mirror.
+  auto tail = [&](double q0) {
+    const double q = std::sqrt(-2 * std::log(q0));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+           ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  };
+  const double low = 0.02425;
+  if (p < low) return tail(p);
+  if (p > 1 - low) return -tail(1 - p);  // 1 - p is exact for p above one half
+  const double q = p - 0.5, r = q * q;
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+// Acklam's rational approximation, then one Halley step on erfc: about 1e-15 relative.
+double normal_quantile(double p) {
+  const double x = normal_quantile_fast(p);
+  if (!std::isfinite(x)) return x;
+  const double e = normal_cdf(x) - p;
+  const double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+
+Distribution Distribution::normal(double mean, double sd) {
+  Distribution d;
+  d.kind_ = Kind::normal;
+  d.a_ = mean;
+  d.b_ = sd;
+  return d;
+}
+
+Distribution Distribution::interval(double low, double high) {
+  Distribution d = normal((low + high) / 2, (high - low) / (2 * kZ80));
+  d.kind_ = Kind::interval;
+  d.c_ = low;  // kept for name()
+  return d;
+}
+
+Distribution Distribution::lognormal(double median, double sd_log) {
+  Distribution d;
+  d.kind_ = Kind::lognormal;
+  d.a_ = median;
+  d.b_ = sd_log;
+  return d;
+}
+
+Distribution Distribution::uniform(double low, double high) {
+  Distribution d;
+  d.kind_ = Kind::uniform;
+  d.a_ = low;
+  d.b_ = high;
+  return d;
+}
+
+Distribution Distribution::triangular(double low, double mode, double high) {
+  Distribution d;
+  d.kind_ = Kind::triangular;
+  d.a_ = low;
+  d.b_ = mode;
+  d.c_ = high;
+  return d;
+}
+
+Distribution Distribution::pert(double low, double mode, double high) {
+  Distribution d;
+  d.kind_ = Kind::pert;
+  d.a_ = low;
+  d.b_ = mode;
+  d.c_ = high;
+  if (high > low) {
+    d.alpha_ = 1 + 4 * (mode - low) / (high - low);
+    d.beta_ = 1 + 4 * (high - mode) / (high - low);
+    d.log_beta_ = std::lgamma(d.alpha_) + std::lgamma(d.beta_) - std::lgamma(d.alpha_ + d.beta_);
+  }
+  return d;
+}
+
+void Distribution::prepare_for_drawing() {
+  if (kind_ != Kind::pert || degenerate() || !table_.empty()) return;
+  // Quantiles on an even grid of p, from the CDF on an even grid of x inverted by linear
+  // interpolation (one pass); sample() interpolates inside and solves in the end cells.
+  constexpr int n = 16384;
+  std::vector<double> cdf(n + 1);
+  for (int j = 0; j <= n; ++j)
+    cdf[static_cast<std::size_t>(j)] = incomplete_beta(static_cast<double>(j) / n, alpha_, beta_, log_beta_);
+  table_.resize(n + 1);
+  std::size_t j = 0;
+  for (int i = 0; i <= n; ++i) {
+    const double p = static_cast<double>(i) / n;
+    while (j + 1 < static_cast<std::size_t>(n) && cdf[j + 1] <= p) ++j;
+    const double span = cdf[j + 1] - cdf[j];
+    const double within = span > 0 ? std::clamp((p - cdf[j]) / span, 0.0, 1.0) : 0;
+    table_[static_cast<std::size_t>(i)] = (static_cast<double>(j) + within) / n;
+  }
+}
+
+std::string Distribution::name() const {
+  switch (kind_) {
+    case Kind::normal: return "normal";
+    case Kind::lognormal: return "lognormal";
+    case Kind::uniform: return "uniform";
+    case Kind::triangular: return "triangular";
+    case Kind::pert: return "pert";
+    case Kind::interval: return "interval";
+  }
+  return "?";
+}
+
+double Distribution::mean() const {
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval: return a_;
+    case Kind::lognormal: return a_ * std::exp(b_ * b_ / 2);
+    case Kind::uniform: return (a_ + b_) / 2;
+    case Kind::triangular: return (a_ + b_ + c_) / 3;
+    case Kind::pert: return (a_ + 4 * b_ + c_) / 6;
+  }
+  return a_;
+}
+
+bool Distribution::degenerate() const {
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval:
+    case Kind::lognormal: return b_ == 0;
+    case Kind::uniform: return a_ == b_;
+    case Kind::triangular:
+    case Kind::pert: return a_ == c_;
+  }
+  return false;
+}
+
+double Distribution::cdf(double x) const {
+  if (degenerate()) return x < mean() ? 0 : 1;
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval: return normal_cdf((x - a_) / b_);
+    case Kind::lognormal: return x <= 0 ? 0 : normal_cdf(std::log(x / a_) / b_);
+    case Kind::uniform: return std::clamp((x - a_) / (b_ - a_), 0.0, 1.0);
+    case Kind::triangular:
+      if (x <= a_) return 0;
+      if (x >= c_) return 1;
+      if (x <= b_) return (x - a_) * (x - a_) / ((c_ - a_) * (b_ - a_));
+      return 1 - (c_ - x) * (c_ - x) / ((c_ - a_) * (c_ - b_));
+    case Kind::pert: return incomplete_beta((x - a_) / (c_ - a_), alpha_, beta_, log_beta_);
+  }
+  return 0;
+}
+
+double Distribution::quantile(double p) const {
+  if (degenerate()) return mean();
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval: return a_ + b_ * normal_quantile(p);
+    case Kind::lognormal: return a_ * std::exp(b_ * normal_quantile(p));
+    case Kind::uniform: return a_ + p * (b_ - a_);
+    case Kind::triangular: {
+      const double f = (b_ - a_) / (c_ - a_);
+      if (p < f) return a_ + std::sqrt(p * (c_ - a_) * (b_ - a_));
+      return c_ - std::sqrt((1 - p) * (c_ - a_) * (c_ - b_));
+    }
+    case Kind::pert: {
+      const double n = table_.empty() ? 1 : static_cast<double>(table_.size() - 1);
+      const double pos = std::clamp(p, 0.0, 1.0) * n;
+      const std::size_t i = table_.empty() ? 0 : std::min(static_cast<std::size_t>(pos), table_.size() - 2);
+      // Newton on the exact CDF from the table's estimate, inside a bracket that every
+      // evaluation tightens (bisecting when a step would leave it): converges even where
+      // the curve is steep.
+      double lo = 0, hi = 1;
+      double x = table_.empty() ? alpha_ / (alpha_ + beta_)
+                                : table_[i] + (pos - static_cast<double>(i)) * (table_[i + 1] - table_[i]);
+      for (int step = 0; step < 100; ++step) {
+        const double f = incomplete_beta(x, alpha_, beta_, log_beta_) - p;
+        if (std::fabs(f) < 1e-12) break;
+        (f < 0 ? lo : hi) = x;
+        const double density = beta_density(x, alpha_, beta_, log_beta_);
+        double next = density > 0 ? x - f / density : (lo + hi) / 2;
+        if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+        if (std::fabs(next - x) < 1e-13) {
+          x = next;
+          break;
+        }
+        x = next;
+      }
+      return a_ + x * (c_ - a_);
+    }
+  }
+  return mean();
+}
+
+bool Distribution::truncate(double low, double high) {
+  if (degenerate()) return mean() >= low && mean() <= high;
+  p_low_ = std::isfinite(low) ? cdf(low) : 0;
+  p_high_ = std::isfinite(high) ? cdf(high) : 1;
+  return p_high_ > p_low_;
+}
+
+double Distribution::sample(double u) const {
+  if (degenerate()) return mean();
+  const double p = p_low_ + u * (p_high_ - p_low_);
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval: return a_ + b_ * normal_quantile_fast(p);
+    case Kind::lognormal: return a_ * std::exp(b_ * normal_quantile_fast(p));
+    case Kind::pert: {
+      // Inside the table the quantile is smooth and the cells fine: interpolate. In the
+      // end cells, where it is steep, solve exactly.
+      const double n = static_cast<double>(table_.size() - 1);
+      const double pos = p * n;
+      const auto i = static_cast<std::size_t>(pos);
+      if (!table_.empty() && i >= 2 && i + 3 < table_.size())
+        return a_ + (table_[i] + (pos - static_cast<double>(i)) * (table_[i + 1] - table_[i])) * (c_ - a_);
+      return quantile(p);
+    }
+    default: return quantile(p);
+  }
+}
+
+}  // namespace fundgap

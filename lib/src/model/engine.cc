@@ -1,0 +1,63 @@
+// The engine: the stages of stages.h in their fixed order.
+#include "fundgap/model/projection.h"
+#include "stages.h"
+
+namespace fundgap {
+
+using Eigen::ArrayXXd;
+using Eigen::Index;
+
+Engine::Engine(const Scenario& sc) {
+  const Index S = static_cast<Index>(sc.services.size());
+  for (Index s = 0; s < S; ++s) {
+    const Service& sv = sc.services[static_cast<std::size_t>(s)];
+    if (sv.pool >= 0)
+      membership_.emplace_back(sv.pool, s);
+    else
+      for (const FundingShare& f : sv.funders) shares_.push_back({f.partner, s, f.share});
+  }
+}
+
+std::vector<Overspend> Engine::run(const Scenario& sc, Projection& p, Detail detail) const {
+  const Index Y = sc.years();
+  const Index S = static_cast<Index>(sc.services.size()), K = static_cast<Index>(sc.schemes.size());
+  const Index P = static_cast<Index>(sc.partners.size()), Q = static_cast<Index>(sc.pools.size());
+  const bool full = detail == Detail::full;
+  // resize() keeps the storage when the size is unchanged: no allocation after the first run.
+  for (ArrayXXd* a : {&p.baseline, &p.savings, &p.reprovided, &p.investment, &p.net}) a->resize(S, Y);
+  for (ArrayXXd* a : {&p.scheme_saving, &p.scheme_reprovided, &p.scheme_investment}) a->resize(K, Y);
+  for (ArrayXXd* a : {&p.funding, &p.spend, &p.gap, &p.spend_do_nothing, &p.gap_do_nothing}) a->resize(P, Y);
+  for (ArrayXXd* a : {&p.pool_contributions, &p.pool_spend, &p.pool_balance, &p.pool_balance_do_nothing})
+    a->resize(Q, Y);
+  p.risk_share.resize(Q, P);
+  for (auto* v : {&p.pool_partner_contribution, &p.pool_balance_share, &p.pool_cost})
+    v->resize(static_cast<std::size_t>(Q));
+  p.system.resize(kMeasureCount, Y);
+
+  stages::baseline(sc, p);
+  stages::schemes(sc, p);
+  std::vector<Overspend> over = stages::overspends(sc, p);
+  if (!over.empty()) return over;
+  stages::net(p);
+  stages::funding(sc, p);
+  stages::pool_contributions(sc, p);
+  stages::spend(shares_, membership_, p, p.net, p.pool_spend, p.pool_balance, p.spend);
+  p.gap = p.spend - p.funding;
+  if (full) {
+    stages::pool_shares(p);
+    ArrayXXd pooled_baseline(Q, Y);
+    stages::spend(shares_, membership_, p, p.baseline, pooled_baseline, p.pool_balance_do_nothing, p.spend_do_nothing);
+    p.gap_do_nothing = p.spend_do_nothing - p.funding;
+  }
+  stages::system_totals(p, detail);
+  return over;
+}
+
+Projection project(const Scenario& scenario) {
+  Projection p;
+  std::vector<Overspend> over = Engine(scenario).run(scenario, p);
+  if (!over.empty()) throw InputError(overspend_diagnostics(scenario, over));
+  return p;
+}
+
+}  // namespace fundgap

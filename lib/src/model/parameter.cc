@@ -1,0 +1,78 @@
+#include "fundgap/model/parameter.h"
+
+#include <cmath>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+#include "fundgap/base/money.h"
+#include "fundgap/model/scenario.h"
+
+namespace fundgap {
+
+std::pair<double, double> default_range(ValueKind kind) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  switch (kind) {
+    case ValueKind::money: return {0, inf};
+    case ValueKind::rate: return {-1, inf};
+    case ValueKind::share: return {0, 1};
+    case ValueKind::factor: break;
+  }
+  return {-inf, inf};
+}
+
+namespace {
+
+// The slots of `sc` (a Scenario or a const one) that `t` sets.
+template <typename S>
+auto slots_of(S& sc, const ParameterTarget& t) {
+  using Number = std::conditional_t<std::is_const_v<S>, const double, double>;
+  using F = ParameterTarget::Field;
+  const auto e = static_cast<std::size_t>(t.entity);
+  const auto i = static_cast<std::size_t>(t.index);
+  auto one = [](Number& v) { return std::span<Number>(&v, 1); };
+  auto years = [&](auto& values) {
+    return std::span<Number>(values.data() + t.first, static_cast<std::size_t>(t.last - t.first + 1));
+  };
+  switch (t.field) {
+    case F::funding_base: return one(sc.partners[e].funding_base);
+    case F::funding_growth: return years(sc.partners[e].growth);
+    case F::service_base: return one(sc.services[e].base);
+    case F::demand: return years(sc.services[e].demand);
+    case F::inflation: return years(sc.services[e].inflation);
+    case F::saving: return one(sc.schemes[e].saving);
+    case F::ramp: return one(sc.schemes[e].ramp[i]);
+    case F::confidence: return one(sc.schemes[e].confidence);
+    case F::reprovide_share: return one(sc.schemes[e].reprovide_share);
+    case F::investment: return one(sc.schemes[e].investment);
+    case F::investment_ramp: return one(sc.schemes[e].investment_ramp[i]);
+    case F::contribution: return one(sc.pools[e].contributions(t.index));
+    case F::pool_growth: return years(sc.pools[e].growth);
+  }
+  return std::span<Number>();
+}
+
+}  // namespace
+
+std::span<double> parameter_slots(Scenario& sc, const ParameterTarget& t) { return slots_of(sc, t); }
+
+void set_parameter(Scenario& sc, const ParameterTarget& t, double v) {
+  for (double& slot : slots_of(sc, t)) slot = v;
+}
+
+double parameter_value(const Scenario& sc, const ParameterTarget& t) { return slots_of(sc, t).front(); }
+
+std::string value_text(ValueKind kind, double v, const std::string& currency, int significant) {
+  switch (kind) {
+    case ValueKind::rate:
+    case ValueKind::share: return fmt::format("{:.{}g}%", v * 100, significant);
+    case ValueKind::money: {
+      const std::string symbol = currency_symbol(currency);
+      return fmt::format("{:.1m}", Money{v, symbol});
+    }
+    case ValueKind::factor: break;
+  }
+  return fmt::format("{:.{}g}", v, significant);
+}
+
+}  // namespace fundgap

@@ -1,0 +1,87 @@
+// Partners: funding F_p(t) compounded from growth, spend E_p(t) (their shares of the
+// services they fund and their net cost of each pool) and the gap G_p(t) = E_p(t) - F_p(t);
+// their explanations and the funding step of the bridge.
+#include <fmt/format.h>
+
+#include "fundgap/base/quantity.h"
+#include "stages.h"
+
+namespace fundgap::stages {
+
+using Eigen::ArrayXXd;
+using Eigen::Index;
+
+void funding(const Scenario& sc, Projection& p) {
+  // F_p(t) = F_p(t-1) (1 + growth).
+  const Index P = static_cast<Index>(sc.partners.size()), Y = sc.years();
+  for (Index i = 0; i < P; ++i) {
+    const Partner& pt = sc.partners[static_cast<std::size_t>(i)];
+    double f = pt.funding_base;
+    p.funding(i, 0) = f;
+    for (Index t = 1; t < Y; ++t) {
+      f *= 1 + pt.growth(t);
+      p.funding(i, t) = f;
+    }
+  }
+}
+
+void spend(const std::vector<Engine::Share>& shares, const std::vector<std::pair<Index, Index>>& membership,
+           const Projection& p, const ArrayXXd& x, ArrayXXd& pool_spend, ArrayXXd& balance, ArrayXXd& spend) {
+  // The unpooled services by funding share, plus each pool's contribution less the
+  // partner's share of its balance.
+  pool_spend.setZero();
+  for (const auto& [q, s] : membership) pool_spend.row(q) += x.row(s);
+  balance = p.pool_contributions - pool_spend;
+  spend.setZero();
+  for (const Engine::Share& f : shares) spend.row(f.partner) += f.share * x.row(f.service);
+  for (Index q = 0; q < balance.rows(); ++q) {
+    spend += p.pool_partner_contribution[static_cast<std::size_t>(q)];
+    spend.matrix().noalias() -= p.risk_share.row(q).transpose().matrix() * balance.row(q).matrix();
+  }
+}
+
+Explanation explain_funding(Explainer& ex, const Figure& f, int t) {
+  const Partner& pt = ex.sc.partners[static_cast<std::size_t>(f.entity)];
+  const std::string path = "partners." + pt.id + ".funding";
+  return Explainer::pinned(ex.compounded(ex.ref(f, t), pt.funding_base, path + ".base",
+                                         {{path + ".growth", &pt.growth}}, t),
+                           ex.p.funding(f.entity, t));
+}
+
+namespace {
+
+Explanation spend_of(Explainer& ex, int i, int t, bool do_nothing) {
+  const std::string label = ex.ref({Measure::spend, EntityKind::partner, i}, t);
+  Explanation e = Explainer::sum(do_nothing ? label + " with no schemes" : label,
+                                 "its share of each service it funds + its net cost of each pool");
+  for (std::size_t s = 0; s < ex.sc.services.size(); ++s)
+    for (const FundingShare& fs : ex.sc.services[s].funders)
+      if (fs.partner == i) {
+        Explanation c = ex.figure(do_nothing ? Measure::baseline : Measure::net, static_cast<int>(s), t);
+        c.label += fmt::format(" x {} share", percent_text(fs.share));
+        e.children.push_back(Explainer::with(std::move(c), fs.share));
+      }
+  for (std::size_t q = 0; q < ex.sc.pools.size(); ++q)
+    if (ex.sc.pools[q].involves(i)) e.children.push_back(explain_pool_cost(ex, static_cast<int>(q), i, t, do_nothing));
+  return Explainer::pinned(e, do_nothing ? ex.p.spend_do_nothing(i, t) : ex.p.spend(i, t));
+}
+
+}  // namespace
+
+Explanation explain_spend(Explainer& ex, const Figure& f, int t) { return spend_of(ex, f.entity, t, false); }
+
+Explanation explain_gap(Explainer& ex, const Figure& f, int t) {
+  const bool do_nothing = f.measure == Measure::gap_do_nothing;
+  Explanation e = Explainer::sum(ex.ref(f, t), do_nothing ? "spend with no schemes - funding" : "spend - funding");
+  e.children.push_back(spend_of(ex, f.entity, t, do_nothing));
+  e.children.push_back(Explainer::with(ex.figure(Measure::funding, f.entity, t), -1));
+  return Explainer::pinned(e, do_nothing ? ex.p.gap_do_nothing(f.entity, t) : ex.p.gap(f.entity, t));
+}
+
+void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps) {
+  auto funding = [&](int t) { return b.partner < 0 ? b.p.system(static_cast<Index>(Measure::funding), t)
+                                                   : b.p.funding(b.partner, t); };
+  steps.push_back({"funding growth", "funding", "", -(funding(b.to) - funding(b.from))});
+}
+
+}  // namespace fundgap::stages

@@ -1,0 +1,158 @@
+// Schemes: each scheme's saving S_k(t) = c_k r_k(t - t0_k) (f_k X_s(t) or A_k), the share
+// re-provided elsewhere and the investment it carries, with their sums by service; the
+// check that savings stay within spend; explanations; each scheme's bridge step.
+#include <fmt/format.h>
+
+#include "fundgap/base/money.h"
+#include "fundgap/base/quantity.h"
+#include "stages.h"
+
+namespace fundgap::stages {
+
+using Eigen::Index;
+
+void schemes(const Scenario& sc, Projection& p) {
+  const Index K = static_cast<Index>(sc.schemes.size()), Y = sc.years();
+  p.savings.setZero();
+  p.reprovided.setZero();
+  p.investment.setZero();
+  p.scheme_saving.setZero();
+  p.scheme_reprovided.setZero();
+  p.scheme_investment.setZero();
+  for (Index k = 0; k < K; ++k) {
+    const Scheme& sk = sc.schemes[static_cast<std::size_t>(k)];
+    for (int t = sk.start; t < Y; ++t) {
+      const Index ti = t;
+      const double full = sk.absolute ? sk.saving : sk.saving * p.baseline(sk.service, ti);
+      const double saving = sk.confidence * sk.ramp_at(t) * full;
+      p.scheme_saving(k, ti) = saving;
+      p.savings(sk.service, ti) += saving;
+      if (sk.reprovide_service >= 0) {
+        p.scheme_reprovided(k, ti) = sk.reprovide_share * saving;
+        p.reprovided(sk.reprovide_service, ti) += p.scheme_reprovided(k, ti);
+      }
+      if (sk.investment_service >= 0) {
+        p.scheme_investment(k, ti) = sk.investment_ramp_at(t) * sk.investment;
+        p.investment(sk.investment_service, ti) += p.scheme_investment(k, ti);
+      }
+    }
+  }
+}
+
+std::vector<Overspend> overspends(const Scenario& sc, const Projection& p) {
+  std::vector<Overspend> out;
+  if (!(p.savings > p.baseline * (1 + 1e-12)).any()) return out;
+  const Index S = p.baseline.rows(), Y = p.baseline.cols(), K = p.scheme_saving.rows();
+  for (Index s = 0; s < S; ++s) {
+    for (Index t = 0; t < Y; ++t) {
+      const double spend = p.baseline(s, t);
+      if (p.savings(s, t) <= spend * (1 + 1e-12)) continue;
+      // The scheme whose saving tips the running total (in file order) over the spend.
+      double running = 0;
+      int culprit = -1;
+      for (Index k = 0; k < K && culprit < 0; ++k) {
+        if (sc.schemes[static_cast<std::size_t>(k)].service != s) continue;
+        running += p.scheme_saving(k, t);
+        if (running > spend * (1 + 1e-12)) culprit = static_cast<int>(k);
+      }
+      out.push_back({static_cast<int>(s), static_cast<int>(t), culprit, p.savings(s, t), spend});
+      break;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string ramp_label(const Scheme& sk, int t) { return fmt::format("ramp, year {} of the scheme", t - sk.start + 1); }
+
+}  // namespace
+
+Explanation explain_scheme(Explainer& ex, const Figure& f, int t) {
+  using Unit = Explainer::Unit;
+  const int k = f.entity;
+  const Scheme& sk = ex.sc.schemes[static_cast<std::size_t>(k)];
+  const std::string path = "schemes." + sk.id;
+  if (t < sk.start) {
+    Explanation e = ex.leaf(ex.ref(f, t), 0, Unit::money, path + ".start");
+    e.formula = fmt::format("0: the scheme starts in {}", ex.sc.year(sk.start));
+    return e;
+  }
+  if (f.measure == Measure::scheme_saving) {
+    Explanation e = Explainer::product(ex.ref(f, t), sk.absolute ? "confidence x ramp x amount"
+                                                                  : "confidence x ramp x share x baseline");
+    e.children.push_back(ex.leaf("confidence", sk.confidence, Unit::share, path + ".confidence"));
+    e.children.push_back(ex.leaf(ramp_label(sk, t), sk.ramp_at(t), Unit::share, path + ".ramp"));
+    if (sk.absolute) {
+      e.children.push_back(ex.leaf("saving at full effect", sk.saving, Unit::money, path + ".saving"));
+    } else {
+      e.children.push_back(ex.leaf("saving, share of spend", sk.saving, Unit::share, path + ".saving"));
+      e.children.push_back(ex.figure(Measure::baseline, sk.service, t));
+    }
+    return Explainer::pinned(e, ex.p.scheme_saving(k, t));
+  }
+  if (f.measure == Measure::scheme_reprovided) {
+    Explanation e = Explainer::product(ex.ref(f, t), "re-provided share x saving");
+    e.children.push_back(ex.leaf("re-provided share", sk.reprovide_share, Unit::share, path + ".reprovide.share"));
+    e.children.push_back(ex.figure(Measure::scheme_saving, k, t));
+    return Explainer::pinned(e, ex.p.scheme_reprovided(k, t));
+  }
+  Explanation e = Explainer::product(ex.ref(f, t), "ramp x investment at full effect");
+  e.children.push_back(ex.leaf(ramp_label(sk, t), sk.investment_ramp_at(t), Unit::share,
+                               path + (sk.investment_ramp.empty() ? ".ramp" : ".investment.ramp")));
+  e.children.push_back(ex.leaf("investment at full effect", sk.investment_service < 0 ? 0 : sk.investment, Unit::money,
+                               path + ".investment.amount"));
+  return Explainer::pinned(e, ex.p.scheme_investment(k, t));
+}
+
+Explanation explain_service_schemes(Explainer& ex, const Figure& f, int t) {
+  const int s = f.entity;
+  const Measure m = f.measure;
+  Explanation e = Explainer::sum(ex.ref(f, t), m == Measure::savings      ? "the sum of the schemes' savings on it"
+                                               : m == Measure::reprovided ? "the sum of the schemes' re-provision into it"
+                                                                          : "the sum of the schemes' investment into it");
+  for (std::size_t k = 0; k < ex.sc.schemes.size(); ++k) {
+    const Scheme& sk = ex.sc.schemes[k];
+    const int ki = static_cast<int>(k);
+    if (m == Measure::savings && sk.service == s) e.children.push_back(ex.figure(Measure::scheme_saving, ki, t));
+    if (m == Measure::reprovided && sk.reprovide_service == s)
+      e.children.push_back(ex.figure(Measure::scheme_reprovided, ki, t));
+    if (m == Measure::investment && sk.investment_service == s)
+      e.children.push_back(ex.figure(Measure::scheme_investment, ki, t));
+  }
+  const Eigen::ArrayXXd& sums = m == Measure::savings ? ex.p.savings : m == Measure::reprovided ? ex.p.reprovided
+                                                                                              : ex.p.investment;
+  return Explainer::pinned(e, sums(s, t));
+}
+
+void bridge_schemes(const BridgeContext& b, std::vector<BridgeStep>& steps) {
+  for (std::size_t k = 0; k < b.sc.schemes.size(); ++k) {
+    const Scheme& sk = b.sc.schemes[k];
+    const Index ki = static_cast<Index>(k);
+    auto effect = [&](int t) {
+      double e = -b.weight(sk.service) * b.p.scheme_saving(ki, t);
+      if (sk.reprovide_service >= 0) e += b.weight(sk.reprovide_service) * b.p.scheme_reprovided(ki, t);
+      if (sk.investment_service >= 0) e += b.weight(sk.investment_service) * b.p.scheme_investment(ki, t);
+      return e;
+    };
+    steps.push_back({"scheme " + sk.id, "scheme", sk.id, effect(b.to) - effect(b.from)});
+  }
+}
+
+}  // namespace fundgap::stages
+
+namespace fundgap {
+
+Diagnostics overspend_diagnostics(const Scenario& sc, const std::vector<Overspend>& overspends) {
+  Diagnostics d;
+  const std::string symbol = currency_symbol(sc.currency);
+  for (const Overspend& o : overspends) {
+    const std::string culprit = o.scheme >= 0 ? sc.schemes[static_cast<std::size_t>(o.scheme)].id : "";
+    const auto [saved, available] = distinguishable(Money{o.savings, symbol}, Money{o.spend, symbol});
+    d.error(sc.origin("schemes." + culprit + ".saving"), "savings on service '{}' in {} ({}) exceed its projected spend ({})",
+            sc.services[static_cast<std::size_t>(o.service)].id, sc.year(o.year), saved, available);
+  }
+  return d;
+}
+
+}  // namespace fundgap

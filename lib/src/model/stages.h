@@ -1,0 +1,62 @@
+// The engine's stages, in the order Engine::run calls them. Each concept's file holds
+// the formula of the figures it computes, their explanations and their bridge steps
+// (docs/design.md, "the stage contract"). Private to the library.
+#pragma once
+
+#include <vector>
+
+#include "explainer.h"
+#include "fundgap/model/bridge.h"
+#include "fundgap/model/projection.h"
+
+namespace fundgap::stages {
+
+// What a bridge step needs: the figures of the two years, and how much of each service's
+// spend lands on the entity bridged (its funding share, or its risk share of the pool the
+// service is in; 1 for the system).
+struct BridgeContext {
+  const Scenario& sc;
+  const Projection& p;
+  int partner;  // -1: the system
+  int from, to;
+  Eigen::ArrayXd weight;  // by service
+};
+
+// ---- services.cc: X_s(t), N_s(t) ---------------------------------------------------
+void baseline(const Scenario& sc, Projection& p);
+void net(Projection& p);
+Explanation explain_baseline(Explainer& ex, const Figure& f, int t);
+Explanation explain_net(Explainer& ex, const Figure& f, int t);
+void bridge_demand_and_inflation(const BridgeContext& b, std::vector<BridgeStep>& steps);
+
+// ---- schemes.cc: S_k(t), re-provision, investment, and their sums by service -------
+void schemes(const Scenario& sc, Projection& p);
+std::vector<Overspend> overspends(const Scenario& sc, const Projection& p);
+Explanation explain_scheme(Explainer& ex, const Figure& f, int t);
+Explanation explain_service_schemes(Explainer& ex, const Figure& f, int t);  // savings, reprovided, investment
+void bridge_schemes(const BridgeContext& b, std::vector<BridgeStep>& steps);
+
+// ---- partners.cc: F_p(t), E_p(t), G_p(t) ------------------------------------------
+void funding(const Scenario& sc, Projection& p);
+// E_p(t) for spend `x` by service (net, or baseline for doing nothing), with pool spend
+// and balances; `pool_spend` and `balance` are pools x years.
+void spend(const std::vector<Engine::Share>& shares, const std::vector<std::pair<Eigen::Index, Eigen::Index>>& membership,
+           const Projection& p, const Eigen::ArrayXXd& x, Eigen::ArrayXXd& pool_spend, Eigen::ArrayXXd& balance,
+           Eigen::ArrayXXd& spend);
+Explanation explain_funding(Explainer& ex, const Figure& f, int t);
+Explanation explain_spend(Explainer& ex, const Figure& f, int t);
+Explanation explain_gap(Explainer& ex, const Figure& f, int t);  // gap and gap_do_nothing
+void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps);
+
+// ---- pools.cc: K_{q,p}(t), rho_{q,p}, V_q(t) and each partner's share ---------------
+void pool_contributions(const Scenario& sc, Projection& p);
+void pool_shares(Projection& p);  // rho V and K - rho V, once the balances are known
+Explanation explain_pool(Explainer& ex, const Figure& f, int t);
+// A partner's net cost of a pool, planned or with no schemes (for spend_do_nothing).
+Explanation explain_pool_cost(Explainer& ex, int pool, int partner, int t, bool do_nothing);
+void bridge_pools(const BridgeContext& b, std::vector<BridgeStep>& steps);
+
+// ---- catalogue.cc: the system totals ----------------------------------------------
+void system_totals(Projection& p, Detail detail);  // REQUIRES: rows with a total have a matrix
+
+}  // namespace fundgap::stages

@@ -1,0 +1,75 @@
+// Apache Ant JUnit XML: testsuites > testsuite (one per file) > testcase (one per check).
+#include <fmt/format.h>
+
+#include "writers.h"
+
+namespace fundgap::output {
+
+namespace {
+
+std::string xml(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&apos;"; break;
+      case '\n': o += "&#10;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+void checks_junit(std::ostream& out, const CheckRun& run, const WriteOptions&) {
+  int tests = 0, failures = 0, errors = 0;
+  double seconds = 0;
+  for (const FileChecks& f : run.files) {
+    tests += f.input_error ? 1 : static_cast<int>(f.results.size());
+    failures += f.failures();
+    errors += f.input_error ? 1 : 0;
+    seconds += f.seconds;
+  }
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << fmt::format("<testsuites name=\"fundgap check\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n",
+                     tests, failures, errors, seconds);
+  for (std::size_t i = 0; i < run.files.size(); ++i) {
+    const FileChecks& f = run.files[i];
+    const int n = f.input_error ? 1 : static_cast<int>(f.results.size());
+    out << fmt::format(
+        "  <testsuite name=\"{}\" id=\"{}\" package=\"fundgap\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+        "skipped=\"0\" time=\"{:.3f}\" timestamp=\"{}\" hostname=\"{}\">\n",
+        xml(f.path), i, n, f.failures(), f.input_error ? 1 : 0, f.seconds, xml(run.timestamp), xml(run.hostname));
+    out << "    <properties>\n"
+        << fmt::format("      <property name=\"scenario\" value=\"{}\"/>\n", xml(f.scenario)) << "    </properties>\n";
+    const std::string classname = xml(f.path);
+    if (f.input_error) {
+      out << fmt::format("    <testcase name=\"read scenario\" classname=\"{}\" time=\"{:.3f}\">\n", classname,
+                         f.seconds);
+      out << fmt::format("      <error message=\"{}\" type=\"BadInput\">{}</error>\n", xml(first_line(*f.input_error)),
+                         xml(f.input_error->render_all()));
+      out << "    </testcase>\n";
+    }
+    const double per = f.results.empty() ? 0 : f.seconds / static_cast<double>(f.results.size());
+    for (const CheckResult& r : f.results) {
+      out << fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3f}\"", xml(r.check.name), classname, per);
+      if (r.passed) {
+        out << "/>\n";
+        continue;
+      }
+      const std::string message = fmt::format("{}: expected {}, actual {}", r.check.expression, r.expected, r.actual_text);
+      out << ">\n"
+          << fmt::format("      <failure message=\"{}\" type=\"CheckFailed\">{}:{}:{}: {}</failure>\n", xml(message),
+                         xml(r.check.where.path()), r.check.where.line, r.check.where.column, xml(message))
+          << "    </testcase>\n";
+    }
+    out << "  </testsuite>\n";
+  }
+  out << "</testsuites>\n";
+}
+
+}  // namespace fundgap::output

@@ -1,0 +1,198 @@
+// Tables for a terminal: money in millions with one decimal, the header naming the unit.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "fundgap/base/money.h"
+#include "writers.h"
+
+namespace fundgap::output {
+
+namespace {
+
+std::string millions(double v) { return fmt::format("{:.1m}", Money{v}); }
+std::string signed_millions(double v) { return fmt::format("{:+.1m}", Money{v}); }
+
+// A table cell: money in millions, a probability as a percentage.
+std::string cell_text(const Series& m, double v) {
+  if (m.unit == Unit::probability) return fmt::format("{:.1f}%", v * 100);
+  return millions(v);
+}
+
+// The ANSI colour of a rounded figure: red when its sign is adverse, green when not.
+int sign_colour(Adverse adverse, double rounded) {
+  if (rounded == 0 || adverse == Adverse::none) return 0;
+  const bool bad = adverse == Adverse::above_zero ? rounded > 0 : rounded < 0;
+  return bad ? 31 : 32;
+}
+
+std::string paint(bool color, const char* code, const std::string& s) {
+  return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s;
+}
+
+}  // namespace
+
+void report_table(std::ostream& out, const Report& r, const WriteOptions& o) {
+  const std::string symbol = currency_symbol(r.currency);
+  std::size_t label_width = 6;
+  for (const ReportSection& s : r.sections)
+    for (const ReportEntity& e : s.entities)
+      for (const Series& m : e.measures) label_width = std::max(label_width, m.label.size() + 2);
+  std::size_t value_width = 9;
+  for (const ReportSection& s : r.sections)
+    for (const ReportEntity& e : s.entities)
+      for (const Series& m : e.measures)
+        for (double v : m.values) value_width = std::max(value_width, cell_text(m, v).size() + 2);
+
+  auto bold = [&](const std::string& s) { return o.color ? "\x1b[1m" + s + "\x1b[0m" : s; };
+  bool first_section = true;
+  for (const ReportSection& s : r.sections) {
+    if (!first_section) out << '\n';
+    first_section = false;
+    out << bold(fmt::format("{}: {} ({}m)", r.scenario, view_name(s.view), symbol)) << '\n';
+    if (s.entities.empty() || s.entities.front().kind == EntityKind::system) {  // nothing of this kind
+      out << fmt::format("  (this scenario has no {})\n", view_name(s.view));
+      continue;
+    }
+    out << fmt::format("{:<{}}", "", label_width);
+    for (FinancialYear y : r.years) out << fmt::format("{:>{}}", y.label(), value_width);
+    out << '\n';
+    for (const ReportEntity& e : s.entities) {
+      std::string head = e.name == e.id ? e.id : fmt::format("{}: {}", e.id, e.name);
+      out << bold(head) << '\n';
+      for (const Series& m : e.measures) {
+        out << fmt::format("  {:<{}}", m.label, label_width - 2);
+        for (double v : m.values) {
+          const int colour = o.color && m.unit == Unit::money ? sign_colour(m.adverse, std::round(v / 1e5)) : 0;
+          const std::string cell = fmt::format("{:>{}}", cell_text(m, v), value_width);
+          out << (colour ? fmt::format("\x1b[{}m{}\x1b[0m", colour, cell) : cell);
+        }
+        out << '\n';
+      }
+    }
+  }
+  for (const std::string& note : r.notes) out << note << '\n';
+}
+
+void checks_table(std::ostream& out, const CheckRun& run, const WriteOptions& o) {
+  for (const FileChecks& f : run.files) {
+    if (f.input_error) {
+      out << fmt::format("{}: {}\n", f.path, paint(o.color, "31", "bad input (see the errors above)"));
+      continue;
+    }
+    out << fmt::format("{}: {}\n", f.path, f.scenario);
+    if (f.results.empty()) out << "  (no checks)\n";
+    std::size_t width = 0;
+    for (const CheckResult& r : f.results) width = std::max(width, r.check.name.size());
+    for (const CheckResult& r : f.results)
+      out << fmt::format("  {}  {:<{}}  expected {}, actual {}\n",
+                         r.passed ? paint(o.color, "32", "PASS") : paint(o.color, "31", "FAIL"), r.check.name, width,
+                         r.expected, r.actual_text);
+  }
+  out << run.summary() << '\n';
+}
+
+std::string gate_line(const GateResult& g, const std::string& symbol) {
+  return fmt::format("{} {} ({}): increase {} in {}, allowed {}", g.passed ? "PASS" : "FAIL", g.gate.text,
+                     g.other_file, fmt::format("{:+.1m}", Money{g.other - g.base, symbol}), g.year,
+                     fmt::format("{:.1m}", Money{g.allowed, symbol}));
+}
+
+void comparison_table(std::ostream& out, const Comparisons& cs, const WriteOptions& o) {
+  for (std::size_t n = 0; n < cs.comparisons.size(); ++n) {
+    const Comparison& c = cs.comparisons[n];
+    if (n) out << '\n';
+    out << fmt::format("{} ({}m): {} -> {}\n", c.measure, currency_symbol(c.currency), c.base_name, c.other_name);
+    std::size_t width = 9;
+    for (const ComparedEntity& e : c.entities)
+      for (std::size_t t = 0; t < c.years.size(); ++t)
+        for (const auto& v : {e.base[t], e.other[t]})
+          if (v) width = std::max(width, millions(*v).size() + 3);
+    out << fmt::format("{:<12}", "");
+    for (FinancialYear y : c.years) out << fmt::format("{:>{}}", y.label(), width);
+    out << '\n';
+    for (const ComparedEntity& e : c.entities) {
+      out << e.id << '\n';
+      auto row = [&](const char* label, auto cell) {
+        out << fmt::format("  {:<10}", label);
+        for (std::size_t t = 0; t < c.years.size(); ++t) out << cell(t);
+        out << '\n';
+      };
+      auto plain = [&](const std::optional<double>& v) {
+        return fmt::format("{:>{}}", v ? millions(*v) : "n/a", width);
+      };
+      row("base", [&](std::size_t t) { return plain(e.base[t]); });
+      row("other", [&](std::size_t t) { return plain(e.other[t]); });
+      row("change", [&](std::size_t t) {
+        if (!e.base[t] || !e.other[t]) return fmt::format("{:>{}}", "n/a", width);
+        const double d = *e.other[t] - *e.base[t];
+        const std::string s = signed_millions(d);
+        std::string cell = fmt::format("{:>{}}", s, width);
+        if (o.color && s != "0.0") cell = fmt::format("\x1b[{}m{}\x1b[0m", d > 0 ? 31 : 32, cell);
+        return cell;
+      });
+      row("change %", [&](std::size_t t) {
+        auto p = change_fraction(e.base[t], e.other[t]);
+        return fmt::format("{:>{}}", p ? fmt::format("{:+.1f}%", *p * 100) : "-", width);
+      });
+    }
+  }
+  if (cs.gates.empty()) return;
+  const std::string symbol = currency_symbol(cs.comparisons.empty() ? "GBP" : cs.comparisons.front().currency);
+  out << '\n';
+  for (const GateResult& g : cs.gates) out << gate_line(g, symbol) << '\n';
+}
+
+void bridge_table(std::ostream& out, const Bridge& b, const WriteOptions& o) {
+  const std::string symbol = currency_symbol(b.currency);
+  const std::string from = b.from_year.label(), to = b.to_year.label();
+  out << fmt::format("Gap bridge: {}, {} to {} ({}m)\n", b.entity, from, to, symbol);
+  std::size_t width = std::string("gap ").size() + from.size();
+  for (const BridgeStep& s : b.steps) width = std::max(width, s.name.size());
+  double largest = std::max(std::fabs(b.start), std::fabs(b.end));
+  for (const BridgeStep& s : b.steps) largest = std::max(largest, std::fabs(s.value));
+  constexpr int kBar = 30;
+  auto bar = [&](double v, bool step) {
+    const int n = largest > 0 ? static_cast<int>(std::lround(std::fabs(v) / largest * kBar)) : 0;
+    std::string glyphs;
+    for (int i = 0; i < n; ++i) glyphs += step ? (v > 0 ? "\xE2\x96\xB2" : "\xE2\x96\xBC") : "\xE2\x96\x88";
+    if (!o.color || !step || n == 0) return glyphs;
+    return fmt::format("\x1b[{}m{}\x1b[0m", v > 0 ? 31 : 32, glyphs);  // widening red, narrowing green
+  };
+  out << fmt::format("  {:<{}}  {:>9}  {}\n", "gap " + from, width, millions(b.start), bar(b.start, false));
+  for (const BridgeStep& s : b.steps)
+    out << fmt::format("  {:<{}}  {:>9}  {}\n", s.name, width, signed_millions(s.value), bar(s.value, true));
+  out << fmt::format("  {:<{}}  {:>9}  {}\n", "gap " + to, width, millions(b.end), bar(b.end, false));
+  out << "\xE2\x96\xB2 widens the gap, \xE2\x96\xBC narrows it; the steps add up to the change.\n";
+}
+
+void tornado_table(std::ostream& out, const Tornado& t, const WriteOptions&) {
+  const std::string symbol = currency_symbol(t.currency);
+  out << fmt::format("Sensitivity of {} ({} as run), one input at a time ({}m)\n", t.figure,
+                     fmt::format("{:.1m}", Money{t.base, symbol}), symbol);
+  if (t.swings.empty()) {
+    out << "  (no uncertain inputs; name certain ones with --input PATH)\n";
+    return;
+  }
+  std::size_t width = 5;
+  double largest = 0;
+  for (const Swing& s : t.swings) {
+    width = std::max(width, s.path.size());
+    largest = std::max(largest, s.size());
+  }
+  std::size_t values = 6;
+  for (const Swing& s : t.swings) values = std::max({values, s.low_text.size(), s.high_text.size()});
+  out << fmt::format("  {:<{}}  {:<13} {:>{}} {:>{}} {:>9} {:>9} {:>8}\n", "input", width, "swing", "low", values,
+                     "high", values, "at low", "at high", "range");
+  for (const Swing& s : t.swings) {
+    const int n = largest > 0 ? static_cast<int>(std::lround(s.size() / largest * 24)) : 0;
+    std::string bar;
+    for (int i = 0; i < n; ++i) bar += "\xE2\x96\x88";
+    std::string line = fmt::format("  {:<{}}  {:<13} {:>{}} {:>{}} {:>9} {:>9} {:>8}  {}", s.path, width, s.basis,
+                                   s.low_text, values, s.high_text, values, millions(s.at_low), millions(s.at_high),
+                                   millions(s.size()), bar);
+    out << line.erase(line.find_last_not_of(' ') + 1) << '\n';
+  }
+}
+
+}  // namespace fundgap::output

@@ -1,0 +1,42 @@
+// The writers of each format, which the registry (format.cc) lists. Private to the library.
+#pragma once
+
+#include "fundgap/output/format.h"
+
+namespace fundgap::output {
+
+// table.cc
+void report_table(std::ostream& out, const Report& r, const WriteOptions& o);
+void checks_table(std::ostream& out, const CheckRun& run, const WriteOptions& o);
+void comparison_table(std::ostream& out, const Comparisons& c, const WriteOptions& o);
+void bridge_table(std::ostream& out, const Bridge& b, const WriteOptions& o);
+void tornado_table(std::ostream& out, const Tornado& t, const WriteOptions& o);
+// text.cc
+void explanation_text(std::ostream& out, const Explanation& e, const WriteOptions& o);
+void solution_text(std::ostream& out, const SolveResult& s, const WriteOptions& o);
+// csv.cc
+void report_csv(std::ostream& out, const Report& r, const WriteOptions& o);
+void comparison_csv(std::ostream& out, const Comparisons& c, const WriteOptions& o);
+void bridge_csv(std::ostream& out, const Bridge& b, const WriteOptions& o);
+void tornado_csv(std::ostream& out, const Tornado& t, const WriteOptions& o);
+// json.cc
+void report_json(std::ostream& out, const Report& r, const WriteOptions& o);
+void checks_json(std::ostream& out, const CheckRun& run, const WriteOptions& o);
+void comparison_json(std::ostream& out, const Comparisons& c, const WriteOptions& o);
+void bridge_json(std::ostream& out, const Bridge& b, const WriteOptions& o);
+void explanation_json(std::ostream& out, const Explanation& e, const WriteOptions& o);
+void tornado_json(std::ostream& out, const Tornado& t, const WriteOptions& o);
+void solution_json(std::ostream& out, const SolveResult& s, const WriteOptions& o);
+// markdown.cc
+void checks_markdown(std::ostream& out, const CheckRun& run, const WriteOptions& o);
+void comparison_markdown(std::ostream& out, const Comparisons& c, const WriteOptions& o);
+// junit.cc, github.cc
+void checks_junit(std::ostream& out, const CheckRun& run, const WriteOptions& o);
+void checks_github(std::ostream& out, const CheckRun& run, const WriteOptions& o);
+
+// The first line of the first diagnostic, as rendered (for one-line summaries).
+std::string first_line(const Diagnostics& d);
+// "PASS system.gap[*]=1m (other.yaml): increase +£1.2m in 2021/22, allowed £1.0m".
+std::string gate_line(const GateResult& g, const std::string& symbol);
+
+}  // namespace fundgap::output

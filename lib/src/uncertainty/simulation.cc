@@ -1,0 +1,220 @@
+// The Monte Carlo driver: draws in blocks over threads (and shards), each projected and
+// added to a thread's accumulator; merging states of the same run.
+#include "fundgap/uncertainty/simulation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "accumulator.h"
+#include "fundgap/model/projection.h"
+#include "sampler.h"
+
+namespace fundgap {
+
+namespace {
+
+using uncertainty::Accumulator;
+using uncertainty::Sampler;
+
+constexpr std::uint64_t kBlock = 1024;  // draws per unit of work, and the sharding stripe
+constexpr std::uint64_t kPilot = 2048;  // draws that fix the histogram ranges
+
+// What a simulation summarises: every partner's gap, the system gap and every pool's
+// balance, in every year.
+std::vector<SimulationOutput> outputs_of(const Scenario& sc) {
+  std::vector<Figure> figures;
+  for (int i = 0; i < sc.count(EntityKind::partner); ++i) figures.push_back({Measure::gap, EntityKind::partner, i, -1});
+  figures.push_back({Measure::gap, EntityKind::system, -1, -1});
+  for (int q = 0; q < sc.count(EntityKind::pool); ++q) figures.push_back({Measure::pool_balance, EntityKind::pool, q, -1});
+  std::vector<SimulationOutput> out;
+  for (const Figure& f : figures)
+    for (int t = 0; t < sc.years(); ++t)
+      out.push_back({sc.id_of(f.kind, f.entity), measure_name(sc, f), t, f});
+  return out;
+}
+
+// Where each output is read from: an array of Projection and its row (the catalogue's
+// fast path), so a draw's outputs are plain loads.
+struct OutputSource {
+  const Eigen::ArrayXXd Projection::*matrix;
+  Eigen::Index row, year;
+};
+
+std::vector<OutputSource> sources_of(const std::vector<SimulationOutput>& outputs) {
+  std::vector<OutputSource> out;
+  for (const SimulationOutput& o : outputs) {
+    const bool system = o.figure.kind == EntityKind::system;
+    out.push_back({system ? &Projection::system : info(o.figure.measure).matrix,
+                   system ? static_cast<Eigen::Index>(o.figure.measure) : o.figure.entity, o.year});
+  }
+  return out;
+}
+
+// The outputs' values in one projection, in outputs_of order.
+void output_values(const Projection& p, const std::vector<OutputSource>& sources, std::vector<double>& v) {
+  v.resize(sources.size());
+  for (std::size_t i = 0; i < sources.size(); ++i) v[i] = (p.*sources[i].matrix)(sources[i].row, sources[i].year);
+}
+
+std::string csv_header(const Scenario& sc, const std::vector<SimulationOutput>& outputs) {
+  std::string h = "draw";
+  for (const SimulationOutput& o : outputs) h += fmt::format(",{}.{}[{}]", o.entity, o.measure, sc.year(o.year));
+  return h + "\n";
+}
+
+}  // namespace
+
+SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
+  Scenario sc = scenario;  // with its distributions prepared for fast drawing
+  for (Parameter& p : sc.parameters)
+    if (p.distribution) p.distribution->prepare_for_drawing();
+  SimulationState s;
+  s.fingerprint = scenario_fingerprint(sc);
+  s.scenario_name = sc.name;
+  s.currency = sc.currency;
+  s.base_year = sc.base_year;
+  s.projected_years = sc.projected_years;
+  for (const Partner& p : sc.partners) s.names.emplace_back(p.id, p.name);
+  for (const Pool& q : sc.pools) s.names.emplace_back(q.id, q.name);
+  s.seed = o.seed;
+  s.draws = o.draws;
+  s.shard_count = o.shard_count;
+  s.shards = {o.shard};
+  s.outputs = outputs_of(sc);
+  const std::size_t n = s.outputs.size();
+  s.sum_pennies.assign(n, 0);
+  s.min.assign(n, INFINITY);
+  s.max.assign(n, -INFINITY);
+  s.adverse.assign(n, 0);
+  s.histogram.assign(n * SimulationState::kBins, 0);
+
+  const std::vector<OutputSource> sources = sources_of(s.outputs);
+  const Sampler sampler(sc);
+  const Engine engine(sc);
+  std::vector<char> is_gap(n);
+  for (std::size_t i = 0; i < n; ++i) is_gap[i] = s.outputs[i].measure == "gap";
+
+  // The pilot fixes each output's histogram range from the first draws; every shard
+  // computes the same pilot, so their histograms line up.
+  {
+    Scenario w = sc;
+    Projection p;
+    std::vector<double> v;
+    std::vector<double> lo(n, INFINITY), hi(n, -INFINITY);
+    for (std::uint64_t d = 0; d < std::min(o.draws, kPilot); ++d) {
+      sampler.draw(w, o.seed, d);
+      if (!engine.run(w, p, Detail::gaps).empty()) continue;  // reported by the draw's own pass below
+      output_values(p, sources, v);
+      for (std::size_t i = 0; i < n; ++i) {
+        lo[i] = std::min(lo[i], v[i]);
+        hi[i] = std::max(hi[i], v[i]);
+      }
+    }
+    s.bin_low.resize(n);
+    s.bin_width.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(lo[i])) lo[i] = hi[i] = 0;
+      double width = hi[i] - lo[i];
+      if (width <= 0) width = std::max(1.0, std::fabs(lo[i]) * 1e-9);
+      s.bin_low[i] = lo[i] - width / 4;
+      s.bin_width[i] = width * 1.5 / SimulationState::kBins;
+    }
+  }
+
+  // This shard's blocks, processed by the threads in any order.
+  std::vector<std::uint64_t> blocks;
+  const std::uint64_t block_count = (o.draws + kBlock - 1) / kBlock;
+  for (std::uint64_t b = static_cast<std::uint64_t>(o.shard - 1); b < block_count;
+       b += static_cast<std::uint64_t>(o.shard_count))
+    blocks.push_back(b);
+  std::uint64_t shard_draws = 0;
+  for (std::uint64_t b : blocks) shard_draws += std::min(kBlock, o.draws - b * kBlock);
+
+  std::atomic<std::size_t> next{0};
+  std::mutex lock;  // guards everything below
+  std::uint64_t done = 0;
+  std::optional<std::pair<std::uint64_t, Diagnostics>> first_error;
+  std::map<std::size_t, std::string> pending_rows;
+  std::size_t next_to_write = 0;
+  if (o.draws_out) *o.draws_out << csv_header(sc, s.outputs);
+
+  auto work = [&](Accumulator& acc) {
+    Scenario w = sc;
+    Projection p;
+    std::vector<double> v;
+    for (std::size_t bi = next++; bi < blocks.size(); bi = next++) {
+      const std::uint64_t begin = blocks[bi] * kBlock, end = std::min(begin + kBlock, o.draws);
+      std::string rows;
+      for (std::uint64_t d = begin; d < end; ++d) {
+        sampler.draw(w, o.seed, d);
+        if (std::vector<Overspend> over = engine.run(w, p, Detail::gaps); !over.empty()) {
+          std::lock_guard<std::mutex> g(lock);
+          if (!first_error || d < first_error->first) first_error = {d, overspend_diagnostics(w, over)};
+          continue;
+        }
+        output_values(p, sources, v);
+        acc.add(v, is_gap, s);
+        if (o.draws_out) {
+          rows += std::to_string(d);
+          for (double x : v) rows += fmt::format(",{}", x);
+          rows += '\n';
+        }
+      }
+      std::lock_guard<std::mutex> g(lock);
+      done += end - begin;
+      if (o.progress) o.progress(done, shard_draws);
+      if (o.draws_out) {
+        pending_rows[bi] = std::move(rows);
+        for (auto it = pending_rows.find(next_to_write); it != pending_rows.end();
+             it = pending_rows.find(next_to_write)) {
+          *o.draws_out << it->second;
+          pending_rows.erase(it);
+          ++next_to_write;
+        }
+      }
+    }
+  };
+
+  const int threads = std::max(1, o.threads);
+  std::vector<Accumulator> accumulators(static_cast<std::size_t>(threads), Accumulator(n, s));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, std::ref(accumulators[static_cast<std::size_t>(t)]));
+  work(accumulators[0]);
+  for (std::thread& t : pool) t.join();
+
+  if (first_error) {
+    Diagnostics d;
+    for (const Diagnostic& e : first_error->second.list())
+      d.add({e.where, fmt::format("{} (in draw {} of seed {})", e.message, first_error->first, o.seed)});
+    throw InputError(d);
+  }
+  for (const Accumulator& a : accumulators) add_accumulator(s, a);
+  return s;
+}
+
+void SimulationState::merge(const SimulationState& other) {
+  auto fail = [](const std::string& why) { throw InputError(SourceLocation{}, "cannot merge shards: " + why); };
+  if (other.fingerprint != fingerprint) fail("they come from different scenarios (or --set values)");
+  if (other.seed != seed || other.draws != draws || other.shard_count != shard_count)
+    fail(fmt::format("one has seed {}, {} draws, {} shards and another seed {}, {} draws, {} shards", seed, draws,
+                     shard_count, other.seed, other.draws, other.shard_count));
+  for (int k : other.shards)
+    if (std::find(shards.begin(), shards.end(), k) != shards.end()) fail(fmt::format("shard {} is given twice", k));
+  shards.insert(shards.end(), other.shards.begin(), other.shards.end());
+  std::sort(shards.begin(), shards.end());
+  count += other.count;
+  for (std::size_t i = 0; i < sum_pennies.size(); ++i) {
+    sum_pennies[i] += other.sum_pennies[i];
+    min[i] = std::min(min[i], other.min[i]);
+    max[i] = std::max(max[i], other.max[i]);
+    adverse[i] += other.adverse[i];
+  }
+  for (std::size_t i = 0; i < histogram.size(); ++i) histogram[i] += other.histogram[i];
+}
+
+}  // namespace fundgap
