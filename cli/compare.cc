@@ -36,7 +36,7 @@ int run_compare(const CompareOptions& o) {
   // The others, each with --set applied; with none, the base itself with --set.
   std::vector<std::string> others(o.files.begin() + 1, o.files.end());
   if (others.empty()) {
-    if (o.scenario.overrides.empty())
+    if (o.scenario.options().overrides.empty())
       throw InputError(SourceLocation{}, "nothing to compare: give another scenario, or --set to vary the base");
     others.push_back(o.files.front());
   }
@@ -50,7 +50,7 @@ int run_compare(const CompareOptions& o) {
     Comparison c = compare(base_projected, other_projected, view, measure);
     c.base_file = o.files.front();
     c.other_file = file == o.files.front() ? file + " --set" : file;
-    if (!o.scenario.overrides.empty()) c.other_name += " (with --set)";
+    if (!o.scenario.options().overrides.empty()) c.other_name += " (with --set)";
     for (const Gate& g : gates) results.push_back(evaluate_gate(g, base_projected, other_projected, c.other_file));
     comparisons.push_back(std::move(c));
   }

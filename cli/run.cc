@@ -17,6 +17,7 @@ namespace {
 struct RunOptions {
   std::string file;
   std::string view = "partners";
+  std::string prices = "cash";
   ScenarioOptions scenario;
   OutputOptions out;
 };
@@ -25,7 +26,10 @@ int run(const RunOptions& o) {
   const OutputFormat& format = o.out.resolved_format();
   const Scenario scenario = o.scenario.load(o.file);
   const Projection projection = project(scenario);
-  const Report report = make_report(scenario, projection, *parse_view(o.view));
+  if (o.prices == "real" && scenario.deflator.size() == 0)
+    throw InputError(SourceLocation{}, fmt::format("--prices real needs the scenario's price index: add "
+                                                   "'prices: {{deflator: 2%}}' (format 1.1) to '{}'", o.file));
+  const Report report = make_report(scenario, projection, *parse_view(o.view), {o.prices == "real"});
   o.out.emit_document(report, o.out.write_options());
   if (format.name == "csv")  // CSV has no room for notes
     for (const std::string& note : report.notes) std::cerr << "fundgap: note: " << note << '\n';
@@ -43,6 +47,10 @@ void setup_run(CLI::App& sub, Action& action) {
   sub.add_option("-v,--view", o->view,
                  fmt::format("What to show: {} or all (default: partners)", fmt::join(names.begin(), names.end() - 1, ", ")))
       ->check(CLI::IsMember(names));
+  sub.add_option("--prices", o->prices,
+                 "Money in cash (as spent each year) or real terms (at base-year prices, by the scenario's "
+                 "prices.deflator) (default: cash)")
+      ->check(CLI::IsMember({"cash", "real"}));
   o->scenario.add_to(sub);
   o->out.add_to(sub, Document::report);
   sub.footer(R"(Examples:

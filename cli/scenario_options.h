@@ -1,4 +1,5 @@
-// Options shared by every command that reads a scenario: `--set PATH=VALUE`.
+// Options shared by every command that reads a scenario: `--set PATH=VALUE` and
+// `--discount RATE` (which is `--set discount=RATE`).
 #pragma once
 
 #include <string>
@@ -12,14 +13,23 @@ namespace fundgap::cli {
 
 struct ScenarioOptions {
   std::vector<std::string> overrides;
+  std::string discount;
 
   void add_to(CLI::App& sub) {
     sub.add_option("-s,--set", overrides,
                    "Override a value: PATH=VALUE, e.g. services.acute.demand=4% (repeatable; applied in order)")
         ->allow_extra_args(false)
         ->take_all();
+    sub.add_option("--discount", discount,
+                   "Discount rate for schemes' net present value, e.g. 3.5% (format 1.1; the same as "
+                   "--set discount=RATE; default: the scenario's, else 3.5%)");
   }
-  Scenario load(const std::string& file) const { return load_scenario_file(file, LoadOptions{overrides}); }
+  LoadOptions options() const {
+    LoadOptions o{overrides};
+    if (!discount.empty()) o.overrides.push_back("discount=" + discount);
+    return o;
+  }
+  Scenario load(const std::string& file) const { return load_scenario_file(file, options()); }
 };
 
 }  // namespace fundgap::cli

@@ -530,6 +530,47 @@ class CliTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--target: expected 'FIGURE = VALUE'", r.stderr)
 
+    # ---- format 1.1: --prices and --discount ------------------------------------
+    MONEY_LINES = os.path.join(ROOT, "docs", "examples", "money_lines.yaml")
+
+    def test_prices_real_and_discount(self):
+        # docs/money-lines.md: the 2026/27 gap of 9.65543928m at 2024/25 prices with a 2%
+        # deflator is 9.65543928 / 1.0404 = 9.28051m; NPV of reablement at 3.5% is 1.2168313m,
+        # and at 0% it is the net benefit of 1.3m.
+        def council_gap(*extra):
+            r = run("run", self.MONEY_LINES, "-f", "json", *extra)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            doc = json.loads(r.stdout)
+            council = doc["views"]["partners"][0]["measures"]
+            return council["gap"][2], doc.get("notes", [])
+        cash, notes = council_gap()
+        self.assertAlmostEqual(cash, 9655439.28, places=2)
+        real, notes = council_gap("--prices", "real")
+        self.assertAlmostEqual(real, 9655439.28 / 1.0404, places=2)
+        self.assertIn("Money at 2024/25 prices: each year divided by the price index of prices.deflator.", notes)
+        def npv(*extra):
+            r = run("run", self.MONEY_LINES, "--view", "schemes", "-f", "csv", *extra)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return float([l for l in r.stdout.splitlines() if l.startswith("reablement,npv,2026/27,")][0].split(",")[3])
+        self.assertAlmostEqual(npv(), 1216831.1979, places=3)
+        self.assertAlmostEqual(npv("--discount", "0%"), 1300000.0, places=6)
+        # --prices real needs the scenario's price index; --discount needs format 1.1.
+        r = run("run", THT, "--prices", "real")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "fundgap: error: --prices real needs the scenario's price index: add "
+                                   "'prices: {deflator: 2%}' (format 1.1) to '" + THT + "'\n")
+        r = run("run", THT, "--discount", "5%")
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith("--set:1:1: error: 'discount' is part of format 1.1; write "
+                                            "'fundgap: 1.1' at the top of the file to use it"), r.stderr)
+        self.assertEqual(r.stdout, "")
+
+    def test_gateshead_reconciles_to_its_published_gaps(self):
+        # Gateshead's MTFS 2020/21-2024/25 (the scenario cites the table): all 12 checks pass.
+        r = run("check", os.path.join(ROOT, "scenarios", "gateshead_mtfs_2020.yaml"))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("12 checks: 12 passed, 0 failed", r.stdout)
+
 
 if __name__ == "__main__":
     FUNDGAP = os.path.abspath(sys.argv.pop(1))

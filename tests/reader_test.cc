@@ -86,7 +86,7 @@ TEST_CASE("error: missing required keys and an unsupported version") {
                "1:1: missing required key 'period' in the scenario (like 'period: {base: 2018/19, to: 2021/22}')",
                "1:1: missing required key 'partners' in the scenario",
                "1:1: missing required key 'services' in the scenario",
-               "1:10: unsupported format version '2'; this fundgap reads version 1"});
+               "1:10: unsupported format version '2'; this fundgap reads versions 1 and 1.1"});
   CHECK(errors_of("name: x\n")[0] == "1:1: missing required key 'fundgap' in the scenario (the format version: 'fundgap: 1')");
 }
 

@@ -29,10 +29,10 @@ namespace fundgap::testing {
 
 inline Scenario scenario(const std::string& yaml) { return load_scenario_text("t.yaml", yaml); }
 
-// Every bundled scenario: scenarios/, examples/ and docs/ (*.yaml), sorted.
+// Every bundled scenario: scenarios/, examples/, docs/ and docs/examples/ (*.yaml), sorted.
 inline std::vector<std::string> bundled_files() {
   std::vector<std::string> out;
-  for (const char* dir : {"scenarios", "examples", "docs"})
+  for (const char* dir : {"scenarios", "examples", "docs", "docs/examples"})
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(FUNDGAP_SOURCE_DIR) / dir))
       if (entry.path().extension() == ".yaml") out.push_back(entry.path().string());
   std::sort(out.begin(), out.end());

@@ -1,16 +1,27 @@
 #!/usr/bin/python3
-"""Independent reference implementation of the fundgap v1 projection model.
+"""Independent reference implementation of the fundgap projection model, formats 1 and 1.1.
 
 Written from the specification in MISSION.md ("The projection model") and the test
 brief only -- deliberately NOT from the C++ engine -- so that the test suite can
-cross-check `fundgap run FILE --view all --format csv` against it.
+cross-check `fundgap run FILE --view all --format csv` against it. Format 1.1 (money
+lines: funding streams, council tax, pressures, reserves, scheme money savings,
+efficiency, ramp profiles, one-off costs and scheme economics) is written from
+docs/money-lines.md only.
 
 Usage:
     /usr/bin/python3 tests/reference/reference_model.py SCENARIO.yaml
 
 prints CSV (`entity,measure,year,value`) with the partners, services, schemes and
 pools views in that order; the partners and services views end with a `system` entity
-(the sum over the view); schemes and pools have none.
+(the sum over the view of each summed measure that some entity has); schemes and pools
+have none. Format 1.1's measure order: a partner has funding, funding.STREAM (file
+order), spend, gap, gap_do_nothing, gap_annual, reserves_used, reserves,
+reserves_minimum, reserves_headroom, gap_after_reserves, tax_base, band_d, ct_per_1pct,
+gap_ct_equivalent; a service baseline, pressures, savings, reprovided, investment, net;
+a scheme saving, reprovided, investment, one_off_cost, net_benefit, npv, roi (each only
+where the entity has it).
+
+Where docs/money-lines.md is silent, the readings taken are marked "Reading:" below.
 
 Plain Python floats, no numpy. Needs PyYAML (python3-yaml).
 """
@@ -24,7 +35,7 @@ import yaml
 
 
 class ModelError(Exception):
-    """The scenario is not valid for the v1 model."""
+    """The scenario is not valid for the model."""
 
 
 # ---------------------------------------------------------------------------
@@ -176,6 +187,212 @@ def grow(base, rates):
 
 
 # ---------------------------------------------------------------------------
+# Format 1.1 inputs (docs/money-lines.md)
+# ---------------------------------------------------------------------------
+
+
+def is_format_11(doc):
+    """`fundgap: 1.1` (YAML reads it as the float 1.1) or the text '1.1'."""
+    v = doc.get("fundgap")
+    if isinstance(v, bool):
+        raise ModelError(f"unsupported format version {v!r}")
+    if isinstance(v, (int, float)) and v == 1.1:
+        return True
+    if isinstance(v, str) and v.strip() == "1.1":
+        return True
+    if v is None or v == 1 or (isinstance(v, str) and v.strip() == "1"):
+        return False
+    raise ModelError(f"unsupported format version {v!r}; this fundgap reads versions 1 and 1.1")
+
+
+def needs_11(is11, what):
+    if not is11:
+        raise ModelError(f"{what} is part of format 1.1; write 'fundgap: 1.1' at the top "
+                         "of the file to use it")
+
+
+def money_by_year(v, period, what, hold, before=0.0, negative_ok=True):
+    """Money per projected year: a list (one per projected year), a map from year to
+    amount, or one amount for every projected year.
+
+    In a map, with `hold` each amount holds until the next listed year and the years
+    before the first listed one are `before`; without `hold` the unlisted years are 0.
+    Returns a list of length T+1 whose entry 0 (the base year) is 0.
+    """
+    n = period.T + 1
+    out = [0.0] * n
+    if v is None:
+        return out
+    if isinstance(v, list):
+        if len(v) != period.T:
+            raise ModelError(
+                f"{what} has {len(v)} values but the period has {period.T} projected years")
+        for i, x in enumerate(v):
+            out[i + 1] = parse_money(x, what)
+    elif isinstance(v, dict):
+        keyed = {}
+        for k, x in v.items():
+            t = period.index(k, what)
+            if t < 1 or t > period.T:
+                raise ModelError(f"{what}: year {k} is outside the projected years")
+            if t in keyed:
+                raise ModelError(f"{what}: year {k} given twice")
+            keyed[t] = parse_money(x, what)
+        if hold:
+            cur = before
+            for t in range(1, n):
+                if t in keyed:
+                    cur = keyed[t]
+                out[t] = cur
+        else:
+            for t, x in keyed.items():
+                out[t] = x
+    else:
+        x = parse_money(v, what)
+        for t in range(1, n):
+            out[t] = x
+    if not negative_ok:
+        for t in range(1, n):
+            if out[t] < 0:
+                raise ModelError(f"{what} in {year_label(period.years[t])} is "
+                                 f"{out[t]!r}, but it cannot be negative")
+    return out
+
+
+_PROFILES = ("linear", "front_loaded", "back_loaded", "step")
+
+
+def make_ramp(v, period, what):
+    """A ramp as a function (t, t0) -> fraction of full effect, for t >= t0.
+
+    Format 1: a list of shares (or one share) counted from t0, the last persisting.
+    Format 1.1: {profile: linear|front_loaded|back_loaded, years: N} (year k = t - t0 + 1
+    of N; full effect from year N on) or {profile: step, at: YEAR}.
+    """
+    if not isinstance(v, dict):
+        lst = ramp_list(v, what)
+        return lambda t, t0: ramp_at(lst, t - t0)
+    profile = v.get("profile")
+    if profile not in _PROFILES:
+        raise ModelError(f"unknown ramp profile {profile!r} in {what}; expected linear, "
+                         "front_loaded, back_loaded or step")
+    if profile == "step":
+        if "at" not in v:
+            raise ModelError(f"a step ramp in {what} needs 'at': the year it reaches full effect")
+        at = period.index(v["at"], f"{what}.at")
+        if not 1 <= at <= period.T:
+            raise ModelError(f"year {v['at']} for 'at' of {what} is outside the projected years")
+        # Reading: `at` is a year, so it stays that year whatever the ramp counts from
+        # (an investment with its own start that inherits the scheme's step included).
+        return lambda t, t0: 1.0 if t >= at else 0.0
+    if "years" not in v:
+        raise ModelError(f"a {profile} ramp in {what} needs 'years'")
+    N = v["years"]
+    if isinstance(N, bool) or not isinstance(N, (int, float)) or N != int(N) \
+            or not 1 <= N <= 100:
+        raise ModelError(f"'years' of {what} is {N!r}; it is a whole number of years "
+                         "from 1 to 100")
+    N = int(N)
+
+    def f(t, t0):
+        k = t - t0 + 1
+        if k >= N:
+            return 1.0
+        x = k / N
+        if profile == "linear":
+            return x
+        if profile == "front_loaded":
+            return 1.0 - (1.0 - x) ** 2
+        return x * x  # back_loaded
+    return f
+
+
+def funding_streams(fd, period, what):
+    """A partner's named funding streams, in file order.
+
+    Returns [(id, S, council_tax_or_None)], where council_tax is a dict of the
+    tax base and Band D series when the stream is of kind council_tax.
+    """
+    n = period.T + 1
+    out = []
+    for sid, sd in fd.items():
+        sid = str(sid)
+        w = f"funding stream '{sid}' of {what}"
+        sd = _mapping(sd, w)
+        default_kind = {"council_tax": "council_tax",
+                        "collection_fund": "signed"}.get(sid, "money")
+        kind = sd.get("kind", default_kind)
+        if kind not in ("money", "signed", "council_tax"):
+            raise ModelError(f"{w}: unknown kind {kind!r}; expected money, signed or council_tax")
+        ct = None
+        if kind == "council_tax":
+            tb = _mapping(sd.get("tax_base"), f"'tax_base' in {w}")
+            tbase = grow(parse_money(tb.get("base", 0), f"'tax_base' in {w}"),
+                         rate_series(tb.get("growth"), period, f"'tax_base.growth' in {w}"))
+            inc = _mapping(sd.get("increase"), f"'increase' in {w}")
+            core = rate_series(inc.get("core"), period, f"'increase.core' in {w}")
+            asc = rate_series(inc.get("asc_precept"), period, f"'increase.asc_precept' in {w}")
+            ref = sd.get("referendum")
+            if ref is not None:
+                ref = _mapping(ref, f"'referendum' in {w}")
+                if not ref.get("bespoke", False):
+                    # The principles are one rate each (the increases are per-year rates).
+                    for key in ("core", "asc_precept"):
+                        if isinstance(ref.get(key), (list, dict)):
+                            raise ModelError(f"expected a rate for '{key}' in 'referendum' "
+                                             f"of {w}")
+                    pc = rate_series(ref.get("core"), period, f"'referendum.core' in {w}")
+                    pa = rate_series(ref.get("asc_precept"), period,
+                                     f"'referendum.asc_precept' in {w}")
+                    # "At or above" and "above" as decimals: a part in a billion absorbs
+                    # binary rounding (2.01% + 1.99% is at 4%), as format.md's share sums do.
+                    tol = 1e-9
+                    for t in range(1, n):
+                        y = year_label(period.years[t])
+                        if core[t] + asc[t] >= pc[t] + pa[t] - tol:
+                            raise ModelError(
+                                f"a council tax increase of {core[t] + asc[t]!r} in {y} is at "
+                                f"or above the referendum limit of {pc[t] + pa[t]!r}")
+                        if asc[t] > pa[t] + tol:
+                            raise ModelError(f"the ASC precept of {asc[t]!r} in {y} is above "
+                                             f"the referendum principle's {pa[t]!r}")
+            bd = [0.0] * n
+            bd[0] = parse_money(sd.get("band_d", 0), f"'band_d' in {w}")
+            for t in range(1, n):
+                bd[t] = bd[t - 1] * (1.0 + core[t] + asc[t])
+            S = [tbase[t] * bd[t] for t in range(n)]
+            ct = {"tax_base": tbase, "band_d": bd}
+        else:
+            base = parse_money(sd.get("base", 0), f"'base' in {w}")
+            if "growth" in sd and "amounts" in sd:
+                raise ModelError(f"{w} has both 'growth' and 'amounts'; give one")
+            one_off = sd.get("one_off", False)
+            if one_off and "amounts" not in sd:
+                raise ModelError(f"'one_off' in {w} needs 'amounts'")
+            if "amounts" in sd:
+                # Reading: `amounts` are the projected years' levels (a list is "one per
+                # projected year"); the base year is always `base`, with one amount too.
+                S = money_by_year(sd["amounts"], period, f"'amounts' in {w}",
+                                  hold=not one_off, before=base)
+                S[0] = base
+            else:
+                S = grow(base, rate_series(sd.get("growth"), period, f"'growth' in {w}"))
+            if kind == "money":
+                for t in range(n):
+                    if S[t] < 0:
+                        raise ModelError(f"{w} in {year_label(period.years[t])} is {S[t]!r}, "
+                                         "but it cannot be negative (use 'kind: signed')")
+        if "until" in sd:
+            tu = period.index(sd["until"], f"'until' in {w}")
+            if tu < 0 or tu > period.T:
+                raise ModelError(f"'until' in {w} is outside the period")
+            for t in range(tu + 1, n):
+                S[t] = 0.0
+        out.append((sid, S, ct))
+    return out
+
+
+# ---------------------------------------------------------------------------
 # The model
 # ---------------------------------------------------------------------------
 
@@ -195,37 +412,75 @@ def project(doc, check_savings=True):
     """
     if not isinstance(doc, dict):
         raise ModelError("scenario: expected a mapping at the top level")
+    is11 = is_format_11(doc)
     per = _mapping(doc.get("period"), "period")
     period = Period(parse_year(per.get("base"), "period.base"),
                     parse_year(per.get("to"), "period.to"))
     n = period.T + 1
     zeros = lambda: [0.0] * n  # noqa: E731
+    for key in ("discount", "prices"):
+        if key in doc:
+            needs_11(is11, f"'{key}'")
+    discount = parse_rate(doc.get("discount", "3.5%"), "discount")
+    if not 0 <= discount < 1:
+        raise ModelError(f"'discount' is {discount!r}; a discount rate is from 0% to below 100%")
 
     # Partners ------------------------------------------------------------
     partners = _mapping(doc.get("partners"), "partners")
     pids = [str(p) for p in partners]
     F = {}
+    streams = {}   # partner -> [(stream id, S)]; only partners with named streams
+    ctax = {}      # partner -> {"tax_base", "band_d"}; only partners with council tax
     for p in pids:
         pd = _mapping(partners[p], f"partners.{p}")
         fd = _mapping(pd.get("funding"), f"partners.{p}.funding")
-        base = parse_money(fd.get("base", 0), f"partners.{p}.funding.base")
-        F[p] = grow(base, rate_series(fd.get("growth"), period,
-                                      f"partners.{p}.funding.growth"))
+        if set(fd) <= {"base", "growth"}:  # format 1's {base, growth}
+            base = parse_money(fd.get("base", 0), f"partners.{p}.funding.base")
+            F[p] = grow(base, rate_series(fd.get("growth"), period,
+                                          f"partners.{p}.funding.growth"))
+            continue
+        needs_11(is11, f"funding streams of partner '{p}'")
+        sl = funding_streams(fd, period, f"partner '{p}'")
+        streams[p] = [(sid, S) for sid, S, _ in sl]
+        F[p] = [sum(S[t] for _, S, _ in sl) for t in range(n)]
+        cts = [ct for _, _, ct in sl if ct is not None]
+        if len(cts) > 1:
+            raise ModelError(f"partner '{p}' has more than one council tax stream")
+        if cts:
+            ctax[p] = cts[0]
 
     # Services: baselines -------------------------------------------------
     services = _mapping(doc.get("services"), "services")
     sids = [str(s) for s in services]
     X = {}
+    PR = {}  # service -> its pressures' money each year; only services with pressures
     W = {}  # service -> {partner: share}; absent for pooled services
     for s in sids:
         sd = _mapping(services[s], f"services.{s}")
         base = parse_money(sd.get("base", 0), f"services.{s}.base")
         d = rate_series(sd.get("demand"), period, f"services.{s}.demand")
         i = rate_series(sd.get("inflation"), period, f"services.{s}.inflation")
+        rec, once = zeros(), zeros()
+        if "pressures" in sd:
+            needs_11(is11, f"'pressures' of service '{s}'")
+            prs = _mapping(sd.get("pressures"), f"services.{s}.pressures")
+            for pr, prd in prs.items():
+                w = f"pressure '{pr}' of service '{s}'"
+                prd = _mapping(prd, w)
+                if "amounts" not in prd:
+                    raise ModelError(f"{w} needs 'amounts'")
+                a = money_by_year(prd["amounts"], period, f"'amounts' in {w}", hold=False)
+                tgt = once if prd.get("one_off", False) else rec
+                for t in range(1, n):
+                    tgt[t] += a[t]
+            if prs:  # Reading: `pressures: {}` is no pressures, and no `pressures` measure
+                PR[s] = [rec[t] + once[t] for t in range(n)]
         x = zeros()
+        b = base
         x[0] = base
         for t in range(1, n):
-            x[t] = x[t - 1] * (1.0 + d[t]) * (1.0 + i[t])
+            b = b * (1.0 + d[t]) * (1.0 + i[t]) + rec[t]
+            x[t] = b + once[t]
         X[s] = x
         funder = sd.get("funder")
         if funder is None:
@@ -246,24 +501,45 @@ def project(doc, check_savings=True):
     sav_on = {s: zeros() for s in sids}
     rep_into = {s: zeros() for s in sids}
     inv_into = {s: zeros() for s in sids}
+    OC = {}      # scheme -> one-off costs; only schemes with 'one_off_cost'
+    # Reading: a scheme "with a cost" has a `reprovide`, `investment` or `one_off_cost` key,
+    # whatever the amounts; "with one-off costs" has a `one_off_cost` key.
+    costly = set()  # schemes with a cost: re-provision, investment or a one-off cost
     for k in kids:
         kd = _mapping(schemes[k], f"schemes.{k}")
         svc = str(kd.get("service"))
         if svc not in X:
             raise ModelError(f"schemes.{k}.service: unknown service {svc}")
         t0 = period.index(kd["start"], f"schemes.{k}.start") if "start" in kd else 1
-        ramp = ramp_list(kd.get("ramp"), f"schemes.{k}.ramp")
+        if isinstance(kd.get("ramp"), dict):
+            needs_11(is11, f"a ramp profile in scheme '{k}'")
+        ramp = make_ramp(kd.get("ramp"), period, f"schemes.{k}.ramp")
         conf = parse_rate(kd.get("confidence", 1.0), f"schemes.{k}.confidence")
         sv = kd.get("saving")
-        if is_percent(sv):
-            frac, amount = parse_rate(sv, f"schemes.{k}.saving"), None
+        frac = amount = amounts = eff = None
+        if "efficiency" in kd:
+            needs_11(is11, f"'efficiency' of scheme '{k}'")
+            if "saving" in kd:
+                raise ModelError(f"scheme '{k}' has both 'saving' and 'efficiency'; give one")
+            eff = parse_rate(kd["efficiency"], f"schemes.{k}.efficiency")
+        elif isinstance(sv, (list, dict)):
+            needs_11(is11, f"'saving' year by year in scheme '{k}'")
+            amounts = money_by_year(sv, period, f"'saving' in scheme '{k}'", hold=True,
+                                    negative_ok=False)
+        elif is_percent(sv):
+            frac = parse_rate(sv, f"schemes.{k}.saving")
         else:
-            frac, amount = None, parse_money(sv, f"schemes.{k}.saving")
+            amount = parse_money(sv, f"schemes.{k}.saving")
         s_k = zeros()
         for t in range(n):
             if t >= t0:
-                full = frac * X[svc][t] if frac is not None else amount
-                s_k[t] = conf * ramp_at(ramp, t - t0) * full
+                if eff is not None:
+                    full = (1.0 - (1.0 - eff) ** (t - t0 + 1)) * X[svc][t]
+                elif amounts is not None:
+                    full = amounts[t]
+                else:
+                    full = frac * X[svc][t] if frac is not None else amount
+                s_k[t] = conf * ramp(t, t0) * full
         S[k] = s_k
         for t in range(n):
             sav_on[svc][t] += s_k[t]
@@ -271,6 +547,7 @@ def project(doc, check_savings=True):
         r_k = zeros()
         rp = kd.get("reprovide")
         if rp is not None:
+            costly.add(k)
             rp = _mapping(rp, f"schemes.{k}.reprovide")
             rs = str(rp.get("service"))
             if rs not in X:
@@ -284,19 +561,35 @@ def project(doc, check_savings=True):
         i_k = zeros()
         inv = kd.get("investment")
         if inv is not None:
+            costly.add(k)
             inv = _mapping(inv, f"schemes.{k}.investment")
             isvc = str(inv.get("service"))
             if isvc not in X:
                 raise ModelError(f"schemes.{k}.investment.service: unknown service {isvc}")
             amt = parse_money(inv.get("amount", 0), f"schemes.{k}.investment.amount")
-            iramp = (ramp_list(inv.get("ramp"), f"schemes.{k}.investment.ramp")
+            if isinstance(inv.get("ramp"), dict):
+                needs_11(is11, f"a ramp profile in the investment of scheme '{k}'")
+            iramp = (make_ramp(inv.get("ramp"), period, f"schemes.{k}.investment.ramp")
                      if "ramp" in inv else ramp)
+            ti = t0
+            if "start" in inv:
+                needs_11(is11, f"'start' of the investment of scheme '{k}'")
+                ti = period.index(inv["start"], f"schemes.{k}.investment.start")
             for t in range(n):
-                if t >= t0:
-                    i_k[t] = ramp_at(iramp, t - t0) * amt
+                if t >= ti:
+                    i_k[t] = iramp(t, ti) * amt
             for t in range(n):
                 inv_into[isvc][t] += i_k[t]
         I[k] = i_k
+
+        if "one_off_cost" in kd:
+            needs_11(is11, f"'one_off_cost' of scheme '{k}'")
+            costly.add(k)
+            oc = money_by_year(kd["one_off_cost"], period, f"'one_off_cost' of scheme '{k}'",
+                               hold=False, negative_ok=False)
+            OC[k] = oc
+            for t in range(n):
+                inv_into[svc][t] += oc[t]
 
     if check_savings:
         for s in sids:
@@ -385,32 +678,117 @@ def project(doc, check_savings=True):
                 E[p][t] += w * N[s][t]
                 E0[p][t] += w * X[s][t]
 
+    # Gaps, reserves, council tax ------------------------------------------
+    G = {p: [E[p][t] - F[p][t] for t in range(n)] for p in pids}
+    G0 = {p: [E0[p][t] - F[p][t] for t in range(n)] for p in pids}
+    extra = {p: [] for p in pids}  # the 1.1 partner measures after gap_do_nothing
+    for p in pids:
+        if is11:
+            extra[p].append(("gap_annual", [G[p][0]] + [G[p][t] - G[p][t - 1]
+                                                        for t in range(1, n)]))
+        pd = _mapping(partners[p], f"partners.{p}")
+        if "reserves" in pd:
+            needs_11(is11, f"'reserves' of partner '{p}'")
+            rd = _mapping(pd["reserves"], f"partners.{p}.reserves")
+            w = f"'reserves' of partner '{p}'"
+            opening = parse_money(rd.get("opening", 0), f"'opening' in {w}")
+            policy = rd.get("policy")
+            if policy is not None and policy != "cover_gap":
+                raise ModelError(f"unknown policy {policy!r} in {w}; expected cover_gap")
+            if policy is not None and "use" in rd:
+                raise ModelError(f"{w} has both 'use' and 'policy'; give one")
+            # Reading: a map of planned drawdowns lists the years with a drawdown (0 in
+            # the others, like pressures and one-off costs); nothing is drawn in the base
+            # year, whose closing balance is `opening`, even under cover_gap.
+            use = money_by_year(rd.get("use"), period, f"'use' in {w}", hold=False)
+            used, bal = zeros(), zeros()
+            bal[0] = opening
+            for t in range(1, n):
+                if policy == "cover_gap":
+                    used[t] = min(max(G[p][t], 0.0), bal[t - 1])
+                else:
+                    used[t] = use[t]
+                bal[t] = bal[t - 1] - used[t]
+                if bal[t] < 0:
+                    raise ModelError(f"planned use of {p}'s reserves in "
+                                     f"{year_label(period.years[t])} takes them to "
+                                     f"{bal[t]!r}, below zero")
+            mn = rd.get("minimum", 0)
+            if is_percent(mn):  # Reading: a plain number is money, as for any amount
+                share = parse_rate(mn, f"'minimum' in {w}")
+                minimum = [share * E[p][t] for t in range(n)]
+            else:
+                minimum = [parse_money(mn, f"'minimum' in {w}")] * n
+            extra[p] += [("reserves_used", used), ("reserves", bal),
+                         ("reserves_minimum", minimum),
+                         ("reserves_headroom", [bal[t] - minimum[t] for t in range(n)]),
+                         ("gap_after_reserves", [G[p][t] - used[t] for t in range(n)])]
+        if p in ctax:
+            # Reading: `until` ends the yield only; the tax base, Band D and the yield of
+            # 1% follow their formulas in every year.
+            tb, bd = ctax[p]["tax_base"], ctax[p]["band_d"]
+            per1 = [0.01 * tb[t] * bd[max(t - 1, 0)] for t in range(n)]
+            if any(v == 0 for v in per1):
+                raise ModelError(f"partner '{p}': 1% of council tax raises nothing, so the "
+                                 "gap has no council tax equivalent")
+            extra[p] += [("tax_base", tb), ("band_d", bd), ("ct_per_1pct", per1),
+                         ("gap_ct_equivalent", [G[p][t] / (100.0 * per1[t])
+                                                for t in range(n)])]
+
+    # Scheme economics (every scheme of a 1.1 file) ---------------------------
+    econ = {k: [] for k in kids}
+    if is11:
+        for k in kids:
+            oc = OC.get(k, zeros())
+            net = [S[k][t] - R[k][t] - I[k][t] - oc[t] for t in range(n)]
+            nb, npv, roi = zeros(), zeros(), zeros()
+            acc = pv = cost = 0.0
+            for t in range(n):
+                acc += net[t]
+                pv += net[t] / (1.0 + discount) ** t
+                cost += R[k][t] + I[k][t] + oc[t]
+                nb[t], npv[t] = acc, pv
+                roi[t] = acc / cost if cost != 0 else 0.0
+            if k in OC:
+                econ[k].append(("one_off_cost", oc))
+            econ[k] += [("net_benefit", nb), ("npv", npv)]
+            if k in costly:
+                econ[k].append(("roi", roi))
+
     # Output --------------------------------------------------------------
     labels = [year_label(y) for y in period.years]
     out = []
 
     def emit(view_entities, measures):
+        """`measures`: the summed measures, in report order; `system` has those that at
+        least one entity of the view has."""
         system = {m: zeros() for m in measures}
+        seen = set()
         for ent, series in view_entities:
             for m, vals in series:
                 for t in range(n):
                     out.append((ent, m, labels[t], vals[t]))
                 if m in system:
+                    seen.add(m)
                     for t in range(n):
                         system[m][t] += vals[t]
         for m in measures:
+            if m not in seen:
+                continue
             for t in range(n):
                 out.append(("system", m, labels[t], system[m][t]))
 
-    emit([(p, [("funding", F[p]), ("spend", E[p]),
-               ("gap", [E[p][t] - F[p][t] for t in range(n)]),
-               ("gap_do_nothing", [E0[p][t] - F[p][t] for t in range(n)])])
+    emit([(p, [("funding", F[p])]
+           + [(f"funding.{sid}", S) for sid, S in streams.get(p, [])]
+           + [("spend", E[p]), ("gap", G[p]), ("gap_do_nothing", G0[p])] + extra[p])
           for p in pids],
-         ["funding", "spend", "gap", "gap_do_nothing"])
-    emit([(s, [("baseline", X[s]), ("savings", sav_on[s]), ("reprovided", rep_into[s]),
-               ("investment", inv_into[s]), ("net", N[s])]) for s in sids],
-         ["baseline", "savings", "reprovided", "investment", "net"])
-    emit([(k, [("saving", S[k]), ("reprovided", R[k]), ("investment", I[k])])
+         ["funding", "spend", "gap", "gap_do_nothing", "gap_annual", "reserves_used",
+          "reserves", "reserves_minimum", "reserves_headroom", "gap_after_reserves"])
+    emit([(s, [("baseline", X[s])] + ([("pressures", PR[s])] if s in PR else [])
+           + [("savings", sav_on[s]), ("reprovided", rep_into[s]),
+              ("investment", inv_into[s]), ("net", N[s])]) for s in sids],
+         ["baseline", "pressures", "savings", "reprovided", "investment", "net"])
+    emit([(k, [("saving", S[k]), ("reprovided", R[k]), ("investment", I[k])] + econ[k])
           for k in kids],
          [])  # no system total for schemes: it would repeat the services view's keys
     emit([(q, pool_rows[q]) for q in qids], [])  # nor for pools: system,spend is the partners' total

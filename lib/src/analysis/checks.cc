@@ -57,9 +57,19 @@ std::vector<CheckResult> evaluate_checks(const Scenario& sc, const Projection& p
     const Figure reference = reference_figure(c);
     CheckResult r{c, true, 0, 0, 0, 0, {}, {}};
     double worst = INFINITY;
-    const int first = c.year ? *c.year : 0, last = c.year ? *c.year : sc.projected_years;
+    // sum(): one value, every year added; change(): each year less the one before (from
+    // the first projected year); otherwise the figure in each year.
+    int first = c.year ? *c.year : 0, last = c.year ? *c.year : sc.projected_years;
+    if (c.aggregate == Aggregate::sum) first = last = sc.projected_years;
+    if (c.aggregate == Aggregate::change && !c.year) first = 1;
     for (int t = first; t <= last; ++t) {
-      const double actual = figure_value(p, c.figure, t);
+      double actual = figure_value(p, c.figure, t);
+      if (c.aggregate == Aggregate::sum) {
+        actual = 0;
+        for (int u = 0; u <= sc.projected_years; ++u) actual += figure_value(p, c.figure, u);
+      } else if (c.aggregate == Aggregate::change) {
+        actual -= figure_value(p, c.figure, t - 1);
+      }
       const double target = c.relative ? c.value * figure_value(p, reference, t) : c.value;
       const double tolerance = c.tolerance_relative ? c.tolerance * std::fabs(target) : c.tolerance;
       const double mg = margin(c, actual, target, tolerance);
@@ -96,7 +106,9 @@ std::vector<CheckResult> evaluate_checks(const Scenario& sc, const Projection& p
         ++tolerance_decimals;
       r.expected += fmt::format(" \xC2\xB1 {}", money(r.tolerance, symbol, tolerance_decimals));
     }
-    r.actual_text = fmt::format("{} in {}", actual, sc.year(r.year));
+    r.actual_text = c.aggregate == Aggregate::sum ? fmt::format("{} over {} to {}", actual, sc.year(0), sc.year(r.year))
+                    : c.aggregate == Aggregate::change ? fmt::format("{} on the year before, in {}", actual, sc.year(r.year))
+                                                       : fmt::format("{} in {}", actual, sc.year(r.year));
     out.push_back(std::move(r));
   }
   return out;

@@ -17,9 +17,22 @@ class Parser {
   Parser(const Scenario& sc, Check& check, Diagnostics& diags)
       : sc_(sc), c_(check), diags_(diags), s_(check.expression) {}
 
-  // A check: reference, comparison, value, optional tolerance.
+  // A check: reference (or sum(...)/change(...) of one), comparison, value, optional tolerance.
   bool parse() {
+    skip_space();
+    const std::size_t start = i_;
+    if (!aggregate()) return false;
     if (!reference()) return false;
+    if (c_.aggregate != Aggregate::none) {
+      if (i_ >= s_.size() || s_[i_] != ')') return fail(i_, "expected ')' to close '{}(', found {}",
+                                                         c_.aggregate == Aggregate::sum ? "sum" : "change", found(i_));
+      ++i_;
+      if (c_.aggregate == Aggregate::sum && c_.year)
+        return fail(start, "sum() adds a figure over every year: write [*] inside it");
+      if (c_.aggregate == Aggregate::change && c_.year && *c_.year == 0)
+        return fail(start, "change() is a figure less the year before's, and {} is the base year", sc_.year(0));
+      ref_start_ = start;
+    }
     const std::string ref = s_.substr(ref_start_, i_ - ref_start_);
     skip_space();
     if (!parse_op(ref)) return false;
@@ -45,6 +58,18 @@ class Parser {
     return true;
   }
 
+  // `sum(` or `change(` before a reference; nothing when there is none.
+  bool aggregate() {
+    for (const auto& [name, kind] : {std::pair{std::string_view("sum("), Aggregate::sum},
+                                     std::pair{std::string_view("change("), Aggregate::change}}) {
+      if (s_.compare(i_, name.size(), name) != 0) continue;
+      c_.aggregate = kind;
+      i_ += name.size();
+      return true;
+    }
+    return true;
+  }
+
   bool reference() {
     skip_space();
     const std::size_t ref_start = ref_start_ = i_;
@@ -61,12 +86,22 @@ class Parser {
       }
       break;
     }
-    if (parts.size() < 2 || parts.size() > 3)
+    if (parts.size() < 2 || parts.size() > 4)
       return fail(ref_start, "expected ENTITY.MEASURE[YEAR] (like council.gap[2021/22]), found '{}'",
                   s_.substr(ref_start, i_ - ref_start));
-    if (parts.size() == 3 && !resolve_kind_prefix(parts[0])) return false;
-    if (!resolve_entity(parts[parts.size() - 2])) return false;
-    if (!resolve_measure(parts.back())) return false;
+    // SECTION.ENTITY.MEASURE, or ENTITY.MEASURE.SUB for a partner's funding stream
+    // (council.funding.business_rates), or both.
+    std::size_t entity = 0;
+    static const std::vector<std::string> sections = {"partners", "services", "schemes", "pools"};
+    const bool prefixed = std::find(sections.begin(), sections.end(), parts[0].first) != sections.end();
+    if (parts.size() == 4 || (parts.size() == 3 && (prefixed || !sc_.kind_of(parts[0].first)))) {
+      if (!resolve_kind_prefix(parts[0])) return false;
+      entity = 1;
+    }
+    if (!resolve_entity(parts[entity])) return false;
+    std::pair<std::string, std::size_t> measure = parts[entity + 1];
+    for (std::size_t k = entity + 2; k < parts.size(); ++k) measure.first += "." + parts[k].first;
+    if (!resolve_measure(measure)) return false;
     return parse_year();
   }
 
@@ -189,6 +224,8 @@ class Parser {
     if (!p) return false;
     c_.value = p->value;
     c_.relative = p->percent;
+    if (c_.relative && c_.aggregate != Aggregate::none)
+      return fail(token_start_, "a percentage needs a figure to be a share of; with sum() or change() give money");
     if (c_.relative && kind_ == EntityKind::scheme)
       return fail(token_start_, "a percentage needs something to be a share of; schemes have none, so give money");
     return true;

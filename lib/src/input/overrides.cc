@@ -9,8 +9,9 @@
 namespace fundgap::input {
 
 const std::vector<std::string>& top_level_keys() {
-  static const std::vector<std::string> keys = {"fundgap", "name",     "description", "currency", "period", "partners",
-                                                "services", "schemes", "pools",       "checks",   "correlations"};
+  static const std::vector<std::string> keys = {"fundgap",  "name",    "description", "currency", "period",
+                                                "partners", "services", "schemes",    "pools",    "checks",
+                                                "correlations", "prices", "discount"};
   return keys;
 }
 

@@ -34,6 +34,7 @@ std::string describe(const Node& n);
 struct ParameterSpec {
   std::string path;
   ParameterTarget target;
+  bool signed_money = false;  // money that may be negative (its range is then unbounded)
 };
 
 class Reading {
@@ -100,14 +101,38 @@ class Reading {
   // or a map from year to value (each holds until the next listed year). Every value must
   // be above -100%; each becomes a parameter at `path` (or `path[YEAR]`).
   YearValues per_year_rate(const Entry& e, const std::string& where, const std::string& path,
-                           ParameterTarget::Field field, int entity);
+                           ParameterTarget::Field field, int entity, int index = 0);
+  // Money given per projected year: a scalar (the same every year), a list of one value
+  // per projected year, or a map from year to value. `hold`: a map's value holds until the
+  // next listed year (a level), and `fallback` stands before the first; otherwise a map's
+  // values count in their years only (0 in the others). Each value is a parameter at
+  // `path[YEAR]` (a scalar: at `path`). Negative values are an error unless
+  // `signed_money`; `sign_hint` is added to that error.
+  struct MoneyPerYear {
+    std::string where, path;
+    ParameterTarget::Field field;
+    int entity = 0, index = 0;
+    bool hold = false;
+    double fallback = 0;
+    bool signed_money = false;
+    std::string sign_hint;
+  };
+  YearValues per_year_money(const Entry& e, const MoneyPerYear& spec);
+  // "'{what}' needs format 1.1" at `e` unless the file declares `fundgap: 1.1`.
+  bool needs_format_1_1(const Entry& e, const std::string& what);
+  // "LABEL has N values but the period has T projected years (Y1 to YT)" when the list's
+  // length is not T; returns whether it is.
+  bool list_fits_period(const Entry& e, const std::string& label);
+
   // A distribution `{normal: {mean: 3%, sd: 0.5%}}` etc., its parameters read as `kind`,
-  // truncated to the kind's range. Reports problems; nothing on error.
-  std::optional<Distribution> distribution(const Node& n, ValueKind kind, const std::string& label);
+  // truncated to `range`. Reports problems; nothing on error.
+  std::optional<Distribution> distribution(const Node& n, ValueKind kind, const std::string& label,
+                                           std::pair<double, double> range);
 };
 
 // The sections, each in its own file, in the order Reading::read calls them.
 void read_period(Reading& r, const Entry& e);
+void read_prices(Reading& r, const Entry& e);  // format 1.1
 void read_partners(Reading& r, const Entry& section);
 void read_services(Reading& r, const Entry& section);
 void read_schemes(Reading& r, const Entry& section);
@@ -116,5 +141,14 @@ void read_pools(Reading& r, const Entry& section);
 void check_funders(Reading& r);
 void read_correlations(Reading& r, const Entry& section);
 void read_checks(Reading& r, const Entry& section);
+// Format 1.1, called by the readers above.
+void read_funding_streams(Reading& r, const Entry& funding, Partner& p, int partner);  // funding.cc
+void read_reserves(Reading& r, const Entry& e, Partner& p, int partner);               // reserves.cc
+void read_pressures(Reading& r, const Entry& e, Service& s, int service);              // pressures.cc
+// A ramp given as a named profile: {profile: linear, years: 3} and the like (profiles.cc).
+// Returns the ramp by year from the start (empty after reporting a problem); a step's year
+// goes to `step_at` when given.
+std::vector<double> read_ramp_profile(Reading& r, const Entry& e, const std::string& where, int start,
+                                      int* step_at = nullptr);
 
 }  // namespace fundgap::input

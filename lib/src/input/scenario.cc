@@ -1,6 +1,7 @@
 // The top level of a scenario document and its period; the sections in their order.
 #include <algorithm>
 
+#include "fundgap/base/quantity.h"
 #include "loading.h"
 #include "reading.h"
 
@@ -20,8 +21,10 @@ Scenario Reading::read(const Node& root) {
   check_keys(es, top_level_keys(), top);
   const SourceLocation start{file_, 1, 1};
   if (const Entry* e = require(es, "fundgap", top, start, " (the format version: 'fundgap: 1')")) {
-    if (!e->value.IsScalar() || e->value.Scalar() != "1")
-      diags.error(at(*e), "unsupported format version {}; this fundgap reads version 1", describe(e->value));
+    if (e->value.IsScalar() && (e->value.Scalar() == "1" || e->value.Scalar() == "1.1"))
+      sc.format_minor = e->value.Scalar() == "1.1" ? 1 : 0;
+    else
+      diags.error(at(*e), "unsupported format version {}; this fundgap reads versions 1 and 1.1", describe(e->value));
   }
   if (const Entry* e = require(es, "name", top, start))
     if (auto s = text(*e, top)) sc.name = *s;
@@ -37,6 +40,18 @@ Scenario Reading::read(const Node& root) {
   }
   if (const Entry* e = require(es, "period", top, start, " (like 'period: {base: 2018/19, to: 2021/22}')"))
     read_period(*this, *e);
+  if (const Entry* e = find(es, "prices"); e && needs_format_1_1(*e, "'prices'")) read_prices(*this, *e);
+  if (const Entry* e = find(es, "discount"); e && needs_format_1_1(*e, "'discount'")) {
+    record("discount", *e);
+    const ParameterSpec param{"discount", {ParameterTarget::Field::discount, 0}};
+    if (auto v = number(e->value, at(*e), ValueKind::rate, label(*e, top), &param)) {
+      if (*v < 0 || *v >= 1)
+        diags.error(at(*e), "'discount' is {}; a discount rate is from 0% to below 100% (the Green Book's is 3.5%)",
+                    percent_text(*v));
+      else
+        sc.discount = *v;
+    }
+  }
   if (const Entry* e = require(es, "partners", top, start)) read_partners(*this, *e);
   sc.index_ids();
   if (const Entry* e = require(es, "services", top, start)) read_services(*this, *e);
@@ -74,6 +89,15 @@ void read_period(Reading& r, const Entry& e) {
   r.sc.projected_years = *t - *b;
   r.period_ok = true;
   r.record("period", e);
+}
+
+void read_prices(Reading& r, const Entry& e) {
+  const std::string where = "'prices'";
+  if (!r.expect(e, Kind::map, "a map like {deflator: [2.7%, 2.1%]}", "the scenario")) return;
+  std::vector<Entry> es = r.entries(e.value, where);
+  r.check_keys(es, {"deflator"}, where);
+  if (const Entry* d = r.require(es, "deflator", where, Reading::at(e), " (the yearly rate of prices, like 2%)"))
+    r.sc.deflator = r.per_year_rate(*d, where, "prices.deflator", ParameterTarget::Field::deflator, 0);
 }
 
 void check_funders(Reading& r) {

@@ -13,6 +13,15 @@ using Field = ParameterTarget::Field;
 // Returns false when the scheme cannot be used.
 bool read_saving(Reading& r, const Entry& e, const std::string& where, const std::string& path, int index, Scheme& k) {
   r.record(path + ".saving", e);
+  if (e.value.IsSequence() || (e.value.IsMap() && !is_distribution(e.value))) {
+    // Format 1.1: money saved each projected year, the level that year.
+    if (!r.needs_format_1_1(e, "'saving' given year by year")) return false;
+    const std::size_t errors = r.diags.size();
+    k.absolute = k.has_amounts = true;
+    k.amounts = r.per_year_money(e, {where, path + ".saving", Field::scheme_amount, index, 0, true, 0, false,
+                                     " (a cost belongs in 'investment' or 'one_off_cost')"});
+    return r.diags.size() == errors;
+  }
   const Quantity q = e.value.IsScalar() ? parse_quantity(e.value.Scalar()) : Quantity{};
   const SourceLocation at = Reading::at(e);
   if (is_distribution(e.value)) {
@@ -76,7 +85,11 @@ bool read_saving(Reading& r, const Entry& e, const std::string& where, const std
 
 // A ramp: a share, or a list of shares by year from the start. Empty on error.
 void read_ramp(Reading& r, const Entry& e, const std::string& where, std::vector<double>& out, Field field,
-               const std::string& path, int index) {
+               const std::string& path, int index, int start, int* step_at = nullptr) {
+  if (e.value.IsMap() && !is_distribution(e.value)) {
+    if (r.needs_format_1_1(e, "a ramp by profile")) out = read_ramp_profile(r, e, where, start, step_at);
+    return;
+  }
   std::vector<const Node*> items;
   if (e.value.IsSequence())
     for (const Node& item : e.value.items) items.push_back(&item);
@@ -124,7 +137,11 @@ void read_investment(Reading& r, const Entry& e, const std::string& where, const
   r.record(path + ".investment", e);
   if (!r.expect(e, Kind::map, "a map like {service: community, amount: 3m}", where)) return;
   std::vector<Entry> is = r.entries(e.value, iwhere);
-  r.check_keys(is, {"service", "amount", "ramp"}, iwhere);
+  r.check_keys(is, {"service", "amount", "ramp", "start"}, iwhere);
+  if (const Entry* st = Reading::find(is, "start"); st && r.needs_format_1_1(*st, "an investment's own 'start'")) {
+    r.record(path + ".investment.start", *st);
+    if (auto t = r.projected_year(st->value, Reading::at(*st), "'start' of " + iwhere)) k.investment_start = *t;
+  }
   if (const Entry* s = r.require(is, "service", iwhere, Reading::at(e))) {
     r.record(path + ".investment.service", *s);
     k.investment_service = r.reference(s->value, Reading::at(*s), EntityKind::service, iwhere);
@@ -136,7 +153,8 @@ void read_investment(Reading& r, const Entry& e, const std::string& where, const
   }
   if (const Entry* ramp = Reading::find(is, "ramp")) {
     r.record(path + ".investment.ramp", *ramp);
-    read_ramp(r, *ramp, iwhere, k.investment_ramp, Field::investment_ramp, path + ".investment.ramp", index);
+    read_ramp(r, *ramp, iwhere, k.investment_ramp, Field::investment_ramp, path + ".investment.ramp", index,
+              k.investment_start < 0 ? k.start : k.investment_start);
   }
 }
 
@@ -157,7 +175,9 @@ void read_schemes(Reading& r, const Entry& section) {
     const std::size_t first_parameter = r.sc.parameters.size();
     if (!r.expect(ke, Kind::map, "a map with 'service' and 'saving'", "'schemes'")) continue;
     std::vector<Entry> es = r.entries(ke.value, where);
-    r.check_keys(es, {"name", "service", "saving", "start", "ramp", "confidence", "reprovide", "investment"}, where);
+    r.check_keys(es, {"name", "service", "saving", "efficiency", "start", "ramp", "confidence", "reprovide", "investment",
+                      "one_off_cost"},
+                 where);
     if (const Entry* e = Reading::find(es, "name"))
       if (auto t = r.text(*e, where)) k.name = *t;
     if (const Entry* e = r.require(es, "service", where, Reading::at(ke.key_node))) {
@@ -165,15 +185,41 @@ void read_schemes(Reading& r, const Entry& section) {
       k.service = r.reference(e->value, Reading::at(*e), EntityKind::service, "'service' of " + where);
       ok = ok && k.service >= 0;
     }
-    if (const Entry* e = r.require(es, "saving", where, Reading::at(ke.key_node), " (a share like 20% or money like 5m)"))
-      ok = read_saving(r, *e, where, path, index, k) && ok;
+    // The start first: a ramp profile's step and an investment count from it.
     if (const Entry* e = Reading::find(es, "start")) {
       r.record(path + ".start", *e);
       if (auto t = r.projected_year(e->value, Reading::at(*e), "'start' of " + where)) k.start = *t;
     }
+    const Entry* efficiency = Reading::find(es, "efficiency");
+    if (efficiency && r.needs_format_1_1(*efficiency, "'efficiency'")) {
+      if (const Entry* saving = Reading::find(es, "saving")) {
+        r.diags.error(Reading::at(saving->key_node), "{} has both 'saving' and 'efficiency'; give one", where);
+        ok = false;
+      }
+      r.record(path + ".efficiency", *efficiency);
+      r.sc.origins[path + ".saving"] = Reading::at(*efficiency);
+      const ParameterSpec param{path + ".efficiency", {Field::saving, index}};
+      if (auto v = r.share(efficiency->value, Reading::at(*efficiency), "'efficiency' of " + where, &param)) {
+        k.efficiency = true;
+        k.saving = *v;
+      } else {
+        ok = false;
+      }
+    } else if (efficiency) {
+      ok = false;
+    } else if (const Entry* e = r.require(es, "saving", where, Reading::at(ke.key_node),
+                                          " (a share like 20% or money like 5m)")) {
+      ok = read_saving(r, *e, where, path, index, k) && ok;
+    }
+    if (const Entry* e = Reading::find(es, "one_off_cost"); e && r.needs_format_1_1(*e, "'one_off_cost'")) {
+      const std::size_t errors = r.diags.size();
+      k.one_off_cost = r.per_year_money(*e, {where, path + ".one_off_cost", Field::one_off_cost, index, 0, false, 0,
+                                             false, ""});
+      ok = ok && r.diags.size() == errors;
+    }
     if (const Entry* e = Reading::find(es, "ramp")) {
       r.record(path + ".ramp", *e);
-      read_ramp(r, *e, where, k.ramp, Field::ramp, path + ".ramp", index);
+      read_ramp(r, *e, where, k.ramp, Field::ramp, path + ".ramp", index, k.start, &k.step_at);
       if (k.ramp.empty()) k.ramp = {1.0};
     }
     if (const Entry* e = Reading::find(es, "confidence")) {

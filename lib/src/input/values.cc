@@ -2,7 +2,9 @@
 // read into a number and, when it is an input of the model, registered as a Parameter.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
+#include "fundgap/base/money.h"
 #include "fundgap/base/quantity.h"
 #include "reading.h"
 
@@ -17,7 +19,8 @@ bool rate_without_percent(const Node& n, double v) {
 
 }  // namespace
 
-std::optional<Distribution> Reading::distribution(const Node& n, ValueKind kind, const std::string& label) {
+std::optional<Distribution> Reading::distribution(const Node& n, ValueKind kind, const std::string& label,
+                                                 std::pair<double, double> range) {
   const std::string& name = n.pairs[0].first.text;
   const Node& args = n.pairs[0].second;
   const std::string lbl = fmt::format("the {} distribution for {}", name, label);
@@ -85,7 +88,7 @@ std::optional<Distribution> Reading::distribution(const Node& n, ValueKind kind,
   }
   if (!d) return std::nullopt;
   // Draws outside the valid range are redrawn from the truncated distribution.
-  const auto [low, high] = default_range(kind);
+  const auto [low, high] = range;
   if (!d->truncate(low, high)) {
     diags.error(at(n), "{} has no probability {}", lbl,
                 kind == ValueKind::rate    ? "above -100%"
@@ -98,13 +101,14 @@ std::optional<Distribution> Reading::distribution(const Node& n, ValueKind kind,
 
 std::optional<double> Reading::number(const Node& n, const SourceLocation& loc, ValueKind kind,
                                       const std::string& label, const ParameterSpec* param) {
-  const auto [low, high] = default_range(kind);
+  auto [low, high] = default_range(kind);
+  if (param && param->signed_money) low = -std::numeric_limits<double>::infinity();
   if (is_distribution(n)) {
     if (!param) {
       diags.error(loc, "{} must be a plain number, not a distribution", label);
       return std::nullopt;
     }
-    auto d = distribution(n, kind, label);
+    auto d = distribution(n, kind, label, {low, high});
     if (!d) return std::nullopt;
     sc.parameters.push_back({param->path, loc, kind, low, high, d->mean(), d, param->target});
     return d->mean();
@@ -176,8 +180,96 @@ std::optional<int> Reading::projected_year(const Node& n, const SourceLocation& 
   return t;
 }
 
+bool Reading::needs_format_1_1(const Entry& e, const std::string& what) {
+  if (sc.format_minor >= 1) return true;
+  diags.error(at(e.key_node), "{} is part of format 1.1; write 'fundgap: 1.1' at the top of the file to use it", what);
+  return false;
+}
+
+bool Reading::list_fits_period(const Entry& e, const std::string& lbl) {
+  const int n = static_cast<int>(e.value.size()), T = sc.projected_years;
+  if (!period_ok || n == T) return true;
+  diags.error(at(e), "{} has {} value{} but the period has {} projected year{} ({} to {})", lbl, n, n == 1 ? "" : "s", T,
+              T == 1 ? "" : "s", sc.year(1), sc.year(T));
+  return false;
+}
+
+YearValues Reading::per_year_money(const Entry& e, const MoneyPerYear& spec) {
+  const int T = period_ok ? sc.projected_years : 0;
+  YearValues out = YearValues::Zero(T + 1);
+  record(spec.path, e);
+  const std::string lbl = label(e, spec.where);
+  auto years = [&](int first, int last) { return ParameterTarget{spec.field, spec.entity, spec.index, first, last}; };
+  auto at_year = [&](int t) { return fmt::format("{}[{}]", spec.path, sc.year(t)); };
+  auto one = [&](const Node& n, const SourceLocation& loc, const ParameterSpec* param,
+                 std::string_view year) -> std::optional<double> {
+    auto v = number(n, loc, ValueKind::money, lbl, param);
+    if (v && *v < 0 && !spec.signed_money) {
+      diags.error(loc, "{}{} is {}, but it cannot be negative{}", lbl, year.empty() ? "" : fmt::format(" in {}", year),
+                  fmt::format("{:.2p}", Money{*v, currency_symbol(sc.currency)}), spec.sign_hint);
+      return std::nullopt;
+    }
+    return v;
+  };
+  switch (is_distribution(e.value) ? Kind::scalar : e.value.kind) {
+    case Kind::scalar: {
+      const ParameterSpec param{spec.path, years(1, T), spec.signed_money};
+      if (auto v = one(e.value, at(e), &param, "")) out.tail(T) = *v;
+      break;
+    }
+    case Kind::sequence: {
+      list_fits_period(e, lbl);
+      for (int i = 0; i < static_cast<int>(e.value.size()); ++i) {
+        const Node& item = e.value.items[static_cast<std::size_t>(i)];
+        const bool in_period = i < T;
+        const ParameterSpec param{in_period ? at_year(i + 1) : std::string(), years(i + 1, i + 1), spec.signed_money};
+        auto v = one(item, at(item), in_period ? &param : nullptr, in_period ? sc.year(i + 1).label() : "");
+        if (v && in_period) {
+          out(i + 1) = *v;
+          sc.origins[at_year(i + 1)] = at(item);
+        }
+      }
+      break;
+    }
+    case Kind::map: {
+      int previous = 0;
+      std::size_t previous_parameter = SIZE_MAX;
+      if (spec.hold) out.tail(T) = spec.fallback;
+      for (const Entry& ye : entries(e.value, lbl)) {
+        auto t = projected_year(ye.key_node, at(ye.key_node), fmt::format("a key of {}", lbl));
+        std::optional<ParameterSpec> param;
+        if (t) param = ParameterSpec{at_year(*t), years(*t, spec.hold ? T : *t), spec.signed_money};
+        const std::size_t registered = sc.parameters.size();
+        auto v = one(ye.value, at(ye), param ? &*param : nullptr, t ? sc.year(*t).label() : "");
+        if (!t) continue;
+        if (*t <= previous) {
+          diags.error(at(ye.key_node), "years in {} must increase: {} follows {}", lbl, sc.year(*t), sc.year(previous));
+          continue;
+        }
+        if (spec.hold && v && sc.parameters.size() > registered) {
+          // Each value holds until the next key: end the previous one's years there.
+          if (previous_parameter != SIZE_MAX) sc.parameters[previous_parameter].target.last = *t - 1;
+          previous_parameter = registered;
+        }
+        previous = *t;
+        if (v) {
+          if (spec.hold)
+            out.tail(T - *t + 1) = *v;
+          else
+            out(*t) = *v;
+        }
+        sc.origins[at_year(*t)] = at(ye);
+      }
+      break;
+    }
+    default:
+      diags.error(at(e), "expected money, a list of amounts or a map from year to amount for {}, found nothing", lbl);
+  }
+  return out;
+}
+
 YearValues Reading::per_year_rate(const Entry& e, const std::string& where, const std::string& path,
-                                  ParameterTarget::Field field, int entity) {
+                                  ParameterTarget::Field field, int entity, int index) {
   const int T = period_ok ? sc.projected_years : 0;
   YearValues out = YearValues::Zero(T + 1);
   record(path, e);
@@ -195,7 +287,7 @@ YearValues Reading::per_year_rate(const Entry& e, const std::string& where, cons
     }
     return v;
   };
-  auto years = [&](int first, int last) { return ParameterTarget{field, entity, 0, first, last}; };
+  auto years = [&](int first, int last) { return ParameterTarget{field, entity, index, first, last}; };
   auto at_year = [&](int t) { return fmt::format("{}[{}]", path, sc.year(t)); };
   // A distribution is one value for every year, like a scalar.
   switch (is_distribution(e.value) ? Kind::scalar : e.value.kind) {

@@ -21,8 +21,8 @@ double entity_row(const Projection& p, const Figure& f, int t) {
 }
 
 template <std::vector<Eigen::ArrayXXd> Projection::*member>
-double per_partner(const Projection& p, const Figure& f, int t) {
-  return (p.*member)[static_cast<std::size_t>(f.entity)](f.partner, t);
+double sub_row(const Projection& p, const Figure& f, int t) {
+  return (p.*member)[static_cast<std::size_t>(f.entity)](f.sub, t);
 }
 
 constexpr auto P = EntityKind::partner;
@@ -33,51 +33,97 @@ constexpr auto kMoney = Unit::money;
 constexpr auto kNone = Adverse::none;
 constexpr auto kSum = SystemTotal::sum;
 constexpr auto kOwn = SystemTotal::none;
+constexpr auto kOne = Sub::none;
 
-// In report order. The enum's order is the rows' order (info() indexes by it).
+// Which entities have a measure (nullptr in a row: every entity).
+bool format_1_1(const Scenario& sc, int) { return sc.format_minor >= 1; }
+bool has_reserves(const Scenario& sc, int p) { return sc.partners[static_cast<std::size_t>(p)].reserves.has_value(); }
+bool has_council_tax(const Scenario& sc, int p) { return sc.partners[static_cast<std::size_t>(p)].council_tax >= 0; }
+bool has_pressures(const Scenario& sc, int s) { return !sc.services[static_cast<std::size_t>(s)].pressures.empty(); }
+bool has_one_off_cost(const Scenario& sc, int k) { return sc.schemes[static_cast<std::size_t>(k)].one_off_cost.size() > 0; }
+bool has_costs(const Scenario& sc, int k) {
+  return sc.format_minor >= 1 && sc.schemes[static_cast<std::size_t>(k)].has_costs();
+}
+
+#define ROW(measure, kind, name, label, unit, adverse, total, share_of, applies, explain) \
+  {Measure::measure, kind, name, label, unit, adverse, total, kOne, Measure::share_of, applies, \
+   entity_row<&Projection::measure>, explain, &Projection::measure}
+#define SUB_ROW(measure, kind, name, label, sub, share_of, array, explain) \
+  {Measure::measure, kind, name, label, kMoney, kNone, kOwn, sub, Measure::share_of, nullptr, \
+   sub_row<&Projection::array>, explain, nullptr}
+
+// In report order; info() finds a row by its measure. A run of rows with the same Sub is
+// expanded sub-figure by sub-figure (a pool's partners each with their three figures).
 const std::array<MeasureInfo, kMeasureCount> kRows = {{
-    {Measure::funding, P, "funding", "funding", kMoney, kNone, kSum, false, Measure::funding,
-     entity_row<&Projection::funding>, explain_funding, &Projection::funding},
-    {Measure::spend, P, "spend", "spend", kMoney, kNone, kSum, false, Measure::funding,
-     entity_row<&Projection::spend>, explain_spend, &Projection::spend},
-    {Measure::gap, P, "gap", "gap", kMoney, Adverse::above_zero, kSum, false, Measure::funding,
-     entity_row<&Projection::gap>, explain_gap, &Projection::gap},
-    {Measure::gap_do_nothing, P, "gap_do_nothing", "gap, do nothing", kMoney, Adverse::above_zero, kSum, false,
-     Measure::funding, entity_row<&Projection::gap_do_nothing>, explain_gap, &Projection::gap_do_nothing},
+    ROW(funding, P, "funding", "funding", kMoney, kNone, kSum, funding, nullptr, explain_funding),
+    SUB_ROW(stream_funding, P, "funding.", "funding: ", Sub::partner_stream, funding, stream_funding, explain_stream),
+    ROW(spend, P, "spend", "spend", kMoney, kNone, kSum, funding, nullptr, explain_spend),
+    ROW(gap, P, "gap", "gap", kMoney, Adverse::above_zero, kSum, funding, nullptr, explain_gap),
+    ROW(gap_do_nothing, P, "gap_do_nothing", "gap, do nothing", kMoney, Adverse::above_zero, kSum, funding, nullptr,
+        explain_gap),
+    ROW(gap_annual, P, "gap_annual", "gap, change in year", kMoney, Adverse::above_zero, kSum, funding, format_1_1,
+        explain_gap_annual),
+    ROW(reserves_used, P, "reserves_used", "reserves used", kMoney, kNone, kSum, funding, has_reserves,
+        explain_reserves),
+    ROW(reserves, P, "reserves", "reserves", kMoney, Adverse::below_zero, kSum, funding, has_reserves,
+        explain_reserves),
+    ROW(reserves_minimum, P, "reserves_minimum", "reserves, minimum", kMoney, kNone, kSum, funding, has_reserves,
+        explain_reserves),
+    ROW(reserves_headroom, P, "reserves_headroom", "reserves, headroom", kMoney, Adverse::below_zero, kSum, funding,
+        has_reserves, explain_reserves),
+    ROW(gap_after_reserves, P, "gap_after_reserves", "gap after reserves", kMoney, Adverse::above_zero, kSum, funding,
+        has_reserves, explain_reserves),
+    ROW(tax_base, P, "tax_base", "council tax base", Unit::count, kNone, kOwn, tax_base, has_council_tax,
+        explain_council_tax),
+    ROW(band_d, P, "band_d", "Band D", Unit::pounds, kNone, kOwn, band_d, has_council_tax, explain_council_tax),
+    ROW(ct_per_1pct, P, "ct_per_1pct", "1% of council tax", kMoney, kNone, kOwn, funding, has_council_tax,
+        explain_council_tax),
+    ROW(gap_ct_equivalent, P, "gap_ct_equivalent", "gap as council tax", Unit::share, Adverse::above_zero, kOwn,
+        funding, has_council_tax, explain_council_tax),
 
-    {Measure::baseline, S, "baseline", "baseline", kMoney, kNone, kSum, false, Measure::baseline,
-     entity_row<&Projection::baseline>, explain_baseline, &Projection::baseline},
-    {Measure::savings, S, "savings", "savings", kMoney, kNone, kSum, false, Measure::baseline,
-     entity_row<&Projection::savings>, explain_service_schemes, &Projection::savings},
-    {Measure::reprovided, S, "reprovided", "re-provided", kMoney, kNone, kSum, false, Measure::baseline,
-     entity_row<&Projection::reprovided>, explain_service_schemes, &Projection::reprovided},
-    {Measure::investment, S, "investment", "investment", kMoney, kNone, kSum, false, Measure::baseline,
-     entity_row<&Projection::investment>, explain_service_schemes, &Projection::investment},
-    {Measure::net, S, "net", "net spend", kMoney, kNone, kSum, false, Measure::baseline,
-     entity_row<&Projection::net>, explain_net, &Projection::net},
+    ROW(baseline, S, "baseline", "baseline", kMoney, kNone, kSum, baseline, nullptr, explain_baseline),
+    ROW(pressures, S, "pressures", "pressures", kMoney, kNone, kSum, baseline, has_pressures, explain_pressures),
+    ROW(savings, S, "savings", "savings", kMoney, kNone, kSum, baseline, nullptr, explain_service_schemes),
+    ROW(reprovided, S, "reprovided", "re-provided", kMoney, kNone, kSum, baseline, nullptr, explain_service_schemes),
+    ROW(investment, S, "investment", "investment", kMoney, kNone, kSum, baseline, nullptr, explain_service_schemes),
+    ROW(net, S, "net", "net spend", kMoney, kNone, kSum, baseline, nullptr, explain_net),
 
     // No system totals: they would repeat the services' savings, re-provision and investment.
-    {Measure::scheme_saving, K, "saving", "saving", kMoney, kNone, kOwn, false, Measure::scheme_saving,
-     entity_row<&Projection::scheme_saving>, explain_scheme, &Projection::scheme_saving},
-    {Measure::scheme_reprovided, K, "reprovided", "re-provided", kMoney, kNone, kOwn, false, Measure::scheme_saving,
-     entity_row<&Projection::scheme_reprovided>, explain_scheme, &Projection::scheme_reprovided},
-    {Measure::scheme_investment, K, "investment", "investment", kMoney, kNone, kOwn, false, Measure::scheme_saving,
-     entity_row<&Projection::scheme_investment>, explain_scheme, &Projection::scheme_investment},
+    ROW(scheme_saving, K, "saving", "saving", kMoney, kNone, kOwn, scheme_saving, nullptr, explain_scheme),
+    ROW(scheme_reprovided, K, "reprovided", "re-provided", kMoney, kNone, kOwn, scheme_saving, nullptr, explain_scheme),
+    ROW(scheme_investment, K, "investment", "investment", kMoney, kNone, kOwn, scheme_saving, nullptr, explain_scheme),
+    ROW(scheme_one_off_cost, K, "one_off_cost", "one-off cost", kMoney, kNone, kOwn, scheme_saving, has_one_off_cost,
+        explain_scheme),
+    ROW(scheme_net_benefit, K, "net_benefit", "net benefit to date", kMoney, Adverse::below_zero, kOwn, scheme_saving,
+        format_1_1, explain_economics),
+    ROW(scheme_npv, K, "npv", "net present value", kMoney, Adverse::below_zero, kOwn, scheme_saving, format_1_1,
+        explain_economics),
+    ROW(scheme_roi, K, "roi", "return on investment", Unit::share, Adverse::below_zero, kOwn, scheme_saving, has_costs,
+        explain_economics),
 
     // No system totals: the system's spend is the partners' spend.
-    {Measure::pool_contributions, Q, "contributions", "contributions", kMoney, kNone, kOwn, false,
-     Measure::pool_contributions, entity_row<&Projection::pool_contributions>, explain_pool, &Projection::pool_contributions},
-    {Measure::pool_spend, Q, "spend", "spend", kMoney, kNone, kOwn, false, Measure::pool_contributions,
-     entity_row<&Projection::pool_spend>, explain_pool, &Projection::pool_spend},
-    {Measure::pool_balance, Q, "balance", "balance", kMoney, Adverse::below_zero, kOwn, false,
-     Measure::pool_contributions, entity_row<&Projection::pool_balance>, explain_pool, &Projection::pool_balance},
-    {Measure::pool_contribution, Q, "contribution_", " contribution", kMoney, kNone, kOwn, true,
-     Measure::pool_contributions, per_partner<&Projection::pool_partner_contribution>, explain_pool, nullptr},
-    {Measure::pool_balance_share, Q, "balance_share_", " share of balance", kMoney, Adverse::below_zero, kOwn, true,
-     Measure::pool_contributions, per_partner<&Projection::pool_balance_share>, explain_pool, nullptr},
-    {Measure::pool_cost, Q, "cost_", " net cost", kMoney, kNone, kOwn, true, Measure::pool_contributions,
-     per_partner<&Projection::pool_cost>, explain_pool, nullptr},
+    ROW(pool_contributions, Q, "contributions", "contributions", kMoney, kNone, kOwn, pool_contributions, nullptr,
+        explain_pool),
+    ROW(pool_spend, Q, "spend", "spend", kMoney, kNone, kOwn, pool_contributions, nullptr, explain_pool),
+    ROW(pool_balance, Q, "balance", "balance", kMoney, Adverse::below_zero, kOwn, pool_contributions, nullptr,
+        explain_pool),
+    SUB_ROW(pool_contribution, Q, "contribution_", " contribution", Sub::pool_partner, pool_contributions,
+            pool_partner_contribution, explain_pool),
+    {Measure::pool_balance_share, Q, "balance_share_", " share of balance", kMoney, Adverse::below_zero, kOwn,
+     Sub::pool_partner, Measure::pool_contributions, nullptr, sub_row<&Projection::pool_balance_share>, explain_pool,
+     nullptr},
+    SUB_ROW(pool_cost, Q, "cost_", " net cost", Sub::pool_partner, pool_contributions, pool_cost, explain_pool),
 }};
+
+#undef ROW
+#undef SUB_ROW
+
+// The row of each measure, by its enum value.
+const std::array<const MeasureInfo*, kMeasureCount> kByMeasure = [] {
+  std::array<const MeasureInfo*, kMeasureCount> by{};
+  for (const MeasureInfo& row : kRows) by[static_cast<std::size_t>(row.measure)] = &row;
+  return by;
+}();
 
 const std::array<ViewInfo, 4> kViews = {{
     {View::partners, "partners", P, Measure::gap, true},
@@ -86,10 +132,41 @@ const std::array<ViewInfo, 4> kViews = {{
     {View::pools, "pools", Q, Measure::pool_balance, false},
 }};
 
-// Whether the system has a total of `m`, summed over `system_of` (or partners and services).
-bool system_has(const MeasureInfo& row, std::optional<EntityKind> system_of) {
+bool applies(const MeasureInfo& row, const Scenario& sc, int entity) { return !row.applies || row.applies(sc, entity); }
+
+// Whether some entity of its kind has the measure.
+bool any_applies(const MeasureInfo& row, const Scenario& sc) {
+  for (int e = 0; e < sc.count(row.kind); ++e)
+    if (applies(row, sc, e)) return true;
+  return false;
+}
+
+// Whether the system has a total of `row`'s measure, summed over `system_of` (or
+// partners and services): a summed measure that some entity has.
+bool system_has(const MeasureInfo& row, const Scenario& sc, std::optional<EntityKind> system_of) {
   if (row.total != SystemTotal::sum) return false;
-  return system_of ? row.kind == *system_of : row.kind == P || row.kind == S;
+  if (system_of ? row.kind != *system_of : row.kind != P && row.kind != S) return false;
+  return any_applies(row, sc);
+}
+
+// How many sub-figures `row` has for `entity`, and the id of each.
+int sub_count(const MeasureInfo& row, const Scenario& sc, int entity) {
+  switch (row.sub) {
+    case Sub::none: return 1;
+    case Sub::pool_partner: return static_cast<int>(sc.partners.size());
+    case Sub::partner_stream: return static_cast<int>(sc.partners[static_cast<std::size_t>(entity)].streams.size());
+  }
+  return 1;
+}
+
+bool sub_applies(const MeasureInfo& row, const Scenario& sc, int entity, int sub) {
+  return row.sub != Sub::pool_partner || sc.pools[static_cast<std::size_t>(entity)].involves(sub);
+}
+
+const std::string& sub_id(const MeasureInfo& row, const Scenario& sc, const Figure& f) {
+  if (row.sub == Sub::partner_stream)
+    return sc.partners[static_cast<std::size_t>(f.entity)].streams[static_cast<std::size_t>(f.sub)].id;
+  return sc.partners[static_cast<std::size_t>(f.sub)].id;
 }
 
 }  // namespace
@@ -106,7 +183,7 @@ std::string_view kind_name(EntityKind kind) {
 }
 
 std::span<const MeasureInfo> catalogue() { return kRows; }
-const MeasureInfo& info(Measure m) { return kRows[static_cast<std::size_t>(m)]; }
+const MeasureInfo& info(Measure m) { return *kByMeasure[static_cast<std::size_t>(m)]; }
 
 std::span<const ViewInfo> views() { return kViews; }
 
@@ -133,14 +210,20 @@ double figure_value(const Projection& p, const Figure& f, int t) {
 
 std::string measure_name(const Scenario& sc, const Figure& f) {
   const MeasureInfo& row = info(f.measure);
-  if (!row.per_partner) return std::string(row.name);
-  return fmt::format("{}{}", row.name, sc.partners[static_cast<std::size_t>(f.partner)].id);
+  if (row.sub == Sub::none) return std::string(row.name);
+  return fmt::format("{}{}", row.name, sub_id(row, sc, f));
 }
 
 std::string measure_label(const Scenario& sc, const Figure& f) {
   const MeasureInfo& row = info(f.measure);
-  if (!row.per_partner) return std::string(row.label);
-  return fmt::format("{}{}", sc.partners[static_cast<std::size_t>(f.partner)].id, row.label);
+  switch (row.sub) {
+    case Sub::none: return std::string(row.label);
+    case Sub::pool_partner: return fmt::format("{}{}", sub_id(row, sc, f), row.label);
+    case Sub::partner_stream:  // by the stream's name
+      return fmt::format("{}{}", row.label,
+                         sc.partners[static_cast<std::size_t>(f.entity)].streams[static_cast<std::size_t>(f.sub)].name);
+  }
+  return std::string(row.label);
 }
 
 std::string figure_text(const Scenario& sc, const Figure& f, int t) {
@@ -149,17 +232,29 @@ std::string figure_text(const Scenario& sc, const Figure& f, int t) {
 
 std::vector<Figure> figures_of(const Scenario& sc, EntityKind kind, int entity, std::optional<EntityKind> system_of) {
   std::vector<Figure> out;
-  for (const MeasureInfo& row : kRows) {
-    if (kind == EntityKind::system ? system_has(row, system_of) : row.kind == kind && !row.per_partner)
-      out.push_back({row.measure, kind, kind == EntityKind::system ? -1 : entity, -1});
-  }
-  if (kind != EntityKind::pool) return out;
-  // Then each partner the pool involves, its per-partner figures together.
-  const Pool& pool = sc.pools[static_cast<std::size_t>(entity)];
-  for (std::size_t i = 0; i < sc.partners.size(); ++i) {
-    if (!pool.involves(static_cast<int>(i))) continue;
+  if (kind == EntityKind::system) {
     for (const MeasureInfo& row : kRows)
-      if (row.kind == kind && row.per_partner) out.push_back({row.measure, kind, entity, static_cast<int>(i)});
+      if (system_has(row, sc, system_of)) out.push_back({row.measure, kind, -1, -1});
+    return out;
+  }
+  for (std::size_t r = 0; r < kRows.size();) {
+    const MeasureInfo& row = kRows[r];
+    if (row.kind != kind || !applies(row, sc, entity)) {
+      ++r;
+      continue;
+    }
+    if (row.sub == Sub::none) {
+      out.push_back({row.measure, kind, entity, -1});
+      ++r;
+      continue;
+    }
+    // A run of rows with this Sub: sub-figure by sub-figure, each with all of the run's measures.
+    std::size_t end = r;
+    while (end < kRows.size() && kRows[end].kind == kind && kRows[end].sub == row.sub) ++end;
+    for (int sub = 0; sub < sub_count(row, sc, entity); ++sub)
+      if (sub_applies(row, sc, entity, sub))
+        for (std::size_t q = r; q < end; ++q) out.push_back({kRows[q].measure, kind, entity, sub});
+    r = end;
   }
   return out;
 }
@@ -173,12 +268,14 @@ std::optional<Figure> find_figure(const Scenario& sc, EntityKind kind, int entit
 
 namespace stages {
 
-void system_totals(Projection& p, Detail detail) {
+void system_totals(const Scenario& sc, Projection& p, Detail detail) {
   p.system.setZero();
   for (const MeasureInfo& row : kRows) {
     if (row.total != SystemTotal::sum) continue;
     if (detail == Detail::gaps && row.measure != Measure::gap) continue;
-    // Row by row in file order: each year's total is 0 + x_0 + x_1 + ..., as a person adds them.
+    if (!any_applies(row, sc)) continue;
+    // Row by row in file order: each year's total is 0 + x_0 + x_1 + ..., as a person adds
+    // them. Entities without the measure hold zeros.
     const Eigen::ArrayXXd& x = p.*row.matrix;
     const Index r = static_cast<Index>(row.measure);
     for (Index e = 0; e < x.rows(); ++e) p.system.row(r) += x.row(e);

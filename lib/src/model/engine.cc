@@ -15,6 +15,12 @@ Engine::Engine(const Scenario& sc) {
       membership_.emplace_back(sv.pool, s);
     else
       for (const FundingShare& f : sv.funders) shares_.push_back({f.partner, s, f.share});
+    pressures_ = pressures_ || !sv.pressures.empty();
+  }
+  for (const Scheme& k : sc.schemes) one_off_costs_ = one_off_costs_ || k.one_off_cost.size() > 0;
+  for (const Partner& p : sc.partners) {
+    council_tax_ = council_tax_ || p.council_tax >= 0;
+    reserves_ = reserves_ || p.reserves.has_value();
   }
 }
 
@@ -24,14 +30,19 @@ std::vector<Overspend> Engine::run(const Scenario& sc, Projection& p, Detail det
   const Index P = static_cast<Index>(sc.partners.size()), Q = static_cast<Index>(sc.pools.size());
   const bool full = detail == Detail::full;
   // resize() keeps the storage when the size is unchanged: no allocation after the first run.
+  // Arrays of a concept the scenario does not have get no rows.
   for (ArrayXXd* a : {&p.baseline, &p.savings, &p.reprovided, &p.investment, &p.net}) a->resize(S, Y);
+  p.pressures.resize(pressures_ ? S : 0, Y);
   for (ArrayXXd* a : {&p.scheme_saving, &p.scheme_reprovided, &p.scheme_investment}) a->resize(K, Y);
+  p.scheme_one_off_cost.resize(one_off_costs_ ? K : 0, Y);
   for (ArrayXXd* a : {&p.funding, &p.spend, &p.gap, &p.spend_do_nothing, &p.gap_do_nothing}) a->resize(P, Y);
+  for (ArrayXXd* a : {&p.tax_base, &p.band_d}) a->resize(council_tax_ ? P : 0, Y);
   for (ArrayXXd* a : {&p.pool_contributions, &p.pool_spend, &p.pool_balance, &p.pool_balance_do_nothing})
     a->resize(Q, Y);
   p.risk_share.resize(Q, P);
   for (auto* v : {&p.pool_partner_contribution, &p.pool_balance_share, &p.pool_cost})
     v->resize(static_cast<std::size_t>(Q));
+  p.stream_funding.resize(static_cast<std::size_t>(P));
   p.system.resize(kMeasureCount, Y);
 
   stages::baseline(sc, p);
@@ -48,9 +59,27 @@ std::vector<Overspend> Engine::run(const Scenario& sc, Projection& p, Detail det
     ArrayXXd pooled_baseline(Q, Y);
     stages::spend(shares_, membership_, p, p.baseline, pooled_baseline, p.pool_balance_do_nothing, p.spend_do_nothing);
     p.gap_do_nothing = p.spend_do_nothing - p.funding;
+    if (sc.format_minor >= 1) {
+      stages::gap_annual(p);
+      for (ArrayXXd* a : {&p.ct_per_1pct, &p.gap_ct_equivalent}) a->setZero(council_tax_ ? P : 0, Y);
+      if (council_tax_) stages::council_tax_measures(sc, p);
+      for (ArrayXXd* a : {&p.reserves_used, &p.reserves, &p.reserves_minimum, &p.reserves_headroom,
+                          &p.gap_after_reserves})
+        a->setZero(reserves_ ? P : 0, Y);
+      if (reserves_) stages::reserves(sc, p);
+      for (ArrayXXd* a : {&p.scheme_net_benefit, &p.scheme_npv, &p.scheme_roi}) a->resize(K, Y);
+      stages::economics(sc, p);
+    }
   }
-  stages::system_totals(p, detail);
+  stages::system_totals(sc, p, detail);
   return over;
+}
+
+std::vector<std::string> projection_notes(const Scenario& sc, const Projection& p) {
+  if (sc.format_minor < 1) return {};
+  std::vector<std::string> notes = stages::reserves_notes(sc, p);
+  for (std::string& n : stages::economics_notes(sc, p)) notes.push_back(std::move(n));
+  return notes;
 }
 
 Projection project(const Scenario& scenario) {

@@ -18,7 +18,7 @@ std::pair<double, double> default_range(ValueKind kind) {
     case ValueKind::share: return {0, 1};
     case ValueKind::factor: break;
   }
-  return {-inf, inf};
+  return {0, inf};
 }
 
 namespace {
@@ -48,6 +48,22 @@ auto slots_of(S& sc, const ParameterTarget& t) {
     case F::investment_ramp: return one(sc.schemes[e].investment_ramp[i]);
     case F::contribution: return one(sc.pools[e].contributions(t.index));
     case F::pool_growth: return years(sc.pools[e].growth);
+    case F::stream_base: return one(sc.partners[e].streams[i].base);
+    case F::stream_growth: return years(sc.partners[e].streams[i].growth);
+    case F::stream_amount: return years(sc.partners[e].streams[i].amounts);
+    case F::tax_base: return one(sc.partners[e].streams[i].tax_base);
+    case F::tax_base_growth: return years(sc.partners[e].streams[i].tax_base_growth);
+    case F::band_d: return one(sc.partners[e].streams[i].band_d);
+    case F::ct_core: return years(sc.partners[e].streams[i].core);
+    case F::ct_precept: return years(sc.partners[e].streams[i].precept);
+    case F::reserves_opening: return one(sc.partners[e].reserves->opening);
+    case F::reserves_minimum: return one(sc.partners[e].reserves->minimum);
+    case F::reserves_use: return years(sc.partners[e].reserves->use);
+    case F::pressure_amount: return years(sc.services[e].pressures[i].amounts);
+    case F::scheme_amount: return years(sc.schemes[e].amounts);
+    case F::one_off_cost: return years(sc.schemes[e].one_off_cost);
+    case F::deflator: return years(sc.deflator);
+    case F::discount: return one(sc.discount);
   }
   return std::span<Number>();
 }

@@ -1,6 +1,6 @@
-// Partners: funding F_p(t) compounded from growth, spend E_p(t) (their shares of the
-// services they fund and their net cost of each pool) and the gap G_p(t) = E_p(t) - F_p(t);
-// their explanations and the funding step of the bridge.
+// Partners: spend E_p(t) (their shares of the services they fund and their net cost of
+// each pool), the gap G_p(t) = E_p(t) - F_p(t) and its change from year to year; their
+// explanations. Funding is in funding.cc, reserves in reserves.cc.
 #include <fmt/format.h>
 
 #include "fundgap/base/quantity.h"
@@ -10,20 +10,6 @@ namespace fundgap::stages {
 
 using Eigen::ArrayXXd;
 using Eigen::Index;
-
-void funding(const Scenario& sc, Projection& p) {
-  // F_p(t) = F_p(t-1) (1 + growth).
-  const Index P = static_cast<Index>(sc.partners.size()), Y = sc.years();
-  for (Index i = 0; i < P; ++i) {
-    const Partner& pt = sc.partners[static_cast<std::size_t>(i)];
-    double f = pt.funding_base;
-    p.funding(i, 0) = f;
-    for (Index t = 1; t < Y; ++t) {
-      f *= 1 + pt.growth(t);
-      p.funding(i, t) = f;
-    }
-  }
-}
 
 void spend(const std::vector<Engine::Share>& shares, const std::vector<std::pair<Index, Index>>& membership,
            const Projection& p, const ArrayXXd& x, ArrayXXd& pool_spend, ArrayXXd& balance, ArrayXXd& spend) {
@@ -38,14 +24,6 @@ void spend(const std::vector<Engine::Share>& shares, const std::vector<std::pair
     spend += p.pool_partner_contribution[static_cast<std::size_t>(q)];
     spend.matrix().noalias() -= p.risk_share.row(q).transpose().matrix() * balance.row(q).matrix();
   }
-}
-
-Explanation explain_funding(Explainer& ex, const Figure& f, int t) {
-  const Partner& pt = ex.sc.partners[static_cast<std::size_t>(f.entity)];
-  const std::string path = "partners." + pt.id + ".funding";
-  return Explainer::pinned(ex.compounded(ex.ref(f, t), pt.funding_base, path + ".base",
-                                         {{path + ".growth", &pt.growth}}, t),
-                           ex.p.funding(f.entity, t));
 }
 
 namespace {
@@ -78,10 +56,23 @@ Explanation explain_gap(Explainer& ex, const Figure& f, int t) {
   return Explainer::pinned(e, do_nothing ? ex.p.gap_do_nothing(f.entity, t) : ex.p.gap(f.entity, t));
 }
 
-void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps) {
-  auto funding = [&](int t) { return b.partner < 0 ? b.p.system(static_cast<Index>(Measure::funding), t)
-                                                   : b.p.funding(b.partner, t); };
-  steps.push_back({"funding growth", "funding", "", -(funding(b.to) - funding(b.from))});
+void gap_annual(Projection& p) {
+  const Index Y = p.gap.cols();
+  p.gap_annual.resize(p.gap.rows(), Y);
+  p.gap_annual.col(0) = p.gap.col(0);
+  for (Index t = 1; t < Y; ++t) p.gap_annual.col(t) = p.gap.col(t) - p.gap.col(t - 1);
+}
+
+Explanation explain_gap_annual(Explainer& ex, const Figure& f, int t) {
+  if (t == 0) {
+    Explanation e = Explainer::sum(ex.ref(f, t), "the base year's gap (the change from nothing)");
+    e.children.push_back(ex.figure(Measure::gap, f.entity, 0));
+    return Explainer::pinned(e, ex.p.gap_annual(f.entity, t));
+  }
+  Explanation e = Explainer::sum(ex.ref(f, t), "this year's gap - last year's");
+  e.children.push_back(ex.figure(Measure::gap, f.entity, t));
+  e.children.push_back(Explainer::with(ex.figure(Measure::gap, f.entity, t - 1), -1));
+  return Explainer::pinned(e, ex.p.gap_annual(f.entity, t));
 }
 
 }  // namespace fundgap::stages

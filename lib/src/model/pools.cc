@@ -136,9 +136,9 @@ Explanation explain_pool(Explainer& ex, const Figure& f, int t) {
   switch (f.measure) {
     case Measure::pool_contributions: return contributions(ex, q, t);
     case Measure::pool_spend: return Explainer::with(balance(ex, q, t, false).children[1], 1);  // the balance's spend term
-    case Measure::pool_contribution: return contribution(ex, q, f.partner, t);
-    case Measure::pool_balance_share: return balance_share(ex, q, f.partner, t, false);
-    case Measure::pool_cost: return explain_pool_cost(ex, q, f.partner, t, false);
+    case Measure::pool_contribution: return contribution(ex, q, f.sub, t);
+    case Measure::pool_balance_share: return balance_share(ex, q, f.sub, t, false);
+    case Measure::pool_cost: return explain_pool_cost(ex, q, f.sub, t, false);
     default: return balance(ex, q, t, false);
   }
 }

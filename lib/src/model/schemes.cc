@@ -1,6 +1,8 @@
 // Schemes: each scheme's saving S_k(t) = c_k r_k(t - t0_k) (f_k X_s(t) or A_k), the share
 // re-provided elsewhere and the investment it carries, with their sums by service; the
 // check that savings stay within spend; explanations; each scheme's bridge step.
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "fundgap/base/money.h"
@@ -11,6 +13,17 @@ namespace fundgap::stages {
 
 using Eigen::Index;
 
+namespace {
+
+// The money a scheme saves at full effect in year t (before confidence and ramp).
+double full_saving(const Scheme& sk, double spend, int t) {
+  if (sk.efficiency) return (1 - std::pow(1 - sk.saving, t - sk.start + 1)) * spend;
+  if (sk.has_amounts) return sk.amounts(t);
+  return sk.absolute ? sk.saving : sk.saving * spend;
+}
+
+}  // namespace
+
 void schemes(const Scenario& sc, Projection& p) {
   const Index K = static_cast<Index>(sc.schemes.size()), Y = sc.years();
   p.savings.setZero();
@@ -19,23 +32,30 @@ void schemes(const Scenario& sc, Projection& p) {
   p.scheme_saving.setZero();
   p.scheme_reprovided.setZero();
   p.scheme_investment.setZero();
+  const bool one_off_costs = p.scheme_one_off_cost.rows() > 0;
+  if (one_off_costs) p.scheme_one_off_cost.setZero();
   for (Index k = 0; k < K; ++k) {
     const Scheme& sk = sc.schemes[static_cast<std::size_t>(k)];
     for (int t = sk.start; t < Y; ++t) {
       const Index ti = t;
-      const double full = sk.absolute ? sk.saving : sk.saving * p.baseline(sk.service, ti);
-      const double saving = sk.confidence * sk.ramp_at(t) * full;
+      const double saving = sk.confidence * sk.ramp_at(t) * full_saving(sk, p.baseline(sk.service, ti), t);
       p.scheme_saving(k, ti) = saving;
       p.savings(sk.service, ti) += saving;
       if (sk.reprovide_service >= 0) {
         p.scheme_reprovided(k, ti) = sk.reprovide_share * saving;
         p.reprovided(sk.reprovide_service, ti) += p.scheme_reprovided(k, ti);
       }
-      if (sk.investment_service >= 0) {
-        p.scheme_investment(k, ti) = sk.investment_ramp_at(t) * sk.investment;
-        p.investment(sk.investment_service, ti) += p.scheme_investment(k, ti);
-      }
     }
+    if (sk.investment_service >= 0)
+      for (int t = sk.investment_start < 0 ? sk.start : sk.investment_start; t < Y; ++t) {
+        p.scheme_investment(k, t) = sk.investment_ramp_at(t) * sk.investment;
+        p.investment(sk.investment_service, t) += p.scheme_investment(k, t);
+      }
+    if (one_off_costs && sk.one_off_cost.size() > 0)
+      for (Index t = 1; t < Y; ++t) {
+        p.scheme_one_off_cost(k, t) = sk.one_off_cost(t);
+        p.investment(sk.service, t) += sk.one_off_cost(t);
+      }
   }
 }
 
@@ -73,17 +93,35 @@ Explanation explain_scheme(Explainer& ex, const Figure& f, int t) {
   const int k = f.entity;
   const Scheme& sk = ex.sc.schemes[static_cast<std::size_t>(k)];
   const std::string path = "schemes." + sk.id;
-  if (t < sk.start) {
-    Explanation e = ex.leaf(ex.ref(f, t), 0, Unit::money, path + ".start");
-    e.formula = fmt::format("0: the scheme starts in {}", ex.sc.year(sk.start));
+  if (f.measure == Measure::scheme_one_off_cost) {
+    Explanation e = ex.leaf(ex.ref(f, t), ex.p.scheme_one_off_cost(k, t), Unit::money,
+                            fmt::format("{}.one_off_cost[{}]", path, ex.sc.year(t)));
+    if (ex.p.scheme_one_off_cost(k, t) == 0) e.formula = "no one-off cost this year";
+    return e;
+  }
+  const int start = f.measure == Measure::scheme_investment && sk.investment_start >= 0 ? sk.investment_start : sk.start;
+  if (t < start) {
+    Explanation e = ex.leaf(ex.ref(f, t), 0, Unit::money,
+                            path + (start == sk.start ? ".start" : ".investment.start"));
+    e.formula = fmt::format("0: the {} starts in {}", start == sk.start ? "scheme" : "investment", ex.sc.year(start));
     return e;
   }
   if (f.measure == Measure::scheme_saving) {
-    Explanation e = Explainer::product(ex.ref(f, t), sk.absolute ? "confidence x ramp x amount"
-                                                                  : "confidence x ramp x share x baseline");
+    Explanation e = Explainer::product(ex.ref(f, t), sk.efficiency     ? "confidence x ramp x compounded efficiency x baseline"
+                                                     : sk.has_amounts || sk.absolute ? "confidence x ramp x amount"
+                                                                                     : "confidence x ramp x share x baseline");
     e.children.push_back(ex.leaf("confidence", sk.confidence, Unit::share, path + ".confidence"));
     e.children.push_back(ex.leaf(ramp_label(sk, t), sk.ramp_at(t), Unit::share, path + ".ramp"));
-    if (sk.absolute) {
+    if (sk.efficiency) {
+      const int n = t - sk.start + 1;
+      e.children.push_back(ex.leaf(fmt::format("efficiency {} a year, compounded over {} year{}: 1 - (1 - e)^{}",
+                                               percent_text(sk.saving), n, n == 1 ? "" : "s", n),
+                                   1 - std::pow(1 - sk.saving, n), Unit::share, path + ".efficiency"));
+      e.children.push_back(ex.figure(Measure::baseline, sk.service, t));
+    } else if (sk.has_amounts) {
+      e.children.push_back(ex.leaf(fmt::format("saving in {} at full effect", ex.sc.year(t)), sk.amounts(t), Unit::money,
+                                   fmt::format("{}.saving[{}]", path, ex.sc.year(t))));
+    } else if (sk.absolute) {
       e.children.push_back(ex.leaf("saving at full effect", sk.saving, Unit::money, path + ".saving"));
     } else {
       e.children.push_back(ex.leaf("saving, share of spend", sk.saving, Unit::share, path + ".saving"));
@@ -98,8 +136,9 @@ Explanation explain_scheme(Explainer& ex, const Figure& f, int t) {
     return Explainer::pinned(e, ex.p.scheme_reprovided(k, t));
   }
   Explanation e = Explainer::product(ex.ref(f, t), "ramp x investment at full effect");
-  e.children.push_back(ex.leaf(ramp_label(sk, t), sk.investment_ramp_at(t), Unit::share,
-                               path + (sk.investment_ramp.empty() ? ".ramp" : ".investment.ramp")));
+  e.children.push_back(ex.leaf(start == sk.start ? ramp_label(sk, t)
+                                                : fmt::format("ramp, year {} of the investment", t - start + 1),
+                               sk.investment_ramp_at(t), Unit::share, path + (sk.investment_ramp.empty() ? ".ramp" : ".investment.ramp")));
   e.children.push_back(ex.leaf("investment at full effect", sk.investment_service < 0 ? 0 : sk.investment, Unit::money,
                                path + ".investment.amount"));
   return Explainer::pinned(e, ex.p.scheme_investment(k, t));
@@ -119,6 +158,8 @@ Explanation explain_service_schemes(Explainer& ex, const Figure& f, int t) {
       e.children.push_back(ex.figure(Measure::scheme_reprovided, ki, t));
     if (m == Measure::investment && sk.investment_service == s)
       e.children.push_back(ex.figure(Measure::scheme_investment, ki, t));
+    if (m == Measure::investment && sk.service == s && sk.one_off_cost.size() > 0)
+      e.children.push_back(ex.figure(Measure::scheme_one_off_cost, ki, t));
   }
   const Eigen::ArrayXXd& sums = m == Measure::savings ? ex.p.savings : m == Measure::reprovided ? ex.p.reprovided
                                                                                               : ex.p.investment;
@@ -133,6 +174,7 @@ void bridge_schemes(const BridgeContext& b, std::vector<BridgeStep>& steps) {
       double e = -b.weight(sk.service) * b.p.scheme_saving(ki, t);
       if (sk.reprovide_service >= 0) e += b.weight(sk.reprovide_service) * b.p.scheme_reprovided(ki, t);
       if (sk.investment_service >= 0) e += b.weight(sk.investment_service) * b.p.scheme_investment(ki, t);
+      if (sk.one_off_cost.size() > 0) e += b.weight(sk.service) * b.p.scheme_one_off_cost(ki, t);
       return e;
     };
     steps.push_back({"scheme " + sk.id, "scheme", sk.id, effect(b.to) - effect(b.from)});

@@ -1,11 +1,27 @@
-// Services: the baseline X_s(t) compounded from demand and inflation, and the net spend
-// N_s(t) once schemes have acted; their explanations and the demand and inflation steps
-// of the bridge.
+// Services: the baseline X_s(t) compounded from demand and inflation with the pressures
+// added to it, and the net spend N_s(t) once schemes have acted; their explanations and
+// the demand, inflation and pressure steps of the bridge.
+#include <fmt/format.h>
+
+#include "fundgap/base/quantity.h"
 #include "stages.h"
 
 namespace fundgap::stages {
 
 using Eigen::Index;
+
+namespace {
+
+// The pressures on `sv` in year t: recurrent (they stay in the base) and one-off.
+std::pair<double, double> pressures_in(const Service& sv, int t) {
+  double recurrent = 0, one_off = 0;
+  for (const Pressure& pr : sv.pressures) (pr.one_off ? one_off : recurrent) += pr.amounts(t);
+  return {recurrent, one_off};
+}
+
+double growth_factor(const Service& sv, int t) { return (1 + sv.demand(t)) * (1 + sv.inflation(t)); }
+
+}  // namespace
 
 void baseline(const Scenario& sc, Projection& p) {
   // X_s(t) = X_s(t-1) (1 + demand) (1 + inflation), a year (column) at a time so that it
@@ -14,19 +30,83 @@ void baseline(const Scenario& sc, Projection& p) {
   for (Index s = 0; s < S; ++s) {
     const Service& sv = sc.services[static_cast<std::size_t>(s)];
     p.baseline(s, 0) = sv.base;
-    for (Index t = 1; t < Y; ++t) p.baseline(s, t) = (1 + sv.demand(t)) * (1 + sv.inflation(t));
+    for (Index t = 1; t < Y; ++t) p.baseline(s, t) = growth_factor(sv, static_cast<int>(t));
   }
   for (Index t = 1; t < Y; ++t) p.baseline.col(t) *= p.baseline.col(t - 1);
+  if (p.pressures.rows() == 0) return;  // no service has pressures
+  // With pressures: B(t) = B(t-1) (1 + demand)(1 + inflation) + recurrent(t); X(t) = B(t) + one-off(t).
+  p.pressures.setZero();
+  for (Index s = 0; s < S; ++s) {
+    const Service& sv = sc.services[static_cast<std::size_t>(s)];
+    if (sv.pressures.empty()) continue;
+    double recurrent_base = sv.base;
+    for (Index t = 1; t < Y; ++t) {
+      const auto [recurrent, one_off] = pressures_in(sv, static_cast<int>(t));
+      recurrent_base = recurrent_base * growth_factor(sv, static_cast<int>(t)) + recurrent;
+      p.baseline(s, t) = recurrent_base + one_off;
+      p.pressures(s, t) = recurrent + one_off;
+    }
+  }
 }
 
 void net(Projection& p) { p.net = p.baseline - p.savings + p.reprovided + p.investment; }
 
+namespace {
+
+// B(t), the spend that stays in the base: the base-year spend compounded, with each
+// year's recurrent pressures added after that year's growth.
+Explanation recurrent_spend(Explainer& ex, int s, int t) {
+  using Unit = Explainer::Unit;
+  const Service& sv = ex.sc.services[static_cast<std::size_t>(s)];
+  const std::string path = "services." + sv.id;
+  if (t == 0) return ex.leaf(fmt::format("{} base-year spend", sv.id), sv.base, Unit::money, path + ".base");
+  Explanation e = Explainer::sum(fmt::format("{} recurrent spend {}", sv.id, ex.sc.year(t)),
+                                 "last year's grown by demand and inflation + this year's recurrent pressures");
+  Explanation grown = Explainer::product(fmt::format("{} recurrent spend {}, grown", sv.id, ex.sc.year(t - 1)),
+                                         "last year's x (1 + demand) x (1 + inflation)");
+  grown.children.push_back(recurrent_spend(ex, s, t - 1));
+  for (const auto& [name, values] : {std::pair{"demand", &sv.demand}, std::pair{"inflation", &sv.inflation}}) {
+    const double r = (*values)(t);
+    if (r != 0)
+      grown.children.push_back(ex.leaf(fmt::format("1 + {} {} ({})", name, percent_text(r), ex.sc.year(t)), 1 + r,
+                                       Unit::factor, fmt::format("{}.{}[{}]", path, name, ex.sc.year(t))));
+  }
+  e.children.push_back(Explainer::total(grown));
+  for (const Pressure& pr : sv.pressures)
+    if (!pr.one_off && pr.amounts(t) != 0)
+      e.children.push_back(ex.leaf(fmt::format("pressure {} ({})", pr.id, ex.sc.year(t)), pr.amounts(t), Unit::money,
+                                   fmt::format("{}.pressures.{}.amounts[{}]", path, pr.id, ex.sc.year(t))));
+  return Explainer::total(e);
+}
+
+}  // namespace
+
 Explanation explain_baseline(Explainer& ex, const Figure& f, int t) {
   const Service& sv = ex.sc.services[static_cast<std::size_t>(f.entity)];
   const std::string path = "services." + sv.id;
-  return Explainer::pinned(ex.compounded(ex.ref(f, t), sv.base, path + ".base",
-                                         {{path + ".demand", &sv.demand}, {path + ".inflation", &sv.inflation}}, t),
-                           ex.p.baseline(f.entity, t));
+  if (sv.pressures.empty())
+    return Explainer::pinned(ex.compounded(ex.ref(f, t), sv.base, path + ".base",
+                                           {{path + ".demand", &sv.demand}, {path + ".inflation", &sv.inflation}}, t),
+                             ex.p.baseline(f.entity, t));
+  Explanation e = Explainer::sum(ex.ref(f, t), "recurrent spend + this year's one-off pressures");
+  e.children.push_back(recurrent_spend(ex, f.entity, t));
+  for (const Pressure& pr : sv.pressures)
+    if (pr.one_off && t > 0 && pr.amounts(t) != 0)
+      e.children.push_back(ex.leaf(fmt::format("one-off pressure {} ({})", pr.id, ex.sc.year(t)), pr.amounts(t),
+                                   Explainer::Unit::money,
+                                   fmt::format("{}.pressures.{}.amounts[{}]", path, pr.id, ex.sc.year(t))));
+  return Explainer::pinned(e, ex.p.baseline(f.entity, t));
+}
+
+Explanation explain_pressures(Explainer& ex, const Figure& f, int t) {
+  const Service& sv = ex.sc.services[static_cast<std::size_t>(f.entity)];
+  Explanation e = Explainer::sum(ex.ref(f, t), "the money each pressure adds this year");
+  for (const Pressure& pr : sv.pressures)
+    if (t > 0)
+      e.children.push_back(ex.leaf(fmt::format("{}{}", pr.id, pr.one_off ? " (one-off)" : ""), pr.amounts(t),
+                                   Explainer::Unit::money,
+                                   fmt::format("services.{}.pressures.{}.amounts[{}]", sv.id, pr.id, ex.sc.year(t))));
+  return Explainer::pinned(e, ex.p.pressures(f.entity, t));
 }
 
 Explanation explain_net(Explainer& ex, const Figure& f, int t) {
@@ -41,18 +121,35 @@ Explanation explain_net(Explainer& ex, const Figure& f, int t) {
 void bridge_demand_and_inflation(const BridgeContext& b, std::vector<BridgeStep>& steps) {
   // Baseline change, demand first: X(to) = X(from) D I, with D and I the compounded
   // demand and inflation factors; demand contributes X(from)(D - 1), inflation the rest.
-  double demand = 0, inflation = 0;
+  // With pressures, the spend that stays in the base B(from) = X(from) - one-off(from) grows
+  // by D and I, and the pressures step is what they add: the recurrent ones of the years
+  // after `from` grown to `to`, plus the one-offs of `to`, less those of `from`.
+  double demand = 0, inflation = 0, pressures = 0;
+  bool any_pressures = false;
   for (std::size_t s = 0; s < b.sc.services.size(); ++s) {
     const Service& sv = b.sc.services[s];
     const Index si = static_cast<Index>(s);
     double d = 1;
     for (int t = b.from + 1; t <= b.to; ++t) d *= 1 + sv.demand(t);
     const double x0 = b.p.baseline(si, b.from), x1 = b.p.baseline(si, b.to);
-    demand += b.weight(si) * x0 * (d - 1);
-    inflation += b.weight(si) * (x1 - x0 * d);
+    if (sv.pressures.empty()) {
+      demand += b.weight(si) * x0 * (d - 1);
+      inflation += b.weight(si) * (x1 - x0 * d);
+      continue;
+    }
+    any_pressures = true;
+    double added = 0;  // recurrent pressures after `from`, grown to `to`
+    for (int t = b.from + 1; t <= b.to; ++t) added = added * growth_factor(sv, t) + pressures_in(sv, t).first;
+    const double one_off_from = b.from > 0 ? pressures_in(sv, b.from).second : 0;
+    const double one_off_to = pressures_in(sv, b.to).second;
+    const double kept = x0 - one_off_from;
+    demand += b.weight(si) * kept * (d - 1);
+    inflation += b.weight(si) * (x1 - one_off_to - added - kept * d);
+    pressures += b.weight(si) * (added + one_off_to - one_off_from);
   }
   steps.push_back({"demand growth", "demand", "", demand});
   steps.push_back({"inflation", "inflation", "", inflation});
+  if (any_pressures) steps.push_back({"pressures", "pressures", "", pressures});
 }
 
 }  // namespace fundgap::stages

@@ -22,10 +22,11 @@ struct BridgeContext {
   Eigen::ArrayXd weight;  // by service
 };
 
-// ---- services.cc: X_s(t), N_s(t) ---------------------------------------------------
+// ---- services.cc: X_s(t) with pressures, N_s(t) -------------------------------------
 void baseline(const Scenario& sc, Projection& p);
 void net(Projection& p);
 Explanation explain_baseline(Explainer& ex, const Figure& f, int t);
+Explanation explain_pressures(Explainer& ex, const Figure& f, int t);
 Explanation explain_net(Explainer& ex, const Figure& f, int t);
 void bridge_demand_and_inflation(const BridgeContext& b, std::vector<BridgeStep>& steps);
 
@@ -36,17 +37,34 @@ Explanation explain_scheme(Explainer& ex, const Figure& f, int t);
 Explanation explain_service_schemes(Explainer& ex, const Figure& f, int t);  // savings, reprovided, investment
 void bridge_schemes(const BridgeContext& b, std::vector<BridgeStep>& steps);
 
-// ---- partners.cc: F_p(t), E_p(t), G_p(t) ------------------------------------------
+// ---- funding.cc: F_p(t), its streams, council tax ----------------------------------
 void funding(const Scenario& sc, Projection& p);
+void council_tax_measures(const Scenario& sc, Projection& p);  // once the gap is known
+Explanation explain_funding(Explainer& ex, const Figure& f, int t);
+Explanation explain_stream(Explainer& ex, const Figure& f, int t);
+Explanation explain_council_tax(Explainer& ex, const Figure& f, int t);  // tax_base ... gap_ct_equivalent
+void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps);
+
+// ---- partners.cc: E_p(t), G_p(t), the gap's yearly change ---------------------------
 // E_p(t) for spend `x` by service (net, or baseline for doing nothing), with pool spend
 // and balances; `pool_spend` and `balance` are pools x years.
 void spend(const std::vector<Engine::Share>& shares, const std::vector<std::pair<Eigen::Index, Eigen::Index>>& membership,
            const Projection& p, const Eigen::ArrayXXd& x, Eigen::ArrayXXd& pool_spend, Eigen::ArrayXXd& balance,
            Eigen::ArrayXXd& spend);
-Explanation explain_funding(Explainer& ex, const Figure& f, int t);
 Explanation explain_spend(Explainer& ex, const Figure& f, int t);
 Explanation explain_gap(Explainer& ex, const Figure& f, int t);  // gap and gap_do_nothing
-void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps);
+void gap_annual(Projection& p);
+Explanation explain_gap_annual(Explainer& ex, const Figure& f, int t);
+
+// ---- reserves.cc ----------------------------------------------------------------------
+void reserves(const Scenario& sc, Projection& p);
+std::vector<std::string> reserves_notes(const Scenario& sc, const Projection& p);
+Explanation explain_reserves(Explainer& ex, const Figure& f, int t);  // every reserves measure
+
+// ---- economics.cc: schemes' net benefit, NPV, return on investment ------------------
+void economics(const Scenario& sc, Projection& p);
+std::vector<std::string> economics_notes(const Scenario& sc, const Projection& p);
+Explanation explain_economics(Explainer& ex, const Figure& f, int t);
 
 // ---- pools.cc: K_{q,p}(t), rho_{q,p}, V_q(t) and each partner's share ---------------
 void pool_contributions(const Scenario& sc, Projection& p);
@@ -57,6 +75,6 @@ Explanation explain_pool_cost(Explainer& ex, int pool, int partner, int t, bool 
 void bridge_pools(const BridgeContext& b, std::vector<BridgeStep>& steps);
 
 // ---- catalogue.cc: the system totals ----------------------------------------------
-void system_totals(Projection& p, Detail detail);  // REQUIRES: rows with a total have a matrix
+void system_totals(const Scenario& sc, Projection& p, Detail detail);  // REQUIRES: rows with a total have a matrix
 
 }  // namespace fundgap::stages

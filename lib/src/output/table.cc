@@ -13,9 +13,16 @@ namespace {
 std::string millions(double v) { return fmt::format("{:.1m}", Money{v}); }
 std::string signed_millions(double v) { return fmt::format("{:+.1m}", Money{v}); }
 
-// A table cell: money in millions, a probability as a percentage.
+// A table cell: money in millions, a probability or share as a percentage, a charge in
+// pounds and pence, a count with one decimal.
 std::string cell_text(const Series& m, double v) {
-  if (m.unit == Unit::probability) return fmt::format("{:.1f}%", v * 100);
+  switch (m.unit) {
+    case Unit::probability:
+    case Unit::share: return fmt::format("{:.1f}%", v * 100 == 0 ? 0.0 : v * 100);
+    case Unit::pounds: return fmt::format("{:.2p}", Money{v});
+    case Unit::count: return fmt::format("{:.1p}", Money{v});
+    case Unit::money: break;
+  }
   return millions(v);
 }
 

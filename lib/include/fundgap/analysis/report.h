@@ -45,10 +45,17 @@ struct Report {
   std::vector<std::string> notes;  // printed under the table; "notes" in JSON
 };
 
+struct ReportOptions {
+  // Every money figure at base-year prices: divided by the deflator's index
+  // (prod over the years to t of 1 + prices.deflator). REQUIRES: the scenario gives
+  // `prices`. Default: cash.
+  bool real_terms = false;
+};
+
 // The figures of `view` (View::all: every section in turn). The partners and services
 // sections end with a `system` entity holding the system totals of their measures;
 // schemes and pools have none, so that (entity, measure, year) is a unique key in every
 // view and in all of them together. REQUIRES: a full projection of `scenario`.
-Report make_report(const Scenario& scenario, const Projection& projection, View view);
+Report make_report(const Scenario& scenario, const Projection& projection, View view, const ReportOptions& options = {});
 
 }  // namespace fundgap

@@ -34,10 +34,31 @@ enum class Measure {
   pool_contributions, pool_spend, pool_balance,
   // pools, one figure for each partner the pool involves
   pool_contribution, pool_balance_share, pool_cost,
+  // format 1.1: partners
+  stream_funding,  // one figure per funding stream of the partner
+  gap_annual, reserves_used, reserves, reserves_minimum, reserves_headroom, gap_after_reserves,
+  tax_base, band_d, ct_per_1pct, gap_ct_equivalent,
+  // format 1.1: services
+  pressures,
+  // format 1.1: schemes
+  scheme_one_off_cost, scheme_net_benefit, scheme_npv, scheme_roi,
 };
-inline constexpr int kMeasureCount = static_cast<int>(Measure::pool_cost) + 1;
+inline constexpr int kMeasureCount = static_cast<int>(Measure::scheme_roi) + 1;
 
-enum class Unit { money, probability };
+enum class Unit {
+  money,        // currency units
+  probability,  // in [0, 1], shown as a percentage
+  share,        // a fraction, shown as a percentage (a return on investment, a gap as council tax)
+  pounds,       // currency units shown to the penny, not in millions (a Band D charge)
+  count,        // a plain number (Band D equivalent dwellings)
+};
+
+// The figures a measure has for one entity.
+enum class Sub {
+  none,            // one
+  pool_partner,    // one for each partner the pool involves; the name ends with the partner id
+  partner_stream,  // one for each of the partner's funding streams; the name ends with the stream id
+};
 
 // Which sign of a figure is bad news: a gap above zero (a shortfall), a balance below
 // zero (an overspend).
@@ -51,8 +72,8 @@ enum class SystemTotal { none, sum };
 struct Figure {
   Measure measure = Measure::gap;
   EntityKind kind = EntityKind::system;
-  int entity = -1;   // index into the scenario's list of that kind; -1 for the system
-  int partner = -1;  // for a pool's per-partner measures: the partner's index
+  int entity = -1;  // index into the scenario's list of that kind; -1 for the system
+  int sub = -1;     // a pool's per-partner measure: the partner; a partner's stream: the stream
 
   friend bool operator==(const Figure&, const Figure&) = default;
 };
@@ -66,19 +87,22 @@ struct FigureRef {
 struct MeasureInfo {
   Measure measure;
   EntityKind kind;
-  std::string_view name;   // in CSV, JSON and checks; a per-partner measure appends the partner id
-  std::string_view label;  // in the table; a per-partner label starts with the partner id
+  std::string_view name;   // in CSV, JSON and checks; a sub-figure appends the partner or stream id
+  std::string_view label;  // in the table; a pool-partner label starts with the partner id
   Unit unit;
   Adverse adverse;
   SystemTotal total;
-  bool per_partner;        // one figure per partner the pool involves
+  Sub sub;
   Measure share_of;        // what a percentage in a check is a share of
+  // Whether an entity has the measure: nullptr for every entity; else, for instance,
+  // reserves only for partners with reserves (so a scenario without them reports as before).
+  bool (*applies)(const Scenario&, int entity);
   // The figure's value in year t, read from a projection of its scenario.
   double (*value)(const Projection&, const Figure&, int t);
   // How the figure is built (the stage that computes it explains it).
   Explanation (*explain)(Explainer&, const Figure&, int t);
   // The entities x years array of Projection that holds the measure, when one does
-  // (not for per-partner measures): the fast path for totals and Monte Carlo outputs.
+  // (not for sub-figures): the fast path for totals and Monte Carlo outputs.
   const Eigen::ArrayXXd Projection::*matrix;
 };
 

@@ -30,7 +30,14 @@ struct ParameterTarget {
     service_base, demand, inflation,                 // service `entity`
     saving, ramp, confidence, reprovide_share,       // scheme `entity` (ramp: position `index`)
     investment, investment_ramp,
-    contribution, pool_growth                        // pool `entity` (contribution: partner `index`)
+    contribution, pool_growth,                       // pool `entity` (contribution: partner `index`)
+    // format 1.1
+    stream_base, stream_growth, stream_amount,       // partner `entity`, stream `index`
+    tax_base, tax_base_growth, band_d, ct_core, ct_precept,  // partner `entity`, stream `index`
+    reserves_opening, reserves_minimum, reserves_use,        // partner `entity`
+    pressure_amount,                                 // service `entity`, pressure `index`
+    scheme_amount, one_off_cost,                     // scheme `entity`
+    deflator, discount                               // the scenario
   };
   Field field = Field::service_base;
   int entity = 0;
@@ -51,8 +58,7 @@ struct Parameter {
   ParameterTarget target;
 };
 
-// The default range of a kind: money [0, inf), rates (-100%, inf), shares [0, 1],
-// factors unbounded.
+// The default range of a kind: money and factors [0, inf), rates (-100%, inf), shares [0, 1].
 std::pair<double, double> default_range(ValueKind kind);
 
 // The numbers of `scenario` that `target` sets: one, or a run of years.

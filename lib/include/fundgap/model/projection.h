@@ -45,6 +45,20 @@ struct Projection {
   std::vector<Eigen::ArrayXXd> pool_balance_share;         // rho_{q,p} V_q(t)
   std::vector<Eigen::ArrayXXd> pool_cost;                  // K_{q,p}(t) - rho_{q,p} V_q(t)
 
+  // Format 1.1 (arrays of no rows when the scenario has none of the concept)
+  Eigen::ArrayXXd pressures;            // services x years: money added that year, recurrent and one-off
+  Eigen::ArrayXXd scheme_one_off_cost;  // schemes x years
+  Eigen::ArrayXXd scheme_net_benefit;   // saving less re-provision, investment and one-off costs, to date
+  Eigen::ArrayXXd scheme_npv;           // the same discounted to the base year
+  Eigen::ArrayXXd scheme_roi;           // net benefit to date / costs to date
+  std::vector<Eigen::ArrayXXd> stream_funding;  // per partner: streams x years, S_{p,k}(t)
+  // partners x years
+  Eigen::ArrayXXd gap_annual;           // G(t) - G(t-1); G(0) in the base year
+  Eigen::ArrayXXd reserves_used, reserves, reserves_minimum, reserves_headroom, gap_after_reserves;
+  Eigen::ArrayXXd tax_base, band_d;     // council tax: Band D equivalents, the charge
+  Eigen::ArrayXXd ct_per_1pct;          // what 1% more council tax raises that year
+  Eigen::ArrayXXd gap_ct_equivalent;    // the gap as a council tax increase (a fraction)
+
   // The whole system: one row per Measure (its enum value) with a system total, the sum
   // over the entities of its kind in file order; other rows are zero.
   Eigen::ArrayXXd system;
@@ -90,7 +104,14 @@ class Engine {
  private:
   std::vector<Share> shares_;                                       // unpooled services
   std::vector<std::pair<Eigen::Index, Eigen::Index>> membership_;  // (pool, service)
+  // Which format 1.1 concepts the scenario has: the arrays of the others stay empty.
+  bool pressures_ = false, one_off_costs_ = false, council_tax_ = false, reserves_ = false;
 };
+
+// What a reader should know about a full projection that no figure says by itself: the
+// first year each partner's reserves fall below their minimum, when each scheme with costs
+// pays back. Empty for a scenario without reserves or scheme costs.
+std::vector<std::string> projection_notes(const Scenario& scenario, const Projection& projection);
 
 // Projects `scenario` in full (an Engine used once). Throws InputError, located at the
 // scheme whose saving tips them over, when savings on a service exceed its spend.

@@ -23,11 +23,54 @@ namespace fundgap {
 // and 0), elements 1..T the projected years.
 using YearValues = Eigen::ArrayXd;
 
+// A funding stream of a partner (format 1.1): council tax, business rates, a grant...
+struct FundingStream {
+  enum class Kind {
+    money,        // money that cannot be negative: a grant, retained business rates
+    signed_money, // may be negative: a collection fund deficit, a tariff
+    council_tax,  // tax base x Band D, the charge rising by core increase + ASC precept
+  };
+  std::string id;
+  std::string name;             // Default: the id
+  Kind kind = Kind::money;
+  double base = 0;              // S(0)
+  YearValues growth;            // its yearly rate, when it has no `amounts`
+  bool has_amounts = false;     // `amounts` gives its level each projected year
+  YearValues amounts;           // by year t (element 0 unused)
+  bool one_off = false;         // amounts count in their years only
+  int until = -1;               // the last year index with the stream; -1: every year
+  // council tax
+  double tax_base = 0;          // Band D equivalent dwellings in the base year (after collection)
+  YearValues tax_base_growth;
+  double band_d = 0;            // the base year's Band D charge, currency units
+  YearValues core, precept;     // the yearly increase: core and adult social care precept
+};
+
+// A partner's reserves (format 1.1).
+struct Reserves {
+  double opening = 0;           // the balance at the end of the base year
+  bool minimum_is_share = false;
+  double minimum = 0;           // money, or a share of the partner's spend each year
+  bool cover_gap = false;       // policy: draw what covers each year's gap, down to zero
+  YearValues use;               // planned drawdowns by year (negative: a contribution)
+};
+
 struct Partner {
   std::string id;
   std::string name;           // Default: the id
-  double funding_base = 0;    // F_p(0), currency units
+  double funding_base = 0;    // F_p(0), currency units (format 1's single funding line)
   YearValues growth;          // growth_p(t)
+  std::vector<FundingStream> streams;  // format 1.1's named streams; empty for the single line
+  int council_tax = -1;       // the index of its council tax stream, or -1
+  std::optional<Reserves> reserves;
+};
+
+// Money added to a service's spend (format 1.1): recurrent amounts stay in the base from
+// their year on; a one-off counts in its year only.
+struct Pressure {
+  std::string id;
+  YearValues amounts;         // by year t (element 0 unused)
+  bool one_off = false;
 };
 
 struct FundingShare {
@@ -43,6 +86,7 @@ struct Service {
   YearValues inflation;       // inflation_s(t)
   std::vector<FundingShare> funders;  // empty exactly when the service is pooled
   int pool = -1;              // index into Scenario::pools, or -1
+  std::vector<Pressure> pressures;
 };
 
 struct Scheme {
@@ -51,6 +95,10 @@ struct Scheme {
   int service = 0;            // the service whose spend it saves
   bool absolute = false;      // true: `saving` is money A_k; false: a share f_k of X_s(t)
   double saving = 0;
+  bool efficiency = false;    // `saving` is a yearly efficiency e: X(t)(1 - (1 - e)^n) in its nth year
+  bool has_amounts = false;   // money saved each projected year (the level that year): `amounts`
+  YearValues amounts;         // by year t (element 0 unused)
+  YearValues one_off_cost;    // by year t, charged to its service; empty when none
   int start = 1;              // t0_k, a projected year index (1..T)
   std::vector<double> ramp{1.0};  // r_k by year from start; the last value persists
   double confidence = 1;      // c_k, in [0, 1]
@@ -59,17 +107,24 @@ struct Scheme {
   int investment_service = -1;  // -1: no investment
   double investment = 0;      // I_k at full effect, currency units a year
   std::vector<double> investment_ramp;  // empty: follows `ramp`
+  int investment_start = -1;  // the investment's own start; -1: the scheme's
+  int step_at = -1;           // a `step` ramp profile's year of full effect; -1: none
 
   // Fraction of full effect in year t (0 before the start).
-  double ramp_at(int t) const { return ramp_value(ramp, t); }
+  double ramp_at(int t) const { return ramp_value(ramp, start, t); }
   double investment_ramp_at(int t) const {
-    return ramp_value(investment_ramp.empty() ? ramp : investment_ramp, t);
+    const int from = investment_start < 0 ? start : investment_start;
+    // An investment with a start of its own that follows a step ramp takes the step at its year.
+    if (investment_ramp.empty() && step_at >= 0) return t < from ? 0 : t < step_at ? 0 : 1;
+    return ramp_value(investment_ramp.empty() ? ramp : investment_ramp, from, t);
   }
+  // Whether the scheme costs anything: re-provision, investment or one-off costs.
+  bool has_costs() const { return reprovide_service >= 0 || investment_service >= 0 || one_off_cost.size() > 0; }
 
  private:
-  double ramp_value(const std::vector<double>& r, int t) const {
-    if (t < start) return 0;
-    std::size_t i = static_cast<std::size_t>(t - start);
+  static double ramp_value(const std::vector<double>& r, int from, int t) {
+    if (t < from) return 0;
+    std::size_t i = static_cast<std::size_t>(t - from);
     return i < r.size() ? r[i] : r.back();
   }
 };
@@ -100,13 +155,17 @@ struct CorrelationGroup {
 
 enum class CompareOp { le, lt, ge, gt, eq, ne };
 
+// What a check compares: the figure, its sum over every year, or its change on the year before.
+enum class Aggregate { none, sum, change };
+
 // One check on a plan: `ENTITY.MEASURE[YEAR] OP VALUE [± TOLERANCE]`. See docs/checks.md.
 struct Check {
   std::string name;              // Default: the expression
   std::string expression;        // as written
   SourceLocation where;          // the expression's first character
   Figure figure;                 // what is checked
-  std::optional<int> year;       // the year index t; nothing means every year
+  Aggregate aggregate = Aggregate::none;  // format 1.1: sum(...) or change(...) of the figure
+  std::optional<int> year;       // the year index t; nothing means every year (for sum: all of them added)
   CompareOp op = CompareOp::le;
   double value = 0;              // currency units, or a fraction when `relative`
   bool relative = false;         // value is a share of the figure's `share_of` measure
@@ -119,6 +178,10 @@ struct Scenario {
   std::string currency = "GBP";
   FinancialYear base_year;
   int projected_years = 0;  // T
+  int format_minor = 0;     // 0 for `fundgap: 1`, 1 for `fundgap: 1.1`
+  // Format 1.1: the yearly rate of prices, for reporting in real terms; empty when not given.
+  YearValues deflator;
+  double discount = 0.035;  // for schemes' net present value; Default: 3.5% (HM Treasury Green Book)
 
   std::vector<Partner> partners;
   std::vector<Service> services;
