@@ -27,7 +27,7 @@ int run_compare(const CompareOptions& o) {
   o.out.resolved_format();
   const View view = *parse_view(o.view);
   const std::string measure = o.measure.empty() ? default_measure(view) : o.measure;
-  const Scenario base = load_scenario_file(o.files.front());
+  const Scenario base = ScenarioOptions::load_noting(o.files.front());
   const Projection base_projection = project(base);
   const Projected base_projected{base, base_projection};
   std::vector<Gate> gates;

@@ -6,6 +6,7 @@
 #include "commands.h"
 
 #include "fundgap/base/diagnostic.h"
+#include "fundgap/input/reader.h"
 #include "fundgap/version.h"
 
 namespace fundgap::cli {
@@ -68,6 +69,19 @@ Exit codes: 0 success, 1 a check on the plan failed, 2 bad input or usage.)");
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // `--set PATH VALUE` leaves VALUE as a stray argument: say how to join them.
+    for (int i = 1; i + 2 < argc; ++i) {
+      const std::string option = argv[i], path = argv[i + 1], value = argv[i + 2];
+      if ((option == "-s" || option == "--set") && path.find('=') == std::string::npos && !value.empty() &&
+          value[0] != '-' && value.find('=') == std::string::npos) {
+        try {
+          check_override_form(path + " " + value);
+        } catch (const InputError& bad) {
+          std::cerr << bad.diagnostics().render_all();
+          return 2;
+        }
+      }
+    }
     std::string message = e.what();  // CLI11 capitalises; our messages are lowercase
     if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     std::cerr << fmt::format("fundgap: error: {}\nRun 'fundgap --help' or 'fundgap COMMAND --help' for usage.\n",

@@ -2,6 +2,7 @@
 // `--discount RATE` (which is `--set discount=RATE`).
 #pragma once
 
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,13 @@ struct ScenarioOptions {
     if (!discount.empty()) o.overrides.push_back("discount=" + discount);
     return o;
   }
-  Scenario load(const std::string& file) const { return load_scenario_file(file, options()); }
+  // Reads `file` with the options; its notes (warnings) go to standard error.
+  Scenario load(const std::string& file) const { return load_noting(file, options()); }
+  static Scenario load_noting(const std::string& file, const LoadOptions& options = {}) {
+    Scenario sc = load_scenario_file(file, options);
+    std::cerr << sc.warnings.render_all();
+    return sc;
+  }
 };
 
 }  // namespace fundgap::cli

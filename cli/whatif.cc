@@ -75,7 +75,7 @@ int run_solve(const SolveOptions& o) {
     if (range->first >= range->second)
       throw InputError(SourceLocation{}, fmt::format("--between: LOW must be below HIGH, found '{}'", o.between));
   }
-  const Parameter& p = find_parameter(sc, o.vary, "--vary");
+  const Parameter p = whole_parameter(sc, o.vary, "--vary");
   const SolveResult result{o.vary, p.kind, figure, goal, sc.currency, solve(sc, o.vary, ref, goal, range)};
   o.out.emit_document(result, {});
   const Solution& s = result.solution;

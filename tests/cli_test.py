@@ -497,20 +497,89 @@ class CliTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr, f"fundgap: error: '{bad}' is not a fundgap shard file: wrong format or version\n")
 
-    def test_run_says_uncertain_inputs_are_at_their_means(self):
+    def test_run_says_uncertain_inputs_are_at_their_plan_values(self):
         r = run("run", self.UNCERTAIN)
-        self.assertTrue(r.stdout.endswith("9 uncertain inputs are at their means; 'fundgap simulate' shows the "
+        self.assertTrue(r.stdout.endswith("9 uncertain inputs are at their plan values; 'fundgap simulate' shows the "
                                           "spread.\n"))
         r = run("run", self.UNCERTAIN, "-f", "csv")
-        self.assertIn("fundgap: note: 9 uncertain inputs are at their means", r.stderr)
+        self.assertIn("fundgap: note: 9 uncertain inputs are at their plan values", r.stderr)
         self.assertEqual(json.loads(run("run", self.UNCERTAIN, "-f", "json").stdout)["notes"],
-                         ["9 uncertain inputs are at their means; 'fundgap simulate' shows the spread."])
+                         ["9 uncertain inputs are at their plan values; 'fundgap simulate' shows the spread."])
+
+    def test_plan_value_is_what_run_explain_bridge_and_check_use(self):
+        # acute inflation {triangular: [1.5%, 2.5%, 4%]} runs at its mode, 2.5%: the same
+        # figure as the file with 2.5% written plainly, and as `plan: 2.5%` on a normal.
+        with open(self.UNCERTAIN) as f:
+            text = f.read().replace("extends: tower_hamlets_2019.yaml",
+                                    "extends: " + os.path.join(ROOT, "scenarios", "tower_hamlets_2019.yaml"))
+        plain = self.write("plain.yaml", text.replace("{triangular: [1.5%, 2.5%, 4%]}", "2.5%"))
+        planned = self.write("planned.yaml", text.replace("{triangular: [1.5%, 2.5%, 4%]}",
+                                                          "{normal: {mean: 3%, sd: 0.5%}, plan: 2.5%}"))
+        def gap(path):
+            return json.loads(run("run", path, "-f", "json").stdout)["views"]["partners"][-1]["measures"]["gap"][-1]
+        base = gap(self.UNCERTAIN)
+        self.assertEqual(base, gap(planned))
+        self.assertAlmostEqual(base, gap(plain), delta=1e-6)
+        explained = json.loads(run("explain", planned, "system.gap[2021/22]", "-f", "json").stdout)
+        self.assertEqual(explained["value"], base)
+        bridge = json.loads(run("bridge", planned, "-f", "json").stdout)
+        self.assertAlmostEqual(bridge["end"], base, delta=1e-6)
+        r = run("check", planned, "--set", f"checks=['system.gap[2021/22] == {base:.2f}']")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_notes_are_warnings_on_stderr_and_leave_the_exit_code(self):
+        # From 2021/22, the last projected year, a ramp of three values has one year.
+        noted = self.write("noted.yaml", GOOD + "schemes:\n  s: {service: acute, saving: 1%, start: 2021/22, "
+                           "ramp: [25%, 50%, 100%]}\n")
+        r = run("run", noted)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, f"{noted}:9:57: warning: 'ramp' in scheme 's' has 3 values but only 1 year from "
+                         "its start in 2021/22 to the end of the period (2021/22): 50%, 100% never apply\n"
+                         "    s: {service: acute, saving: 1%, start: 2021/22, ramp: [25%, 50%, 100%]}\n"
+                         + " " * (2 + 56) + "^\n")
+        self.assertTrue(r.stdout.startswith("Tiny: partners"))
+        self.assertEqual(run("validate", noted).returncode, 0)
+        # A base year a pound out of balance.
+        unbalanced = self.write("unbalanced.yaml", GOOD.replace("base: 100m, demand", "base: 100000001, demand"))
+        r = run("run", unbalanced, "-f", "csv")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn(f"{unbalanced}:5:25: warning: partner 'ccg' does not balance in the base year 2020/21: spend "
+                      "£100.000001m against funding £100.000000m, a gap of +£1.00", r.stderr)
+
+    def test_compare_against_a_balanced_base_shows_no_percentage(self):
+        # The base balances to within £1 in every year: a share of that means nothing.
+        base = self.write("base.yaml", GOOD.replace("base: 100m, demand: 10%", "base: 100000001, demand: 0%")
+                          .replace("{funding: {base: 100m}}", "{funding: {base: 100m, growth: 0%}}"))
+        r = run("compare", base, "--set", "services.acute.demand=5%")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[5], "  change          0.0     +5.0")
+        self.assertEqual(lines[6], "  change %          \u2013        \u2013")
+        self.assertNotIn("-0.0%", r.stdout)
+        md = run("compare", base, "--set", "services.acute.demand=5%", "-f", "markdown").stdout
+        self.assertIn("|  | change | £0.0m | +£5.0m |", md)
+
+    def test_solve_a_list_as_a_whole(self):
+        listed = self.write("listed.yaml", GOOD.replace("{funding: {base: 100m}}", "{funding: {base: 100m, growth: [2%]}}"))
+        # One projected year: funding 100m (1 + g) meets spend 110m at g = 10%.
+        r = run("solve", listed, "--vary", "partners.ccg.funding.growth", "--target", "ccg.gap[2021/22] = 0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("partners.ccg.funding.growth = 10% meets ccg.gap[2021/22] = £0.0m"),
+                        r.stdout)
+
+    def test_set_path_space_value_says_to_join_them(self):
+        r = run("run", THT, "--set", "services.acute.demand", "4%")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "--set:1:22: error: expected PATH=VALUE (like services.acute.demand=4%), found "
+                         "'services.acute.demand 4%' with no '='; write services.acute.demand=4%, with no space\n"
+                         "  services.acute.demand 4%\n" + " " * (2 + 21) + "^\n")
+        self.assertEqual(r.stdout, "")
 
     def test_sensitivity_and_solve(self):
         r = run("sensitivity", self.UNCERTAIN)
         self.assertEqual(r.returncode, 0, r.stderr)
         lines = r.stdout.splitlines()
-        self.assertTrue(lines[0].startswith("Sensitivity of system.gap[2021/22] (£54.5m as run)"))
+        self.assertTrue(lines[0].startswith("Sensitivity of system.gap[2021/22] (£51.9m as run)"))
         self.assertTrue(lines[2].split()[0] == "partners.ccg.funding.growth")
         csv = run("sensitivity", self.UNCERTAIN, "-f", "csv").stdout.splitlines()
         self.assertEqual(csv[0], "figure,input,basis,low,high,at_low,at_high,range")

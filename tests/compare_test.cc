@@ -89,3 +89,33 @@ TEST_CASE("gates: errors are located in the option's text") {
         "--max-increase:1:15: expected a limit (money like 1m, or a percentage like 5%), found 'lots'");
   CHECK(message("system.gap[*]=-1m") == "--max-increase:1:15: a limit on an increase cannot be negative");
 }
+
+TEST_CASE("compare: no change % against a base the table shows as 0.0, and never a signed zero") {
+  // Half the table's 0.1m: a base of £49,999.99 has no percentage, one of £50,000 has.
+  CHECK_FALSE(change_fraction(1.0, 1e6).has_value());  // a plan balanced to the pound
+  CHECK_FALSE(change_fraction(-49999.99, 0.0).has_value());
+  REQUIRE(change_fraction(50000.0, 100000.0).has_value());
+  CHECK(*change_fraction(-50000.0, 0.0) == doctest::Approx(1.0));
+  CHECK(change_percent_text(std::nullopt) == "\xE2\x80\x93");
+  CHECK(change_percent_text(-0.0004) == "0.0%");  // -0.04% rounds to 0.0%
+  CHECK(change_percent_text(0.0004) == "0.0%");
+  CHECK(change_percent_text(0.0) == "0.0%");
+  CHECK(change_percent_text(0.0005) == "+0.1%");
+  CHECK(change_percent_text(-0.046) == "-4.6%");
+}
+
+TEST_CASE("compare table: every column is as wide as its widest cell") {
+  // Base 60,000 (enough for a percentage) to 100bn: (1e11 - 6e4) / 6e4 = +166666566.7%,
+  // 13 characters, so each column is 15 wide. A base of £1 has no percentage.
+  const Comparison c{"", "A", "", "B", "GBP", "gap", {FinancialYear{2020}, FinancialYear{2021}},
+                     {{"ccg", {60000.0, 1.0}, {100e9, 1.0 + 1e-9}}}};
+  const std::string table = fundgap::testing::written("table", Comparisons{{c}, {}});
+  CHECK(table ==
+        "gap (\xC2\xA3m): A -> B\n"
+        "                    2020/21        2021/22\n"
+        "ccg\n"
+        "  base                  0.1            0.0\n"
+        "  other           100,000.0            0.0\n"
+        "  change          +99,999.9            0.0\n"
+        "  change %    +166666566.7%              \xE2\x80\x93\n");
+}

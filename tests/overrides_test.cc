@@ -160,8 +160,15 @@ TEST_CASE("--set: errors point into the override text") {
         Errors{"--set:1:1: unknown key 'servics' in --set path 'servics.acute.base' (did you mean 'services'?)"});
   CHECK(errors_loading(base, {"services.acute.base.x=1"}) ==
         Errors{"--set:1:21: 'services.acute.base' is '100m', not a map, so 'x' cannot be set inside it"});
+  // `--set PATH VALUE`: the fix, at the place the '=' belongs.
   CHECK(errors_loading(base, {"demand"}) ==
-        Errors{"--set:1:1: expected PATH=VALUE (like services.acute.demand=4%), found 'demand'"});
+        Errors{"--set:1:7: expected PATH=VALUE (like services.acute.demand=4%), found 'demand' with no '='; write "
+               "demand=VALUE, with no space"});
+  CHECK(errors_loading(base, {"services.acute.demand 4%"}) ==
+        Errors{"--set:1:22: expected PATH=VALUE (like services.acute.demand=4%), found 'services.acute.demand 4%' "
+               "with no '='; write services.acute.demand=4%, with no space"});
+  CHECK(errors_loading(base, {"=4%"}) ==
+        Errors{"--set:1:1: expected PATH=VALUE (like services.acute.demand=4%), found '=4%'"});
   CHECK(errors_loading(base, {"services..demand=1%"}) == Errors{"--set:1:10: empty part in the --set path"});
   CHECK(errors_loading(base, {"partners.ccg.funding.growth=[1%, 2%, 3%]"}) ==
         Errors{"--set:1:29: 'growth' in funding of partner 'ccg' has 3 values but the period has 2 projected years "

@@ -185,7 +185,7 @@ TEST_CASE("error: confidence, shares and ramp values outside 0-100%") {
         Errors{"11:43: ramp value in scheme 's' is -10%, outside 0% to 100%"});
   CHECK(errors_of(std::string(kHeader) + services +
                   "  s: {service: a, saving: 1%, reprovide: {service: b, share: 1.5}}\n") ==
-        Errors{"11:62: re-provided share of scheme 's' is 150%, outside 0% to 100%"});
+        Errors{"11:62: re-provided share of scheme 's' is 150%, outside 0% to 100%; write 1.5% if that is meant"});
 }
 
 TEST_CASE("error: a list of the wrong length") {
@@ -313,4 +313,86 @@ TEST_CASE("columns count characters, not bytes, and the caret lines up under the
           "    a: {name: Café £, funder: cgg, base: 1m}\n"
           "                              ^\n");
   }
+}
+
+namespace {
+// Each warning of reading `yaml`, as "line:col: message".
+std::vector<std::string> warnings_of(const std::string& yaml) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : scenario(yaml).warnings.sorted()) {
+    CHECK(d.warning);
+    out.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " + d.message);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("warnings: a ramp longer than the years from its start, and a base year that does not balance") {
+  const std::string services = "services:\n"                                 // 7
+                               "  a: {funder: ccg, base: 200m}\n"            // 8
+                               "  b: {funder: council, base: 100m}\n";       // 9
+  CHECK(warnings_of(std::string(kHeader) + services).empty());
+  // From 2021/22, the last of two projected years, a ramp has one year: 50% and 100% never apply.
+  CHECK(warnings_of(std::string(kHeader) + services + "schemes:\n"
+                    "  s: {service: a, saving: 10%, start: 2021/22, ramp: [25%, 50%, 100%]}\n") ==
+        Errors{"11:54: 'ramp' in scheme 's' has 3 values but only 1 year from its start in 2021/22 to the end of the "
+               "period (2021/22): 50%, 100% never apply"});
+  CHECK(warnings_of(std::string(kHeader) + services + "schemes:\n"
+                    "  s: {service: a, saving: 10%, ramp: [50%, 100%]}\n").empty());
+  // The investment's ramp too, from the scheme's start (2020/21): two years.
+  CHECK(warnings_of(std::string(kHeader) + services + "schemes:\n"
+                    "  s: {service: a, saving: 10%, investment: {service: b, amount: 1m, ramp: [10%, 50%, 100%]}}\n") ==
+        Errors{"11:75: 'ramp' in 'investment' of scheme 's' has 3 values but only 2 years from its start in 2020/21 to "
+               "the end of the period (2021/22): 100% never applies"});
+  // council spends 100,000,001 against funding of 100m: a pound out in the base year.
+  CHECK(warnings_of(std::string(kHeader) + "services:\n  a: {funder: ccg, base: 200m}\n"
+                    "  b: {funder: council, base: 100000001}\n") ==
+        Errors{"5:29: partner 'council' does not balance in the base year 2019/20: spend £100.000001m against funding "
+               "£100.000000m, a gap of +£1.00 that every projected year carries"});
+  // Warnings are not errors: the scenario projects.
+  CHECK(errors_of(std::string(kHeader) + "services:\n  a: {funder: ccg, base: 150m}\n  b: {funder: council, base: 1m}\n")
+            .empty());
+}
+
+TEST_CASE("hints for the slips people make, each at its place with the fix") {
+  auto one_error = [](const std::string& yaml) {
+    const std::vector<std::string> e = errors_of(yaml);
+    REQUIRE(e.size() == 1);
+    return e.front();
+  };
+  const std::string services = "services:\n  a: {funder: ccg, base: 10m}\nschemes:\n";  // 7, 8, 9
+  // A share without '%'.
+  CHECK(one_error(std::string(kHeader) + services + "  s: {service: a, saving: 10%, confidence: 70}\n") ==
+        "10:44: confidence of scheme 's' is 7000%, outside 0% to 100%; write 70% if that is meant");
+  CHECK(errors_of(std::string(kHeader) + services + "  s: {service: a, saving: 10%, confidence: {uniform: [50, 90]}}\n") ==
+        Errors{"10:55: share 50 in the uniform distribution for confidence of scheme 's' has no '%' and so means "
+               "5000%; write 50% if that is meant",
+               "10:59: share 90 in the uniform distribution for confidence of scheme 's' has no '%' and so means "
+               "9000%; write 90% if that is meant"});
+  // Money with separators, a space, a unit in words; a rate with a space.
+  CHECK(one_error(std::string(kHeader) + "services:\n  a:\n    funder: ccg\n    base: £206,999,000\n") ==
+        "10:11: expected money (like 120m, £1.5bn or 250000) for 'base' in service 'a', found '£206,999,000'; write "
+        "£206999000");
+  CHECK(one_error(std::string(kHeader) + "services:\n  a: {funder: ccg, base: 5 m}\n") ==
+        "8:26: expected money (like 120m, £1.5bn or 250000) for 'base' in service 'a', found '5 m'; write 5m");
+  CHECK(one_error(std::string(kHeader) + "services:\n  a: {funder: ccg, base: 5.2 million}\n") ==
+        "8:26: expected money (like 120m, £1.5bn or 250000) for 'base' in service 'a', found '5.2 million'; write 5.2m");
+  CHECK(one_error(std::string(kHeader) + "services:\n  a: {funder: ccg, base: 1m, demand: 2 %}\n") ==
+        "8:38: expected a rate (like 3.5% or 0.035) for 'demand' in service 'a', found '2 %'; write 2%");
+  CHECK(one_error(std::string(kHeader) + services + "  s: {service: a, saving: '1,500,000'}\n") ==
+        "10:27: expected a share of spend (like 20%) or money (like 5m) for 'saving' in scheme 's', found "
+        "'1,500,000'; write 1500000");
+  // Years: 2019-20 is read as NHS papers write it; 2019/2020 gets the fix.
+  CHECK(scenario("fundgap: 1\nname: T\nperiod: {base: 2019-20, to: 2021-22}\npartners:\n  c: {funding: {base: 1m}}\n"
+                 "services:\n  a: {funder: c, base: 1m}\n").projected_years == 2);
+  CHECK(one_error("fundgap: 1\nname: T\nperiod: {base: 2019/2020, to: 2021/22}\npartners:\n  c: {funding: {base: 1m}}\n"
+                  "services:\n  a: {funder: c, base: 1m}\n") ==
+        "3:16: expected a financial year (like 2019/20) for 'base' in 'period', found '2019/2020'; write 2019/20");
+  CHECK(FinancialYear::suggestion("2019/2020") == "2019/20");
+  CHECK(FinancialYear::suggestion("2019 - 20") == "2019/20");
+  CHECK(FinancialYear::suggestion("2019/2021").empty());
+  CHECK(FinancialYear::suggestion("soon").empty());
+  // A tab in the indentation.
+  CHECK(one_error(std::string(kHeader) + "services:\n\ta: {funder: ccg, base: 1m}\n") ==
+        "8:1: a tab is used for indentation; YAML indents with spaces only: replace it with spaces");
 }

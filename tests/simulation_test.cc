@@ -77,13 +77,14 @@ TEST_CASE("truncation: draws leaving the valid range come from the truncated dis
   CHECK_FALSE(none.truncate(-1, INFINITY));
 }
 
-TEST_CASE("uncertain inputs: run uses the mean, draws follow the distribution") {
+TEST_CASE("uncertain inputs: run uses the plan value, draws follow the distribution") {
   Scenario sc = fundgap::testing::scenario(std::string(kHeader) +
                                            "services:\n"
                                            "  acute: {funder: ccg, base: {uniform: [80m, 120m]}, demand: "
                                            "{triangular: [0%, 3%, 9%]}}\n");
-  CHECK(sc.services[0].base == 100e6);
-  CHECK(sc.services[0].demand(2) == doctest::Approx(0.04));
+  CHECK(sc.services[0].base == 100e6);  // a uniform's plan value is its mean
+  // A triangular's is its mode, 3%, not its mean (0% + 3% + 9%) / 3 = 4%.
+  CHECK(sc.services[0].demand(2) == doctest::Approx(0.03));
   // Every numeric input is a parameter; these two are uncertain.
   REQUIRE(sc.parameters.size() == 3);
   CHECK(sc.parameters[0].path == "partners.ccg.funding.base");
@@ -267,9 +268,9 @@ TEST_CASE("uncertain input errors") {
         Errors{"9:38: 'saving' in scheme 's' is ambiguous: write percentages for a share of spend or £ amounts for "
                "money"});
   CHECK(errs(scheme + "{normal: {mean: -1m, sd: 1m}}}\n") ==
-        Errors{"9:27: 'saving' in scheme 's' has a negative mean (a cost belongs in 'investment')"});
+        Errors{"9:27: 'saving' in scheme 's' has a negative plan value (a cost belongs in 'investment')"});
   CHECK(errs(scheme + "{uniform: [90%, 130%]}}\n") ==
-        Errors{"9:27: 'saving' in scheme 's' has a mean of 110%, more than the whole spend of its service"});
+        Errors{"9:27: 'saving' in scheme 's' has a plan value of 110%, more than the whole spend of its service"});
   CHECK(errs("services:\n  a: {funder: {ccg: {uniform: [40%, 60%]}}, base: 1m}\n") ==
         Errors{"7:21: share of 'ccg' in 'funder' of service 'a' must be a plain number, not a distribution"});
   CHECK(errs("services:\n  a: {funder: ccg, base: {lognormal: {median: 0, sd_log: 0.2}}}\n") ==
@@ -290,7 +291,8 @@ TEST_CASE("correlation errors") {
                "12:25: a correlation must be between -1 and 1, found 1.5"});
   CHECK(errs("  - parameters: [services.a.demand, services.b.demand, services.a.base]\n") ==
         Errors{"11:5: give either 'matrix' or 'correlation' in a correlation group",
-               "11:56: 'services.a.base' is certain; only inputs given as distributions can be correlated"});
+               "11:56: 'services.a.base' is certain; only inputs given as distributions can be correlated: write "
+               "it as one, like {normal: {mean: 40m, sd: 2m}}"});
   CHECK(errs("  - {parameters: [services.a.demnad, services.b.demand], correlation: 0.5}\n") ==
         Errors{"11:19: unknown parameter 'services.a.demnad' in 'parameters' (did you mean 'services.a.demand'?)"});
   CHECK(errs("  - {parameters: [services.a.demand, services.b.demand], matrix: [[1, 0.5], [0.4, 1]]}\n") ==
@@ -352,4 +354,75 @@ TEST_CASE("simulate: an output constant but for float noise has that value at ev
   Report r = summarise(simulate(uncertain_plan(), SimulationOptions{}), {0.05, 0.95});
   const ReportEntity& system = r.sections[0].entities.back();
   CHECK(system.measure("gap_p5")->values(0) == system.measure("gap_p95")->values(0));
+}
+
+TEST_CASE("plan: a distribution carries the plan's own figure; PERT and triangular default to the mode") {
+  Scenario sc = fundgap::testing::scenario(std::string(kHeader) +
+                                           "services:\n"
+                                           "  a: {funder: ccg, base: 10m, demand: {pert: [2%, 3.5%, 6%]}}\n"
+                                           "  b: {funder: ccg, base: 10m, demand: {normal: {mean: 3%, sd: 1%}, plan: 2.5%}}\n"
+                                           "  c: {funder: ccg, base: {lognormal: {median: 10m, sd_log: 0.5}, plan: 9m}}\n"
+                                           "  d: {funder: ccg, base: {plan: 1m, uniform: [0.5m, 2m]}}\n");
+  CHECK(sc.services[0].demand(1) == doctest::Approx(0.035));  // the mode, not (2 + 14 + 6) / 6 = 3.67%
+  CHECK(sc.services[1].demand(2) == doctest::Approx(0.025));
+  CHECK(sc.services[2].base == doctest::Approx(9e6));
+  CHECK(sc.services[3].base == doctest::Approx(1e6));  // plan: may come first
+  // What simulate draws is unchanged: the uniform's draws still average 1.25m.
+  double sum = 0;
+  for (int d = 0; d < 4000; ++d) sum += parameter_draw(sc, 6, 3, static_cast<std::uint64_t>(d));
+  CHECK(sum / 4000 == doctest::Approx(1.25e6).epsilon(0.02));
+  // Errors: outside the distribution's range, another key, a plan of the wrong kind.
+  const std::string a = std::string(kHeader) + "services:\n  a: {funder: ccg, base: 10m, demand: ";
+  CHECK(errors_of(a + "{triangular: [1%, 2%, 4%], plan: 5%}}\n") ==
+        Errors{"7:72: 'plan' of the triangular distribution for 'demand' in service 'a' is 5%, outside the "
+               "distribution's range 1% to 4%"});
+  CHECK(errors_of(a + "{triangular: [1%, 2%, 4%], mode: 2%}}\n") ==
+        Errors{"7:66: unexpected 'mode' beside the triangular distribution for 'demand' in service 'a'; only 'plan' "
+               "(the plan's own figure, like plan: 3%) may go with it"});
+  CHECK(errors_of(a + "{triangular: [1%, 2%, 4%], plan: 3m}}\n") ==
+        Errors{"7:72: expected a rate (like 3.5% or 0.035) for the triangular distribution for 'demand' in service "
+               "'a', found '3m'"});
+}
+
+TEST_CASE("truncation that moves the P10 or P90 as written is a warning, not an error") {
+  // interval [50%, 100%] is a normal with mean 75% and sd 25% / 1.28155 = 19.51%. Cut at
+  // 100% (F = 0.9) and 0% (F = 0.0000604), its P10 is the normal's quantile at
+  // 0.0000604 + 0.1 x 0.8999396 = 0.0900544, 75% - 1.3398 x 19.51% = 48.9%, and its P90
+  // the quantile at 0.0000604 + 0.9 x 0.8999396 = 0.810006, 75% + 0.8779 x 19.51% = 92.1%.
+  Scenario sc = fundgap::testing::scenario(std::string(kHeader) +
+                                           "services:\n  a: {funder: ccg, base: 100m}\n"
+                                           "schemes:\n  s: {service: a, saving: 10%, confidence: {interval: [50%, 100%]}}\n");
+  REQUIRE(sc.warnings.size() == 1);
+  const Diagnostic w = sc.warnings.list()[0];
+  CHECK(w.warning);
+  CHECK(w.where.line == 9);
+  CHECK(w.where.column == 44);
+  CHECK(w.message == "the interval distribution for confidence of scheme 's' is cut to values between 0% and 100%: "
+                     "its draws have P10 48.9% and P90 92.1%, not 50% and 100% as written");
+  CHECK(render(w).starts_with("t.yaml:9:44: warning: the interval distribution"));
+  // Inside the range, or cut only far in a tail: no warning.
+  CHECK(fundgap::testing::scenario(std::string(kHeader) + "services:\n  a: {funder: ccg, base: 100m}\n"
+                                   "schemes:\n  s: {service: a, saving: 10%, confidence: {interval: [50%, 80%]}}\n")
+            .warnings.empty());
+}
+
+TEST_CASE("correlation errors: a per-year input named without its year, a certain input; each with the fix") {
+  const std::string services =
+      "services:\n"                                                                                // 6
+      "  a: {funder: ccg, base: 1m, demand: [{normal: {mean: 3%, sd: 1%}}, 2%]}\n"                // 7
+      "  b: {funder: ccg, base: 1m, demand: {normal: {mean: 2%, sd: 1%}}}\n"                      // 8
+      "  c: {funder: ccg, base: 1m, demand: [2%, 3%]}\n"                                          // 9
+      "correlations:\n";                                                                          // 10
+  auto errs = [&](const std::string& group) { return errors_of(std::string(kHeader) + services + group); };
+  CHECK(errs("  - {parameters: [services.a.demand, services.b.demand], correlation: 0.5}\n") ==
+        Errors{"11:19: 'services.a.demand' is given year by year: name its uncertain value with its year: "
+               "'services.a.demand[2021/22]'"});
+  CHECK(errs("  - {parameters: ['services.a.demand[2021/22]', services.b.demand], correlation: 0.5}\n").empty());
+  CHECK(errs("  - {parameters: [services.c.demand, services.b.demand], correlation: 0.5}\n") ==
+        Errors{"11:19: 'services.c.demand' is given year by year and none of its values is uncertain; only inputs "
+               "given as distributions can be correlated: write one as a distribution, like {normal: {mean: 3%, sd: "
+               "1%}}, and name it as 'services.c.demand[2021/22]'"});
+  CHECK(errs("  - {parameters: [services.b.base, services.b.demand], correlation: 0.5}\n") ==
+        Errors{"11:19: 'services.b.base' is certain; only inputs given as distributions can be correlated: write it "
+               "as one, like {normal: {mean: 40m, sd: 2m}}"});
 }

@@ -94,3 +94,50 @@ schemes:
           "at its +10%, £10.5m)");  // 9.5m x 1.1 is a hair above 10.45m
   }
 }
+
+TEST_CASE("solve: a per-year input named without a year is varied as a whole, one value every year") {
+  // Spend 100m grows 10% a year; funding growth is [2%, 4%]. One flat rate g for both
+  // years closes the 2022/23 gap when 100m (1 + g)^2 = 121m: g = 10%.
+  Scenario sc = fundgap::testing::scenario(R"(
+fundgap: 1
+name: T
+period: {base: 2020/21, to: 2022/23}
+partners:
+  ccg: {funding: {base: 100m, growth: [2%, 4%]}}
+  council: {funding: {base: 1m}}
+services:
+  acute: {funder: ccg, base: 100m, demand: 10%}
+  care: {funder: council, base: 1m, demand: {2021/22: 1%, 2022/23: 2%}}
+schemes:
+  s: {service: acute, saving: 1%, ramp: [50%, 100%]}
+)");
+  const FigureRef ref = parse_figure(sc, "ccg.gap[2022/23]", "--target");
+  // The scheme saves 1% of 121m = 1.21m: 100m (1 + g)^2 = 119.79m.
+  Solution s = solve(sc, "partners.ccg.funding.growth", ref, 0, std::nullopt);
+  REQUIRE(s.found);
+  CHECK(s.value == doctest::Approx(std::sqrt(1.1979) - 1).epsilon(1e-9));
+  CHECK(s.original == doctest::Approx(0.02));
+  CHECK(s.original_low == doctest::Approx(0.02));
+  CHECK(s.original_high == doctest::Approx(0.04));
+  // A year map whose values hold is one run of years too.
+  CHECK(whole_parameter(sc, "services.care.demand", "--vary").target.last == 2);
+  // One year alone still works; sensitivity names years, and says which exist.
+  CHECK(solve(sc, "partners.ccg.funding.growth[2022/23]", ref, 0, std::nullopt).found);
+  try {
+    find_parameter(sc, "partners.ccg.funding.growth", "--input");
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    const Diagnostic d = e.diagnostics().list().front();
+    CHECK(d.message == "'partners.ccg.funding.growth' is given year by year: name one of "
+                       "'partners.ccg.funding.growth[2021/22]' or 'partners.ccg.funding.growth[2022/23]'");
+    CHECK(d.where.column == 28);
+  }
+  // A ramp is not one value over years: its positions are named.
+  try {
+    whole_parameter(sc, "schemes.s.ramp", "--vary");
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    CHECK(e.diagnostics().list().front().message ==
+          "'schemes.s.ramp' is given value by value: name one of 'schemes.s.ramp[1]' or 'schemes.s.ramp[2]'");
+  }
+}

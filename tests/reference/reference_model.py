@@ -799,7 +799,8 @@ _DISTRIBUTIONS = ("normal", "lognormal", "uniform", "triangular", "pert", "inter
 
 
 def _is_distribution(v):
-    return isinstance(v, dict) and len(v) == 1 and next(iter(v)) in _DISTRIBUTIONS
+    return isinstance(v, dict) and any(k in _DISTRIBUTIONS for k in v) \
+        and all(k in _DISTRIBUTIONS or k == "plan" for k in v)
 
 
 def _number(v):
@@ -809,33 +810,38 @@ def _number(v):
     return parse_money(v), False
 
 
-def _mean(dist):
-    """The mean of a distribution as written: what `fundgap run` uses (docs/uncertainty.md)."""
-    (kind, args), = dist.items()
+def _plan(dist):
+    """The value every command but `simulate` uses (docs/uncertainty.md, "What run uses"):
+    `plan:` when given; else the mode of a triangular or PERT distribution; else the mean
+    of the distribution as written."""
+    kind = next(k for k in dist if k in _DISTRIBUTIONS)
+    args = dist[kind]
     if kind in ("normal", "lognormal"):
         first, second = ("mean", "sd") if kind == "normal" else ("median", "sd_log")
         x, pct = _number(args[first])
         if kind == "lognormal":
             x *= math.exp(float(args[second]) ** 2 / 2)
-        return x, pct
-    values = [_number(a) for a in args]
-    xs, pct = [x for x, _ in values], values[0][1]
-    if kind in ("uniform", "interval"):
-        return (xs[0] + xs[1]) / 2, pct
-    if kind == "triangular":
-        return sum(xs) / 3, pct
-    return (xs[0] + 4 * xs[1] + xs[2]) / 6, pct  # pert
+    else:
+        values = [_number(a) for a in args]
+        xs, pct = [x for x, _ in values], values[0][1]
+        if kind in ("uniform", "interval"):
+            x = (xs[0] + xs[1]) / 2
+        else:  # triangular, pert: the most likely value
+            x = xs[1]
+    if "plan" in dist:
+        x = _number(dist["plan"])[0]
+    return x, pct
 
 
-def _at_means(v):
-    """Replaces every distribution by its mean, keeping a percentage a percentage."""
+def _at_plan(v):
+    """Replaces every distribution by its plan value, keeping a percentage a percentage."""
     if _is_distribution(v):
-        x, pct = _mean(v)
+        x, pct = _plan(v)
         return f"{x * 100!r}%" if pct else x
     if isinstance(v, dict):
-        return {k: _at_means(x) for k, x in v.items()}
+        return {k: _at_plan(x) for k, x in v.items()}
     if isinstance(v, list):
-        return [_at_means(x) for x in v]
+        return [_at_plan(x) for x in v]
     return v
 
 
@@ -869,7 +875,7 @@ def load(path):
     if isinstance(doc, dict):
         doc.pop("correlations", None)
         doc.pop("checks", None)
-        doc = _at_means(doc)
+        doc = _at_plan(doc)
     return doc
 
 

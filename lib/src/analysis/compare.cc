@@ -31,8 +31,15 @@ std::optional<Figure> figure_in(const Scenario& sc, const ViewInfo& view, const 
 }  // namespace
 
 std::optional<double> change_fraction(const std::optional<double>& b, const std::optional<double>& o) {
-  if (!b || !o || std::round(*b * 100) == 0) return std::nullopt;
+  if (!b || !o || std::fabs(*b) < kSmallestBase) return std::nullopt;
   return (*o - *b) / std::fabs(*b);
+}
+
+std::string change_percent_text(const std::optional<double>& fraction) {
+  if (!fraction) return "\xE2\x80\x93";  // an en dash
+  const std::string text = fmt::format("{:.1f}%", std::fabs(*fraction) * 100);
+  if (text == "0.0%") return text;
+  return (*fraction < 0 ? "-" : "+") + text;
 }
 
 Comparison compare(const Projected& base, const Projected& other, View view, const std::string& measure) {

@@ -56,8 +56,8 @@ Report make_report(const Scenario& sc, const Projection& p, View view, const Rep
   std::size_t uncertain = 0;
   for (const Parameter& param : sc.parameters) uncertain += param.distribution ? 1u : 0u;
   if (uncertain)
-    r.notes.push_back(fmt::format("{} uncertain input{} at {} mean{}; 'fundgap simulate' shows the spread.", uncertain,
-                                  uncertain == 1 ? " is" : "s are", uncertain == 1 ? "its" : "their",
+    r.notes.push_back(fmt::format("{} uncertain input{} at {} plan value{}; 'fundgap simulate' shows the spread.",
+                                  uncertain, uncertain == 1 ? " is" : "s are", uncertain == 1 ? "its" : "their",
                                   uncertain == 1 ? "" : "s"));
   if (options.real_terms)
     r.notes.push_back(fmt::format("Money at {} prices: each year divided by the price index of prices.deflator.",

@@ -1,6 +1,7 @@
 #include "fundgap/analysis/whatif.h"
 
 #include <algorithm>
+#include <span>
 #include <cmath>
 #include <limits>
 
@@ -12,14 +13,50 @@ double projected_value(const Scenario& sc, const FigureRef& ref) {
   return figure_value(project(sc), ref.figure, ref.year);
 }
 
+namespace {
+
+InputError no_input(const Scenario& sc, const std::string& path, const std::string& source, const char* whole) {
+  auto file = std::make_shared<SourceFile>(SourceFile{source, path});
+  const std::vector<const Parameter*> parts = parameters_within(sc, path);
+  if (!parts.empty()) {
+    std::string forms;
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      forms += fmt::format("{}'{}'", i == 0 ? "" : i + 1 == parts.size() ? " or " : ", ", parts[i]->path);
+    return InputError(SourceLocation{file, 1, utf8_length(path) + 1},
+                      fmt::format("'{}' is given {}{}: name one of {}", path,
+                                  path.ends_with("ramp") ? "value by value" : "year by year", whole, forms));
+  }
+  std::vector<std::string> paths;
+  for (const Parameter& p : sc.parameters) paths.push_back(p.path);
+  return InputError(SourceLocation{file, 1, 1}, fmt::format("no numeric input at '{}'{}", path, did_you_mean(path, paths)));
+}
+
+}  // namespace
+
 const Parameter& find_parameter(const Scenario& sc, const std::string& path, const std::string& source) {
   for (const Parameter& p : sc.parameters)
     if (p.path == path) return p;
-  std::vector<std::string> paths;
-  for (const Parameter& p : sc.parameters) paths.push_back(p.path);
-  auto file = std::make_shared<SourceFile>(SourceFile{source, path});
-  throw InputError(SourceLocation{file, 1, 1},
-                   fmt::format("no numeric input at '{}'{}", path, did_you_mean(path, paths)));
+  throw no_input(sc, path, source, "");
+}
+
+Parameter whole_parameter(const Scenario& sc, const std::string& path, const std::string& source) {
+  for (const Parameter& p : sc.parameters)
+    if (p.path == path) return p;
+  // One run of years of one field: the years of a list, or of a year map whose values hold.
+  const std::vector<const Parameter*> parts = parameters_within(sc, path);
+  bool same = !parts.empty(), run = true;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const ParameterTarget &a = parts[i]->target, &b = parts.front()->target;
+    same = same && a.field == b.field && a.entity == b.entity && a.index == b.index && parts[i]->kind == parts[0]->kind;
+    run = run && (i == 0 || a.first == parts[i - 1]->target.last + 1);
+  }
+  if (!same) throw no_input(sc, path, source, "");
+  if (!run) throw no_input(sc, path, source, " in some years only");
+  Parameter whole = *parts.front();
+  whole.path = path;
+  whole.distribution.reset();
+  whole.target.last = parts.back()->target.last;
+  return whole;
 }
 
 namespace {
@@ -67,9 +104,15 @@ std::vector<Swing> sensitivity(const Scenario& sc, const FigureRef& ref, const s
 
 Solution solve(const Scenario& sc, const std::string& path, const FigureRef& ref, double goal,
                std::optional<std::pair<double, double>> range) {
-  const Parameter& p = find_parameter(sc, path, "--vary");
+  const Parameter p = whole_parameter(sc, path, "--vary");
   Solution s;
   s.original = p.value;
+  {
+    Scenario w = sc;
+    const std::span<double> years = parameter_slots(w, p.target);
+    s.original_low = *std::min_element(years.begin(), years.end());
+    s.original_high = *std::max_element(years.begin(), years.end());
+  }
   s.original_figure = projected_value(sc, ref);
   if (range) {
     std::tie(s.low, s.high) = *range;

@@ -21,10 +21,11 @@ std::string_view SourceFile::line_text(int line) const {
 }
 
 std::string render(const Diagnostic& d) {
-  if (!d.where.file) return fmt::format("fundgap: error: {}\n", d.message);
-  if (d.where.line <= 0) return fmt::format("{}: error: {}\n", d.where.file->path, d.message);
-  std::string out = fmt::format("{}:{}:{}: error: {}\n", d.where.file->path, d.where.line,
-                                d.where.column, d.message);
+  const char* what = d.warning ? "warning" : "error";
+  if (!d.where.file) return fmt::format("fundgap: {}: {}\n", what, d.message);
+  if (d.where.line <= 0) return fmt::format("{}: {}: {}\n", d.where.file->path, what, d.message);
+  std::string out = fmt::format("{}:{}:{}: {}: {}\n", d.where.file->path, d.where.line,
+                                d.where.column, what, d.message);
   std::string_view line = d.where.file->line_text(d.where.line);
   if (!line.empty()) {
     out += fmt::format("  {}\n  ", line);

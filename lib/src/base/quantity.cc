@@ -1,5 +1,6 @@
 #include "fundgap/base/quantity.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -79,6 +80,47 @@ Quantity parse_quantity(std::string_view text) {
   }
   out.value = negative ? -v : v;
   return out;
+}
+
+std::string quantity_suggestion(std::string_view text) {
+  std::string s;
+  for (char c : text)
+    if (c != ' ') s += c;
+  std::string lower;
+  for (char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  static const std::pair<std::string_view, std::string_view> words[] = {
+      {"millions", "m"}, {"million", "m"}, {"mn", "m"},           {"billions", "bn"},
+      {"billion", "bn"}, {"thousands", "k"}, {"thousand", "k"}, {"percent", "%"}};
+  for (const auto& [word, unit] : words)
+    if (ends_with(lower, word) && s.size() > word.size()) {
+      s = s.substr(0, s.size() - word.size()) + std::string(unit);
+      break;
+    }
+  // Commas between groups of three digits in the whole part: 206,999,000.
+  if (s.find(',') != std::string::npos) {
+    const std::size_t i = s.find_first_of("0123456789");
+    if (i == std::string::npos) return {};
+    std::size_t j = i;
+    while (j < s.size() && ((s[j] >= '0' && s[j] <= '9') || s[j] == ',')) ++j;
+    if (s.find(',', j) != std::string::npos) return {};
+    std::size_t group = 0, groups = 0, first = 0;
+    for (std::size_t k = i; k <= j; ++k) {
+      if (k == j || s[k] == ',') {
+        if (groups == 0) first = group;
+        else if (group != 3) return {};
+        ++groups;
+        group = 0;
+      } else {
+        ++group;
+      }
+    }
+    if (first < 1 || first > 3) return {};
+    std::string whole = s.substr(i, j - i);
+    whole.erase(std::remove(whole.begin(), whole.end(), ','), whole.end());
+    s = s.substr(0, i) + whole + s.substr(j);
+  }
+  if (s == text || s.empty()) return {};
+  return parse_quantity(s).error == NumberError::none ? s : std::string();
 }
 
 std::string percent_text(double fraction) { return fmt::format("{:.6g}%", fraction * 100); }

@@ -62,6 +62,31 @@ std::optional<Eigen::MatrixXd> correlation_matrix(Reading& r, const Entry* matri
   return m;
 }
 
+// Why `n` names no parameter, and what would: a per-year input's uncertain years, or a
+// close path.
+std::string not_a_parameter(const Reading& r, const Node& n, const std::vector<std::string>& uncertain) {
+  if (!n.IsScalar()) return fmt::format("expected a parameter path in 'parameters', found {}", describe(n));
+  const std::vector<const Parameter*> parts = parameters_within(r.sc, n.text);
+  if (!parts.empty()) {
+    std::vector<std::string> forms;
+    for (const Parameter* p : parts)
+      if (p->distribution) forms.push_back(fmt::format("'{}'", p->path));
+    if (forms.empty())
+      return fmt::format("'{}' is given {} and none of its values is uncertain; only inputs given as distributions can "
+                         "be correlated: write one as a distribution, like {}, and name it as '{}'", n.text,
+                         n.text.ends_with("ramp") ? "value by value" : "year by year",
+                         distribution_example(parts.front()->kind), parts.front()->path);
+    std::string list;
+    for (std::size_t i = 0; i < forms.size(); ++i)
+      list += (i == 0 ? "" : i + 1 == forms.size() ? " or " : ", ") + forms[i];
+    return fmt::format("'{}' is given {}: name {} with its {}: {}", n.text,
+                       n.text.ends_with("ramp") ? "value by value" : "year by year",
+                       forms.size() == 1 ? "its uncertain value" : "each uncertain value",
+                       n.text.ends_with("ramp") ? "position" : "year", list);
+  }
+  return fmt::format("unknown parameter {} in 'parameters'{}", describe(n), did_you_mean(n.text, uncertain));
+}
+
 }  // namespace
 
 void read_correlations(Reading& r, const Entry& section) {
@@ -97,13 +122,13 @@ void read_correlations(Reading& r, const Entry& section) {
       auto it = std::find_if(r.sc.parameters.begin(), r.sc.parameters.end(),
                              [&](const Parameter& p) { return n.IsScalar() && p.path == n.text; });
       if (it == r.sc.parameters.end()) {
-        r.diags.error(Reading::at(n), "unknown parameter {} in 'parameters'{}", describe(n),
-                      n.IsScalar() ? did_you_mean(n.text, uncertain) : std::string());
+        r.diags.error(Reading::at(n), "{}", not_a_parameter(r, n, uncertain));
         ok = false;
         continue;
       }
       if (!it->distribution) {
-        r.diags.error(Reading::at(n), "'{}' is certain; only inputs given as distributions can be correlated", n.text);
+        r.diags.error(Reading::at(n), "'{}' is certain; only inputs given as distributions can be correlated: "
+                      "write it as one, like {}", n.text, distribution_example(it->kind));
         ok = false;
         continue;
       }

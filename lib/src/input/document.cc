@@ -1,5 +1,7 @@
 #include "document.h"
 
+#include <algorithm>
+
 #include <yaml-cpp/yaml.h>
 
 namespace fundgap::input {
@@ -73,6 +75,20 @@ Node convert(const Lines& lines, const YAML::Node& n) {
 }  // namespace
 
 Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
+  // YAML forbids tabs in indentation; yaml-cpp's own message for one does not say so.
+  Diagnostics tabs;
+  const std::string& text = file->text;
+  for (std::size_t start = 0, line = 1; start < text.size(); ++line) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::size_t indent = text.find_first_not_of(" \t", start);
+    const std::size_t tab = text.find('\t', start);
+    if (indent < end && text[indent] != '#' && tab < indent)
+      tabs.error(SourceLocation{file, static_cast<int>(line), static_cast<int>(tab - start) + 1},
+                 "a tab is used for indentation; YAML indents with spaces only: replace it with spaces");
+    start = end + 1;
+  }
+  if (!tabs.empty()) throw InputError(tabs);
   YAML::Node root;
   try {
     root = YAML::Load(file->text);
@@ -84,11 +100,21 @@ Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
   return out;
 }
 
-bool is_distribution(const Node& n) {
+namespace {
+
+const std::pair<Node, Node>* find_distribution_entry(const Node& n) {
   static const std::vector<std::string> names = {"normal", "lognormal", "uniform", "triangular", "pert", "interval"};
-  return n.IsMap() && n.pairs.size() == 1 && n.pairs[0].first.IsScalar() &&
-         std::find(names.begin(), names.end(), n.pairs[0].first.text) != names.end();
+  if (!n.IsMap()) return nullptr;
+  for (const auto& pair : n.pairs)
+    if (pair.first.IsScalar() && std::find(names.begin(), names.end(), pair.first.text) != names.end()) return &pair;
+  return nullptr;
 }
+
+}  // namespace
+
+bool is_distribution(const Node& n) { return find_distribution_entry(n) != nullptr; }
+
+const std::pair<Node, Node>& distribution_entry(const Node& n) { return *find_distribution_entry(n); }
 
 void merge_into(Node& base, const Node& overlay) {
   if (!base.IsMap() || !overlay.IsMap() || is_distribution(base) || is_distribution(overlay)) {

@@ -40,9 +40,13 @@ class Node {
 // A value left empty (`key:`) is located at its key.
 Node parse_yaml(const std::shared_ptr<const SourceFile>& file);
 
-// Whether `n` is a distribution, `{normal: {...}}` and the like: a map of one key naming
-// one. Such a map is a single value: it replaces rather than merges.
+// Whether `n` is a distribution, `{normal: {...}}` and the like: a map with a key naming
+// one (beside it may stand `plan:`). Such a map is a single value: it replaces rather
+// than merges.
 bool is_distribution(const Node& n);
+// The pair of a distribution's map that names it (`triangular: [...]`). REQUIRES:
+// is_distribution(n).
+const std::pair<Node, Node>& distribution_entry(const Node& n);
 
 // Applies `overlay` to `base` the way `extends` does: maps merge key by key, scalars and
 // lists replace, and a null value removes the key.

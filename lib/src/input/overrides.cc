@@ -46,12 +46,36 @@ Node key_node(const std::string& text, const SourceLocation& where) {
 
 }  // namespace
 
-void apply_override(Node& root, const std::string& spec) {
+}  // namespace fundgap::input
+
+namespace fundgap {
+
+void check_override_form(const std::string& spec) {
   auto file = std::make_shared<SourceFile>(SourceFile{"--set", spec});
   const std::size_t eq = spec.find('=');
+  if (eq == std::string::npos && !spec.empty() && spec.front() != ' ') {
+    // `--set PATH VALUE`, given as one argument or as the path alone.
+    const std::size_t space = spec.find(' ');
+    const std::size_t value = spec.find_first_not_of(' ', std::min(space, spec.size()));
+    const std::string path = spec.substr(0, space);
+    const std::string fix = value == std::string::npos ? path + "=VALUE" : path + "=" + spec.substr(value);
+    throw InputError(SourceLocation{file, 1, utf8_length(path) + 1},
+                     fmt::format("expected PATH=VALUE (like services.acute.demand=4%), found '{}' with no '='; "
+                                 "write {}, with no space", spec, fix));
+  }
   if (eq == std::string::npos || eq == 0)
     throw InputError(SourceLocation{file, 1, 1},
                      fmt::format("expected PATH=VALUE (like services.acute.demand=4%), found '{}'", spec));
+}
+
+}  // namespace fundgap
+
+namespace fundgap::input {
+
+void apply_override(Node& root, const std::string& spec) {
+  check_override_form(spec);
+  auto file = std::make_shared<SourceFile>(SourceFile{"--set", spec});
+  const std::size_t eq = spec.find('=');
   // Path segments with the column each starts at.
   std::vector<std::pair<std::string, int>> segments;
   for (std::size_t start = 0; start <= eq;) {

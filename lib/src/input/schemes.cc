@@ -26,7 +26,7 @@ bool read_saving(Reading& r, const Entry& e, const std::string& where, const std
   const SourceLocation at = Reading::at(e);
   if (is_distribution(e.value)) {
     // A share when the distribution's values are percentages, otherwise money.
-    const Node& args = e.value.pairs[0].second;
+    const Node& args = distribution_entry(e.value).second;
     const Node* first = args.IsSequence() && args.size() ? &args.items[0]
                         : args.IsMap() && args.size()     ? &args.pairs[0].second
                                                           : nullptr;
@@ -43,11 +43,11 @@ bool read_saving(Reading& r, const Entry& e, const std::string& where, const std
     if (!v) return false;
     k.saving = *v;
     if (*v < 0) {
-      r.diags.error(at, "'saving' in {} has a negative mean (a cost belongs in 'investment')", where);
+      r.diags.error(at, "'saving' in {} has a negative plan value (a cost belongs in 'investment')", where);
       return false;
     }
     if (!k.absolute && *v > 1) {
-      r.diags.error(at, "'saving' in {} has a mean of {}, more than the whole spend of its service", where,
+      r.diags.error(at, "'saving' in {} has a plan value of {}, more than the whole spend of its service", where,
                     percent_text(*v));
       return false;
     }
@@ -78,9 +78,23 @@ bool read_saving(Reading& r, const Entry& e, const std::string& where, const std
     r.diags.error(at, "'{}' is not a finite number ({})", e.value.Scalar(), Reading::label(e, where));
     return false;
   }
-  r.diags.error(at, "expected a share of spend (like 20%) or money (like 5m) for 'saving' in {}, found {}", where,
-                describe(e.value));
+  const std::string better = e.value.IsScalar() ? quantity_suggestion(e.value.Scalar()) : std::string();
+  r.diags.error(at, "expected a share of spend (like 20%) or money (like 5m) for 'saving' in {}, found {}{}", where,
+                describe(e.value), better.empty() ? std::string() : fmt::format("; write {}", better));
   return false;
+}
+
+// A note when a ramp of `ramp` values from year `start` runs past the period: its last
+// values never apply.
+void note_long_ramp(Reading& r, const Entry& e, const std::string& where, const std::vector<double>& ramp, int start) {
+  const int years = r.sc.projected_years - start + 1;
+  const int n = static_cast<int>(ramp.size());
+  if (!r.period_ok || start < 1 || years < 1 || n <= years) return;
+  std::string unused;
+  for (int i = years; i < n; ++i) unused += (i > years ? ", " : "") + percent_text(ramp[static_cast<std::size_t>(i)]);
+  r.sc.warnings.warn(Reading::at(e), "'ramp' in {} has {} values but only {} year{} from its start in {} to the end of "
+                     "the period ({}): {} never appl{}", where, n, years, years == 1 ? "" : "s", r.sc.year(start),
+                     r.sc.year(r.sc.projected_years), unused, n - years == 1 ? "ies" : "y");
 }
 
 // A ramp: a share, or a list of shares by year from the start. Empty on error.
@@ -88,6 +102,7 @@ void read_ramp(Reading& r, const Entry& e, const std::string& where, std::vector
                const std::string& path, int index, int start, int* step_at = nullptr) {
   if (e.value.IsMap() && !is_distribution(e.value)) {
     if (r.needs_format_1_1(e, "a ramp by profile")) out = read_ramp_profile(r, e, where, start, step_at);
+    note_long_ramp(r, e, where, out, start);
     return;
   }
   std::vector<const Node*> items;
@@ -106,6 +121,7 @@ void read_ramp(Reading& r, const Entry& e, const std::string& where, std::vector
     if (auto v = r.share(*n, Reading::at(*n), fmt::format("ramp value in {}", where), &param)) out.push_back(*v);
   }
   if (out.size() != items.size()) out.clear();
+  note_long_ramp(r, e, where, out, start);
 }
 
 void read_reprovide(Reading& r, const Entry& e, const std::string& where, const std::string& path, int index,

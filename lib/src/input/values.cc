@@ -17,17 +17,47 @@ bool rate_without_percent(const Node& n, double v) {
   return n.IsScalar() && std::fabs(v) >= 1 && !parse_quantity(n.Scalar()).percent;
 }
 
+// A bare 70 read as a share is 7000%, almost always meant as 70%.
+bool share_without_percent(const Node& n, double v) {
+  return n.IsScalar() && v > 1 && !parse_quantity(n.Scalar()).percent;
+}
+
+// "; write 5m" when `text` plainly means a quantity of `kind` written otherwise.
+std::string rewrite_hint(std::string_view text, ValueKind kind) {
+  const std::string better = quantity_suggestion(text);
+  if (better.empty()) return {};
+  const Quantity q = parse_quantity(better);
+  const bool fits = kind == ValueKind::money ? !q.percent : kind == ValueKind::factor ? !q.percent && !q.money : !q.money;
+  return fits ? fmt::format("; write {}", better) : std::string();
+}
+
 }  // namespace
 
 std::optional<Distribution> Reading::distribution(const Node& n, ValueKind kind, const std::string& label,
                                                  std::pair<double, double> range) {
-  const std::string& name = n.pairs[0].first.text;
-  const Node& args = n.pairs[0].second;
+  const auto& [name_node, args] = distribution_entry(n);
+  const std::string& name = name_node.text;
   const std::string lbl = fmt::format("the {} distribution for {}", name, label);
+  const Node* plan = nullptr;
+  for (const auto& [key, v] : n.pairs) {
+    if (&key == &name_node) continue;
+    if (key.IsScalar() && key.text == "plan" && !plan) {
+      plan = &v;
+      continue;
+    }
+    diags.error(at(key), "unexpected {} beside {}; only 'plan' (the plan's own figure, like plan: 3%) may go with it",
+                describe(key), lbl);
+    return std::nullopt;
+  }
   auto value = [&](const Node& v, ValueKind k) -> std::optional<double> {
     auto x = number(v, at(v), k, lbl);
     if (x && k == ValueKind::rate && rate_without_percent(v, *x)) {
       diags.error(at(v), "rate {} in {} has no '%' and so means {}; write {}% if that is meant", v.text, lbl,
+                  percent_text(*x), v.text);
+      return std::nullopt;
+    }
+    if (x && k == ValueKind::share && share_without_percent(v, *x)) {
+      diags.error(at(v), "share {} in {} has no '%' and so means {}; write {}% if that is meant", v.text, lbl,
                   percent_text(*x), v.text);
       return std::nullopt;
     }
@@ -87,14 +117,34 @@ std::optional<Distribution> Reading::distribution(const Node& n, ValueKind kind,
                        : Distribution::triangular((*v)[0], (*v)[1], (*v)[2]);
   }
   if (!d) return std::nullopt;
+  if (plan) {
+    auto v = value(*plan, kind);
+    if (!v) return std::nullopt;
+    if (*v < d->lowest() || *v > d->highest()) {
+      diags.error(at(*plan), "'plan' of {} is {}, outside the distribution's range {} to {}", lbl,
+                  value_text(kind, *v, sc.currency), value_text(kind, d->lowest(), sc.currency),
+                  value_text(kind, d->highest(), sc.currency));
+      return std::nullopt;
+    }
+    d->set_plan(*v);
+  }
   // Draws outside the valid range are redrawn from the truncated distribution.
   const auto [low, high] = range;
+  const char* valid = kind == ValueKind::rate    ? "above -100%"
+                      : kind == ValueKind::share ? "between 0% and 100%"
+                                                 : "at or above zero";
   if (!d->truncate(low, high)) {
-    diags.error(at(n), "{} has no probability {}", lbl,
-                kind == ValueKind::rate    ? "above -100%"
-                : kind == ValueKind::share ? "between 0% and 100%"
-                                           : "at or above zero");
+    diags.error(at(n), "{} has no probability {}", lbl, valid);
     return std::nullopt;
+  }
+  // Truncation moves what the user wrote when it moves the P10 or the P90 by more than
+  // a hundredth of the distance between them as written.
+  const double p10 = d->quantile(0.1), p90 = d->quantile(0.9);
+  const double t10 = d->truncated_quantile(0.1), t90 = d->truncated_quantile(0.9);
+  if (std::max(std::fabs(t10 - p10), std::fabs(t90 - p90)) > 0.01 * (p90 - p10)) {
+    auto shown = [&](double v) { return value_text(kind, v, sc.currency, 3); };
+    sc.warnings.warn(at(n), "{} is cut to values {}: its draws have P10 {} and P90 {}, not {} and {} as written", lbl,
+                     valid, shown(t10), shown(t90), shown(p10), shown(p90));
   }
   return d;
 }
@@ -110,8 +160,8 @@ std::optional<double> Reading::number(const Node& n, const SourceLocation& loc, 
     }
     auto d = distribution(n, kind, label, {low, high});
     if (!d) return std::nullopt;
-    sc.parameters.push_back({param->path, loc, kind, low, high, d->mean(), d, param->target});
-    return d->mean();
+    sc.parameters.push_back({param->path, loc, kind, low, high, d->plan(), d, param->target});
+    return d->plan();
   }
   auto v = plain_number(n, loc, kind, label);
   if (v && param) sc.parameters.push_back({param->path, loc, kind, low, high, *v, std::nullopt, param->target});
@@ -136,7 +186,7 @@ std::optional<double> Reading::plain_number(const Node& n, const SourceLocation&
   const bool wrong_kind = (kind == ValueKind::money && q.percent) || (kind != ValueKind::money && q.money) ||
                           (kind == ValueKind::factor && q.percent);
   if (q.error == NumberError::malformed || wrong_kind) {
-    diags.error(loc, "expected {} for {}, found {}", example, label, describe(n));
+    diags.error(loc, "expected {} for {}, found {}{}", example, label, describe(n), rewrite_hint(n.Scalar(), kind));
     return std::nullopt;
   }
   return q.value;
@@ -155,7 +205,9 @@ std::optional<double> Reading::share(const Node& n, const SourceLocation& loc, c
                                      const ParameterSpec* param) {
   auto v = number(n, loc, ValueKind::share, label, param);
   if (v && (*v < 0 || *v > 1)) {
-    diags.error(loc, "{} is {}, outside 0% to 100%", label, percent_text(*v));
+    diags.error(loc, "{} is {}, outside 0% to 100%{}", label, percent_text(*v),
+                share_without_percent(n, *v) && *v <= 100 ? fmt::format("; write {}% if that is meant", n.Scalar())
+                                                          : std::string());
     return std::nullopt;
   }
   return v;
@@ -164,7 +216,9 @@ std::optional<double> Reading::share(const Node& n, const SourceLocation& loc, c
 std::optional<FinancialYear> Reading::year(const Node& n, const SourceLocation& loc, const std::string& label) {
   if (n.IsScalar())
     if (auto y = FinancialYear::parse(n.Scalar())) return y;
-  diags.error(loc, "expected a financial year (like 2019/20) for {}, found {}", label, describe(n));
+  const std::string better = n.IsScalar() ? FinancialYear::suggestion(n.Scalar()) : std::string();
+  diags.error(loc, "expected a financial year (like 2019/20) for {}, found {}{}", label, describe(n),
+              better.empty() ? std::string() : fmt::format("; write {}", better));
   return std::nullopt;
 }
 

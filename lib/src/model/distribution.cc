@@ -181,6 +181,36 @@ double Distribution::mean() const {
   return a_;
 }
 
+double Distribution::plan() const {
+  if (plan_) return *plan_;
+  if (kind_ == Kind::triangular || kind_ == Kind::pert) return b_;
+  return mean();
+}
+
+double Distribution::lowest() const {
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval: return degenerate() ? a_ : -std::numeric_limits<double>::infinity();
+    case Kind::lognormal: return degenerate() ? a_ : 0;
+    case Kind::uniform:
+    case Kind::triangular:
+    case Kind::pert: return a_;
+  }
+  return a_;
+}
+
+double Distribution::highest() const {
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval:
+    case Kind::lognormal: return degenerate() ? a_ : std::numeric_limits<double>::infinity();
+    case Kind::uniform: return b_;
+    case Kind::triangular:
+    case Kind::pert: return c_;
+  }
+  return a_;
+}
+
 bool Distribution::degenerate() const {
   switch (kind_) {
     case Kind::normal:

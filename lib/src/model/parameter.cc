@@ -78,6 +78,26 @@ void set_parameter(Scenario& sc, const ParameterTarget& t, double v) {
 
 double parameter_value(const Scenario& sc, const ParameterTarget& t) { return slots_of(sc, t).front(); }
 
+std::vector<const Parameter*> parameters_within(const Scenario& sc, const std::string& path) {
+  std::vector<const Parameter*> out;
+  const std::string open = path + "[";
+  for (const Parameter& p : sc.parameters)
+    if (p.path.size() > open.size() && p.path.compare(0, open.size(), open) == 0 &&
+        p.path.find('[', open.size()) == std::string::npos)
+      out.push_back(&p);
+  return out;
+}
+
+std::string_view distribution_example(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::money: return "{normal: {mean: 40m, sd: 2m}}";
+    case ValueKind::share: return "{uniform: [40%, 60%]}";
+    case ValueKind::rate: return "{normal: {mean: 3%, sd: 1%}}";
+    case ValueKind::factor: break;
+  }
+  return "{normal: {mean: 1, sd: 0.1}}";
+}
+
 std::string value_text(ValueKind kind, double v, const std::string& currency, int significant) {
   switch (kind) {
     case ValueKind::rate:

@@ -65,7 +65,7 @@ void comparison_markdown(std::ostream& out, const Comparisons& cs, const WriteOp
       row("", "change", [&](std::size_t t) {
         if (!e.base[t] || !e.other[t]) return std::string("n/a");
         auto p = change_fraction(e.base[t], e.other[t]);
-        return money(*e.other[t] - *e.base[t], true) + (p ? fmt::format(" ({:+.1f}%)", *p * 100) : "");
+        return money(*e.other[t] - *e.base[t], true) + (p ? fmt::format(" ({})", change_percent_text(p)) : "");
       });
     }
     out << '\n';

@@ -18,7 +18,10 @@ std::string signed_millions(double v) { return fmt::format("{:+.1m}", Money{v});
 std::string cell_text(const Series& m, double v) {
   switch (m.unit) {
     case Unit::probability:
-    case Unit::share: return fmt::format("{:.1f}%", v * 100 == 0 ? 0.0 : v * 100);
+    case Unit::share: {
+      const std::string text = fmt::format("{:.1f}%", v * 100);
+      return text == "-0.0%" ? "0.0%" : text;  // never a negative zero
+    }
     case Unit::pounds: return fmt::format("{:.2p}", Money{v});
     case Unit::count: return fmt::format("{:.1p}", Money{v});
     case Unit::money: break;
@@ -110,38 +113,52 @@ void comparison_table(std::ostream& out, const Comparisons& cs, const WriteOptio
     const Comparison& c = cs.comparisons[n];
     if (n) out << '\n';
     out << fmt::format("{} ({}m): {} -> {}\n", c.measure, currency_symbol(c.currency), c.base_name, c.other_name);
+    // Every cell first, so each column is as wide as its widest cell (at least nine, and
+    // three more than the widest amount, for the sign of a change).
+    struct Cells {
+      std::vector<std::string> base, other, change, percent;
+      std::vector<double> difference;
+    };
+    std::vector<Cells> cells;
     std::size_t width = 9;
-    for (const ComparedEntity& e : c.entities)
-      for (std::size_t t = 0; t < c.years.size(); ++t)
+    for (const ComparedEntity& e : c.entities) {
+      Cells row;
+      for (std::size_t t = 0; t < c.years.size(); ++t) {
+        const bool both = e.base[t] && e.other[t];
+        row.base.push_back(e.base[t] ? millions(*e.base[t]) : "n/a");
+        row.other.push_back(e.other[t] ? millions(*e.other[t]) : "n/a");
+        row.difference.push_back(both ? *e.other[t] - *e.base[t] : 0);
+        row.change.push_back(both ? signed_millions(row.difference.back()) : "n/a");
+        row.percent.push_back(change_percent_text(change_fraction(e.base[t], e.other[t])));
         for (const auto& v : {e.base[t], e.other[t]})
           if (v) width = std::max(width, millions(*v).size() + 3);
+        for (const std::string* s : {&row.change.back(), &row.percent.back()})
+          width = std::max(width, static_cast<std::size_t>(utf8_length(*s)) + 2);
+      }
+      cells.push_back(std::move(row));
+    }
+    auto right = [&](const std::string& s) {  // padded by characters, not bytes
+      return std::string(width - std::min(width, static_cast<std::size_t>(utf8_length(s))), ' ') + s;
+    };
     out << fmt::format("{:<12}", "");
-    for (FinancialYear y : c.years) out << fmt::format("{:>{}}", y.label(), width);
+    for (FinancialYear y : c.years) out << right(y.label());
     out << '\n';
-    for (const ComparedEntity& e : c.entities) {
-      out << e.id << '\n';
-      auto row = [&](const char* label, auto cell) {
+    for (std::size_t i = 0; i < c.entities.size(); ++i) {
+      const Cells& row = cells[i];
+      out << c.entities[i].id << '\n';
+      auto line = [&](const char* label, const std::vector<std::string>& values, bool coloured) {
         out << fmt::format("  {:<10}", label);
-        for (std::size_t t = 0; t < c.years.size(); ++t) out << cell(t);
+        for (std::size_t t = 0; t < values.size(); ++t) {
+          const double d = row.difference[t];
+          const bool paint_it = coloured && o.color && values[t] != "0.0" && values[t] != "n/a";
+          out << (paint_it ? fmt::format("\x1b[{}m{}\x1b[0m", d > 0 ? 31 : 32, right(values[t])) : right(values[t]));
+        }
         out << '\n';
       };
-      auto plain = [&](const std::optional<double>& v) {
-        return fmt::format("{:>{}}", v ? millions(*v) : "n/a", width);
-      };
-      row("base", [&](std::size_t t) { return plain(e.base[t]); });
-      row("other", [&](std::size_t t) { return plain(e.other[t]); });
-      row("change", [&](std::size_t t) {
-        if (!e.base[t] || !e.other[t]) return fmt::format("{:>{}}", "n/a", width);
-        const double d = *e.other[t] - *e.base[t];
-        const std::string s = signed_millions(d);
-        std::string cell = fmt::format("{:>{}}", s, width);
-        if (o.color && s != "0.0") cell = fmt::format("\x1b[{}m{}\x1b[0m", d > 0 ? 31 : 32, cell);
-        return cell;
-      });
-      row("change %", [&](std::size_t t) {
-        auto p = change_fraction(e.base[t], e.other[t]);
-        return fmt::format("{:>{}}", p ? fmt::format("{:+.1f}%", *p * 100) : "-", width);
-      });
+      line("base", row.base, false);
+      line("other", row.other, false);
+      line("change", row.change, true);
+      line("change %", row.percent, false);
     }
   }
   if (cs.gates.empty()) return;
@@ -166,10 +183,13 @@ void bridge_table(std::ostream& out, const Bridge& b, const WriteOptions& o) {
     if (!o.color || !step || n == 0) return glyphs;
     return fmt::format("\x1b[{}m{}\x1b[0m", v > 0 ? 31 : 32, glyphs);  // widening red, narrowing green
   };
-  out << fmt::format("  {:<{}}  {:>9}  {}\n", "gap " + from, width, millions(b.start), bar(b.start, false));
+  std::size_t values = 9;  // as wide as the widest amount
+  values = std::max({values, millions(b.start).size(), millions(b.end).size()});
+  for (const BridgeStep& s : b.steps) values = std::max(values, signed_millions(s.value).size());
+  out << fmt::format("  {:<{}}  {:>{}}  {}\n", "gap " + from, width, millions(b.start), values, bar(b.start, false));
   for (const BridgeStep& s : b.steps)
-    out << fmt::format("  {:<{}}  {:>9}  {}\n", s.name, width, signed_millions(s.value), bar(s.value, true));
-  out << fmt::format("  {:<{}}  {:>9}  {}\n", "gap " + to, width, millions(b.end), bar(b.end, false));
+    out << fmt::format("  {:<{}}  {:>{}}  {}\n", s.name, width, signed_millions(s.value), values, bar(s.value, true));
+  out << fmt::format("  {:<{}}  {:>{}}  {}\n", "gap " + to, width, millions(b.end), values, bar(b.end, false));
   out << "\xE2\x96\xB2 widens the gap, \xE2\x96\xBC narrows it; the steps add up to the change.\n";
 }
 
@@ -187,17 +207,21 @@ void tornado_table(std::ostream& out, const Tornado& t, const WriteOptions&) {
     width = std::max(width, s.path.size());
     largest = std::max(largest, s.size());
   }
-  std::size_t values = 6;
-  for (const Swing& s : t.swings) values = std::max({values, s.low_text.size(), s.high_text.size()});
-  out << fmt::format("  {:<{}}  {:<13} {:>{}} {:>{}} {:>9} {:>9} {:>8}\n", "input", width, "swing", "low", values,
-                     "high", values, "at low", "at high", "range");
+  std::size_t values = 6, figures = 9, range = 8;  // each as wide as its widest cell
+  for (const Swing& s : t.swings) {
+    values = std::max({values, s.low_text.size(), s.high_text.size()});
+    figures = std::max({figures, millions(s.at_low).size(), millions(s.at_high).size()});
+    range = std::max(range, millions(s.size()).size());
+  }
+  out << fmt::format("  {:<{}}  {:<13} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}\n", "input", width, "swing", "low", values,
+                     "high", values, "at low", figures, "at high", figures, "range", range);
   for (const Swing& s : t.swings) {
     const int n = largest > 0 ? static_cast<int>(std::lround(s.size() / largest * 24)) : 0;
     std::string bar;
     for (int i = 0; i < n; ++i) bar += "\xE2\x96\x88";
-    std::string line = fmt::format("  {:<{}}  {:<13} {:>{}} {:>{}} {:>9} {:>9} {:>8}  {}", s.path, width, s.basis,
-                                   s.low_text, values, s.high_text, values, millions(s.at_low), millions(s.at_high),
-                                   millions(s.size()), bar);
+    std::string line = fmt::format("  {:<{}}  {:<13} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}  {}", s.path, width, s.basis,
+                                   s.low_text, values, s.high_text, values, millions(s.at_low), figures,
+                                   millions(s.at_high), figures, millions(s.size()), range, bar);
     out << line.erase(line.find_last_not_of(' ') + 1) << '\n';
   }
 }

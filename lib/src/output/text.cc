@@ -54,8 +54,11 @@ void solution_text(std::ostream& out, const SolveResult& r, const WriteOptions&)
   const std::string symbol = currency_symbol(r.currency);
   auto money = [&](double v) { return fmt::format("{:.1m}", Money{v, symbol}); };
   if (s.found) {
+    const std::string original = show(s.original_low) == show(s.original_high)
+                                     ? show(s.original)
+                                     : fmt::format("{} to {} by year", show(s.original_low), show(s.original_high));
     out << fmt::format("{} = {} meets {} = {}\n", r.vary, show(s.value), r.figure, money(r.goal));
-    out << fmt::format("  (the scenario has {}, giving {}; the figure there is {})\n", show(s.original),
+    out << fmt::format("  (the scenario has {}, giving {}; the figure there is {})\n", original,
                        money(s.original_figure), money(s.achieved));
   } else {
     out << fmt::format("no value of {} between {} and {} meets {} = {}: over that range it runs from {} to {}\n",

@@ -68,8 +68,16 @@ struct GateResult {
 GateResult evaluate_gate(const Gate& gate, const Projected& base, const Projected& other,
                          const std::string& other_file);
 
-// The change as a fraction of |base|, or nothing when either is missing or the base is
-// below half a penny (a share of nothing means nothing).
+// The least |base| a change is given as a share of: half the 0.1m to which the table
+// shows money, so a base shown as 0.0 (a plan balanced to the pound) has no percentage.
+inline constexpr double kSmallestBase = 0.05e6;
+
+// The change as a fraction of |base|, or nothing when either is missing or |base| is
+// below kSmallestBase (a share of nothing means nothing).
 std::optional<double> change_fraction(const std::optional<double>& base, const std::optional<double>& other);
+
+// A change as a fraction, for people: "+5.2%", "-4.6%", "0.0%" when it rounds to zero
+// (never "-0.0%" or "+0.0%"), and "–" for no fraction.
+std::string change_percent_text(const std::optional<double>& fraction);
 
 }  // namespace fundgap

@@ -16,8 +16,15 @@ namespace fundgap {
 double projected_value(const Scenario& scenario, const FigureRef& ref);
 
 // The parameter at `path` ("services.acute.demand"); throws InputError with a
-// suggestion when there is none, shown against the file `source`.
+// suggestion when there is none, shown against the file `source`: the `[YEAR]` (or
+// `[N]`) forms that exist when `path` is an input given year by year.
 const Parameter& find_parameter(const Scenario& scenario, const std::string& path, const std::string& source);
+
+// The same, but a per-year input named without a year (`services.acute.demand` given as
+// a list or a year map) is one parameter over all its years: one value sets every year.
+// Throws as find_parameter (also when its years are not one run, as for money given in
+// some years only).
+Parameter whole_parameter(const Scenario& scenario, const std::string& path, const std::string& source);
 
 struct Swing {
   std::string path;
@@ -46,13 +53,14 @@ struct Solution {
   bool found = false;
   double value = 0;            // the input's value that meets the target
   double achieved = 0;         // the figure there
-  double original = 0;         // the input's value in the scenario
+  double original = 0;         // the input's value in the scenario (its first year's, for a per-year input)
+  double original_low = 0, original_high = 0;  // its least and greatest value over the years it covers
   double original_figure = 0;  // the figure then
   double low = 0, high = 0;    // the range searched
   double figure_low = 0, figure_high = 0;  // the figure's least and greatest over the range
 };
 
-// Finds a value of the input at `path` in [low, high] at which figure `ref` equals `goal`
+// Finds a value of the input at `path` (see whole_parameter) in [low, high] at which figure `ref` equals `goal`
 // (to a thousandth of a penny), the one nearest the input's own value when several do.
 // `range` defaults by the input's kind: shares 0 to 100%, rates -99% to +100%, money
 // 0 to ten times its value (at least 1m).

@@ -32,11 +32,13 @@ struct SourceLocation {
 
 struct Diagnostic {
   SourceLocation where;
-  std::string message;  // lowercase, no final period
+  std::string message;   // lowercase, no final period
+  bool warning = false;  // a note for the reader, not an error: the input is still good
 };
 
-// Formats `path:line:col: error: message`, then the source line and a caret under
-// the column; `fundgap: error: message` when the diagnostic has no location.
+// Formats `path:line:col: error: message` (`warning:` for a warning), then the source
+// line and a caret under the column; `fundgap: error: message` when the diagnostic has
+// no location.
 std::string render(const Diagnostic& d);
 
 // Collects every error found in an input, so a user sees them all at once.
@@ -47,6 +49,11 @@ class Diagnostics {
     verror(where, format, fmt::make_format_args(args...));
   }
   void verror(const SourceLocation& where, fmt::string_view format, fmt::format_args args);
+  // A warning: shown like an error, but the input is good (see Diagnostic::warning).
+  template <typename... Args>
+  void warn(const SourceLocation& where, fmt::format_string<Args...> format, Args&&... args) {
+    list_.push_back({where, fmt::vformat(format, fmt::make_format_args(args...)), true});
+  }
   void add(Diagnostic d) { list_.push_back(std::move(d)); }
   void append(const Diagnostics& other);
 

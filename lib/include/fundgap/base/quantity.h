@@ -21,6 +21,12 @@ struct Quantity {
 // Sets `percent`/`money` so callers can reject the wrong kind.
 Quantity parse_quantity(std::string_view text);
 
+// For text that is not a quantity but plainly means one, the quantity as it should be
+// written: thousands separators dropped (`£206,999,000` -> `£206999000`), spaces closed
+// up (`5 m` -> `5m`, `2 %` -> `2%`), a unit in words abbreviated (`5.2 million` -> `5.2m`,
+// `1 billion` -> `1bn`, `250 thousand` -> `250k`). Empty when there is no such reading.
+std::string quantity_suggestion(std::string_view text);
+
 // "3.5%" with up to six significant digits, for messages.
 std::string percent_text(double fraction);
 

@@ -20,9 +20,12 @@ struct FinancialYear {
   // "2019/20"
   std::string label() const;
 
-  // Accepts "2019/20" (the second part must be the following year) or "2019".
-  // Returns nothing for anything else.
+  // Accepts "2019/20" (the second part must be the following year), "2019-20" (as NHS
+  // papers write it) or "2019". Returns nothing for anything else.
   static std::optional<FinancialYear> parse(std::string_view text);
+  // For text that is not a year but plainly means one ("2019/2020", "2019-2020",
+  // "2019 / 20"), the year as it should be written ("2019/20"); otherwise empty.
+  static std::string suggestion(std::string_view text);
 };
 
 }  // namespace fundgap

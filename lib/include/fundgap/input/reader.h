@@ -49,6 +49,11 @@ struct LoadOptions {
   const SourceReader* sources = nullptr;
 };
 
+// Checks that `spec` has the form of an override, PATH=VALUE; throws InputError located in
+// it (shown as the file `--set`) with the fix when it has not: `--set PATH VALUE` gives
+// "write PATH=VALUE, with no space".
+void check_override_form(const std::string& spec);
+
 // Reads and checks the scenario in `path`.
 // On success returns it; on bad input throws InputError carrying every problem found,
 // each located at its file, line and column. A file that cannot be read gives one

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,17 @@ class Distribution {
 
   Kind kind() const { return kind_; }
   std::string name() const;
-  // The mean of the distribution as written (before any truncation): what `run` uses.
+  // The mean of the distribution as written (before any truncation).
   double mean() const;
+  // The plan's own figure, which every command but `simulate` uses: the `plan:` value
+  // when one was given (set_plan), else the mode of a triangular or PERT distribution,
+  // else the mean as written. See docs/uncertainty.md.
+  double plan() const;
+  void set_plan(double value) { plan_ = value; }
+  bool has_plan() const { return plan_.has_value(); }
+  // The least and greatest values it can take as written (infinite for normal ones).
+  double lowest() const;
+  double highest() const;
   // The value with cumulative probability p of the distribution as written.
   double quantile(double p) const;
   double cdf(double x) const;
@@ -49,6 +59,7 @@ class Distribution {
   double alpha_ = 1, beta_ = 1;   // PERT's beta shape
   double log_beta_ = 0;           // ln B(alpha, beta)
   double p_low_ = 0, p_high_ = 1; // F at the truncation bounds
+  std::optional<double> plan_;    // `plan:`, when given
   std::vector<double> table_;     // PERT: quantiles on an even grid, refined by Newton
 };
 

@@ -7,6 +7,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "fundgap/base/diagnostic.h"
 #include "fundgap/model/distribution.h"
@@ -67,6 +69,14 @@ std::span<double> parameter_slots(Scenario& scenario, const ParameterTarget& tar
 void set_parameter(Scenario& scenario, const ParameterTarget& target, double value);
 // The value the input `target` has in `scenario` (its first year, for a run of years).
 double parameter_value(const Scenario& scenario, const ParameterTarget& target);
+
+// The parameters of an input given year by year (or a ramp, value by value), named
+// `path[...]`, in file order; empty when `path` is not such an input.
+std::vector<const Parameter*> parameters_within(const Scenario& scenario, const std::string& path);
+
+// An example of a distribution for an input of `kind`, for messages:
+// "{normal: {mean: 3%, sd: 1%}}".
+std::string_view distribution_example(ValueKind kind);
 
 // A value of `kind` for messages and tables: rates and shares as percentages with
 // `significant` digits ("2%", "3.25%"), money in millions ("£3.0m"), factors plainly.

@@ -190,6 +190,10 @@ struct Scenario {
   std::vector<Check> checks;
   std::vector<Parameter> parameters;         // every numeric input, in file order
   std::vector<CorrelationGroup> correlations;
+  // Notes found while reading, each located: the input is good but may not say what was
+  // meant (a ramp longer than the period, a base year that does not balance). Commands
+  // print them to standard error.
+  Diagnostics warnings;
 
   bool uncertain() const;  // some parameter has a distribution
 
