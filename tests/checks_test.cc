@@ -199,5 +199,32 @@ TEST_CASE("checks: a near miss shows enough decimals to see it; small tolerances
   CHECK(t.passed);
   CHECK(t.expected == "== £10.02m ± £0.05m");
   CHECK(t.actual_text == "£10.00m in 2021/22");
-  CHECK(one("council.gap[2021/22] == 10m ± 1234").expected == "== £10.0m ± £0.001234m");
+  // One style for the whole report: the tolerance needs six decimals, so does the value.
+  CHECK(one("council.gap[2021/22] == 10m ± 1234").expected == "== £10.000000m ± £0.001234m");
 }
+
+TEST_CASE("checks: expected and actual at one precision, fine enough for the real miss") {
+  // care costs 149,924,998 against funding of 100m: a gap of 49,924,998 in every year.
+  // Against 49.925m that misses by £2. At two decimals they would read £49.93m and
+  // £49.92m, a miss of £10k; a step of £1 (six decimals of a million) shows £2.
+  const std::string plan = "fundgap: 1\nname: P\nperiod: {base: 2020/21, to: 2021/22}\n"
+                           "partners:\n  council: {funding: {base: 100m}}\n"
+                           "services:\n  care: {funder: council, base: 149924998}\nchecks:\n";
+  Scenario sc = fundgap::testing::scenario(plan + "  - council.gap[2021/22] == 49.925m\n"
+                                                  "  - council.gap[*] <= 60m\n");
+  const std::vector<CheckResult> r = evaluate_checks(sc, project(sc));
+  REQUIRE(r.size() == 2);
+  CHECK_FALSE(r[0].passed);
+  CHECK(r[0].expected == "== £49.925000m");
+  CHECK(r[0].actual_text == "£49.924998m in 2021/22");
+  // The other check of the same file is in the same style.
+  CHECK(r[1].expected == "<= £60.000000m");
+  CHECK(r[1].actual_text == "£49.924998m in 2020/21");
+  // A miss of less than a pound: pounds and pence for every check of the file.
+  sc = fundgap::testing::scenario(plan + "  - council.gap[2021/22] == 49924998.40\n  - council.gap[*] <= 60m\n");
+  const std::vector<CheckResult> p = evaluate_checks(sc, project(sc));
+  CHECK(p[0].expected == "== £49,924,998.40");
+  CHECK(p[0].actual_text == "£49,924,998.00 in 2021/22");
+  CHECK(p[1].expected == "<= £60,000,000.00");
+}
+

@@ -42,10 +42,32 @@ double margin(const Check& c, double actual, double target, double tolerance) {
   return 0;
 }
 
-std::string pounds(double v, const std::string& symbol) { return fmt::format("{:.2p}", Money{v, symbol}); }
+// The decimals of a million it takes to show `amount` exactly, or 7 when it has a part of
+// a pound.
+int decimals_to_show(double amount) {
+  int d = 1;
+  while (d <= 6 && std::fabs(std::round(amount / 1e6 * std::pow(10.0, d)) - amount / 1e6 * std::pow(10.0, d)) > 1e-6) ++d;
+  return d;
+}
 
-std::string money(double v, const std::string& symbol, int decimals = 1) {
-  return format_money(v, symbol, {MoneyUnit::millions, decimals, false});
+// The money style of one file's checks: millions with enough decimals that every
+// expectation and actual figure that differ to the penny differ as shown, by no more than
+// the last decimal shown beyond their real difference, and that every tolerance is shown
+// exactly; pounds and pence when that would take finer than a pound.
+MoneyStyle checks_style(const std::vector<CheckResult>& results) {
+  int decimals = 1;
+  for (const CheckResult& r : results) {
+    const double difference = std::fabs(r.actual - r.target);
+    if (std::round(r.actual * 100) != std::round(r.target * 100)) {
+      int d = 1;
+      while (d <= 6 && std::pow(10.0, 6 - d) > difference) ++d;
+      decimals = std::max(decimals, d);
+    }
+    if ((r.check.op == CompareOp::eq || r.check.op == CompareOp::ne) && r.tolerance > 0)
+      decimals = std::max(decimals, std::min(6, decimals_to_show(r.tolerance)));
+  }
+  if (decimals > 6) return {MoneyUnit::pounds, 2, false};
+  return {MoneyUnit::millions, decimals, false};
 }
 
 }  // namespace
@@ -84,32 +106,22 @@ std::vector<CheckResult> evaluate_checks(const Scenario& sc, const Projection& p
       }
       if (!pass) r.passed = false;
     }
-    // Enough decimals that a near miss does not read as equal figures: more decimals of a
-    // million, or, for a miss of pence, whole pounds and pence.
-    int decimals = 1;
-    const bool differ = std::round(r.actual * 100) != std::round(r.target * 100);
-    if (differ)
-      while (decimals < 3 && money(r.actual, symbol, decimals) == money(r.target, symbol, decimals)) ++decimals;
-    std::string actual = money(r.actual, symbol, decimals), target = money(r.target, symbol, decimals);
-    if (differ && actual == target) {
-      actual = pounds(r.actual, symbol);
-      target = pounds(r.target, symbol);
-    }
+    out.push_back(std::move(r));
+  }
+  const MoneyStyle style = checks_style(out);
+  auto money = [&](double v) { return format_money(v, symbol, style); };
+  for (CheckResult& r : out) {
+    const Check& c = r.check;
+    const std::string actual = money(r.actual), target = money(r.target);
     r.expected = fmt::format("{} {}", op_text(c.op), target);
     if (c.relative)
       r.expected = fmt::format("{} {} of {} ({})", op_text(c.op), percent_text(c.value),
-                               info(reference.measure).name, target);
-    if ((c.op == CompareOp::eq || c.op == CompareOp::ne) && r.tolerance > 0) {
-      int tolerance_decimals = 1;  // as few as show it exactly (to a pound)
-      while (tolerance_decimals < 6 && std::fabs(std::round(r.tolerance / 1e6 * std::pow(10.0, tolerance_decimals)) -
-                                                 r.tolerance / 1e6 * std::pow(10.0, tolerance_decimals)) > 1e-6)
-        ++tolerance_decimals;
-      r.expected += fmt::format(" \xC2\xB1 {}", money(r.tolerance, symbol, tolerance_decimals));
-    }
+                               info(reference_figure(c).measure).name, target);
+    if ((c.op == CompareOp::eq || c.op == CompareOp::ne) && r.tolerance > 0)
+      r.expected += fmt::format(" \xC2\xB1 {}", money(r.tolerance));
     r.actual_text = c.aggregate == Aggregate::sum ? fmt::format("{} over {} to {}", actual, sc.year(0), sc.year(r.year))
                     : c.aggregate == Aggregate::change ? fmt::format("{} on the year before, in {}", actual, sc.year(r.year))
                                                        : fmt::format("{} in {}", actual, sc.year(r.year));
-    out.push_back(std::move(r));
   }
   return out;
 }
