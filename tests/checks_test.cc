@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "fundgap/analysis/checks.h"
+#include "fundgap/input/references.h"
 #include "test_support.h"
 
 using namespace fundgap;
@@ -228,3 +229,24 @@ TEST_CASE("checks: expected and actual at one precision, fine enough for the rea
   CHECK(p[1].expected == "<= £60,000,000.00");
 }
 
+TEST_CASE("a reference for one year says only what works there") {
+  Scenario sc = fundgap::testing::scenario(std::string(kPlan) + "  - council.gap[*] <= 15m\n");
+  auto message = [&](const std::string& text) {
+    try {
+      parse_figure(sc, text, "FIGURE");
+    } catch (const InputError& e) {
+      const Diagnostic d = e.diagnostics().list().front();
+      return std::to_string(d.where.column) + ": " + d.message;
+    }
+    return std::string("no error");
+  };
+  // explain and solve take one year: [*] is not offered.
+  CHECK(message("council.gap") == "12: expected '[YEAR]' after 'council.gap' (like council.gap[2022/23]), found the end");
+  CHECK(message("council.gap[2019/2020]") ==
+        "13: expected a financial year (like 2021/22) in brackets, found '2019/2020'; write 2019/20");
+  CHECK(message("council.gap[*]") == "1: give one year here, like [2021/22], not [*]");
+  CHECK(message("council.gap[2021-22]") == "no error");  // as NHS papers write it
+  // A check, which may name every year, offers both.
+  CHECK(errors_of(std::string(kPlan) + "  - council.gap <= 5m\n") ==
+        Errors{"15:16: expected '[YEAR]' or '[*]' after 'council.gap', found a space"});
+}

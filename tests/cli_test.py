@@ -559,13 +559,22 @@ class CliTest(unittest.TestCase):
         md = run("compare", base, "--set", "services.acute.demand=5%", "-f", "markdown").stdout
         self.assertIn("|  | change | £0.0m | +£5.0m |", md)
 
-    def test_solve_a_list_as_a_whole(self):
+    def test_solve_a_list_as_a_whole_and_money_as_money(self):
         listed = self.write("listed.yaml", GOOD.replace("{funding: {base: 100m}}", "{funding: {base: 100m, growth: [2%]}}"))
         # One projected year: funding 100m (1 + g) meets spend 110m at g = 10%.
         r = run("solve", listed, "--vary", "partners.ccg.funding.growth", "--target", "ccg.gap[2021/22] = 0")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertTrue(r.stdout.startswith("partners.ccg.funding.growth = 10% meets ccg.gap[2021/22] = £0.0m"),
                         r.stdout)
+        r = run("solve", listed, "--vary", "partners.ccg.funding.base", "--target", "ccg.gap[2021/22] = 0")
+        self.assertTrue(r.stdout.startswith("partners.ccg.funding.base = £107,843,137.25 meets"), r.stdout)
+        self.assertIn("(the scenario has £100,000,000.00, giving £8.0m;", r.stdout)
+
+    def test_explain_without_a_year_says_what_works(self):
+        r = run("explain", THT, "council.gap")
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith("FIGURE:1:12: error: expected '[YEAR]' after 'council.gap' (like "
+                                            "council.gap[2021/22]), found the end\n"), r.stderr)
 
     def test_set_path_space_value_says_to_join_them(self):
         r = run("run", THT, "--set", "services.acute.demand", "4%")

@@ -141,3 +141,27 @@ schemes:
           "'schemes.s.ramp' is given value by value: name one of 'schemes.s.ramp[1]' or 'schemes.s.ramp[2]'");
   }
 }
+
+TEST_CASE("solve text: money as every other command writes it, not raw pounds") {
+  SolveResult r{"partners.council.funding.base", ValueKind::money, "council.gap[2021/22]", 0, "GBP", {}};
+  r.solution.found = true;
+  r.solution.value = 229067269.914;
+  r.solution.original = r.solution.original_low = r.solution.original_high = 195e6;
+  r.solution.original_figure = 34.1e6;
+  CHECK(fundgap::testing::written("text", r) ==
+        "partners.council.funding.base = £229,067,269.91 meets council.gap[2021/22] = £0.0m\n"
+        "  (the scenario has £195,000,000.00, giving £34.1m; the figure there is £0.0m)\n");
+  r.kind = ValueKind::rate;
+  r.solution.value = 0.0666928;
+  r.solution.original = r.solution.original_low = 0.02;
+  r.solution.original_high = 0.04;
+  CHECK(fundgap::testing::written("text", r).find("= 6.66928% meets") != std::string::npos);
+  CHECK(fundgap::testing::written("text", r).find("(the scenario has 2% to 4% by year,") != std::string::npos);
+  r.solution.found = false;
+  r.kind = ValueKind::money;
+  r.solution.low = 0;
+  r.solution.high = 101950573819.19;
+  CHECK(fundgap::testing::written("text", r).starts_with(
+      "no value of partners.council.funding.base between £0.00 and £101,950,573,819.19 meets"));
+  CHECK(fundgap::testing::written("json", r).find("\"kind\": \"money\",\n  \"currency\": \"GBP\"") != std::string::npos);
+}

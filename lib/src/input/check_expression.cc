@@ -46,6 +46,7 @@ class Parser {
   // A bare reference and nothing else.
   bool parse_reference_only(bool every_year) {
     what_ = "reference";
+    every_year_ = every_year;
     if (!reference()) return false;
     if (!every_year && !c_.year) return fail(ref_start_, "give one year here, like [2021/22], not [*]");
     return at_end();
@@ -168,8 +169,13 @@ class Parser {
   }
 
   bool parse_year() {
-    if (i_ >= s_.size() || s_[i_] != '[')
-      return fail(i_, "expected '[YEAR]' or '[*]' after '{}.{}', found {}", entity_id_, measure_, found(i_));
+    // Only what works here: [*] where every year may be named.
+    if (i_ >= s_.size() || s_[i_] != '[') {
+      if (every_year_)
+        return fail(i_, "expected '[YEAR]' or '[*]' after '{}.{}', found {}", entity_id_, measure_, found(i_));
+      return fail(i_, "expected '[YEAR]' after '{}.{}' (like {}.{}[{}]), found {}", entity_id_, measure_, entity_id_,
+                  measure_, sc_.year(sc_.projected_years), found(i_));
+    }
     const std::size_t open = ++i_;
     const std::size_t close = s_.find(']', open);
     if (close == std::string::npos) return fail(open - 1, "'[' without a closing ']'");
@@ -177,7 +183,11 @@ class Parser {
     i_ = close + 1;
     if (inside == "*") return true;
     auto y = FinancialYear::parse(inside);
-    if (!y) return fail(open, "expected a financial year (like 2021/22) or '*' in brackets, found '{}'", inside);
+    if (!y) {
+      const std::string better = FinancialYear::suggestion(inside);
+      return fail(open, "expected a financial year (like 2021/22){} in brackets, found '{}'{}",
+                  every_year_ ? " or '*'" : "", inside, better.empty() ? "" : fmt::format("; write {}", better));
+    }
     auto t = sc_.year_index(*y);
     if (!t) return fail(open, "year {} is outside the period {} to {}", *y, sc_.year(0), sc_.year(sc_.projected_years));
     c_.year = *t;
@@ -212,7 +222,9 @@ class Parser {
     const std::string token = s_.substr(start, i_ - start);
     Quantity p = parse_quantity(token);
     if (p.error != NumberError::none) {
-      fail(start, "expected {} (money like 5m, or a percentage like 2%), found '{}'", what, token);
+      const std::string better = quantity_suggestion(token);
+      fail(start, "expected {} (money like 5m, or a percentage like 2%), found '{}'{}", what, token,
+           better.empty() ? "" : fmt::format("; write {}", better));
       return std::nullopt;
     }
     token_start_ = start;
@@ -258,6 +270,7 @@ class Parser {
   std::size_t token_start_ = 0;
   std::size_t ref_start_ = 0;
   const char* what_ = "check";
+  bool every_year_ = true;  // [*] allowed
   std::string prefix_kind_;
   EntityKind kind_ = EntityKind::system;
   int entity_ = -1;

@@ -189,7 +189,11 @@ void tornado_json(std::ostream& out, const Tornado& t, const WriteOptions&) {
 
 void solution_json(std::ostream& out, const SolveResult& r, const WriteOptions&) {
   const Solution& s = r.solution;
+  const char* kind = r.kind == ValueKind::rate ? "rate" : r.kind == ValueKind::share ? "share"
+                     : r.kind == ValueKind::factor                                 ? "factor"
+                                                                                   : "money";
   ordered_json j{{"format", "fundgap-solve"},  {"version", 1},          {"vary", r.vary},
+                 {"kind", kind},               {"currency", r.currency},
                  {"target", r.figure},         {"goal", r.goal},        {"found", s.found},
                  {"original", s.original},     {"original_figure", s.original_figure},
                  {"low", s.low},               {"high", s.high}};

@@ -46,12 +46,14 @@ void explanation_text(std::ostream& out, const Explanation& e, const WriteOption
 
 void solution_text(std::ostream& out, const SolveResult& r, const WriteOptions&) {
   const Solution& s = r.solution;
-  auto show = [&](double v) {
-    return r.kind == ValueKind::rate || r.kind == ValueKind::share
-               ? fmt::format("{:.6g}%", v * 100)
-               : fmt::format("{:exact}", Money{std::round(v * 100) / 100});
-  };
   const std::string symbol = currency_symbol(r.currency);
+  // An input that is money to the penny, as `explain` shows money; rates and shares to
+  // six significant figures.
+  auto show = [&](double v) {
+    if (r.kind == ValueKind::factor) return fmt::format("{:.6g}", v);
+    return r.kind == ValueKind::rate || r.kind == ValueKind::share ? fmt::format("{:.6g}%", v * 100)
+                                                                   : fmt::format("{:.2p}", Money{v, symbol});
+  };
   auto money = [&](double v) { return fmt::format("{:.1m}", Money{v, symbol}); };
   if (s.found) {
     const std::string original = show(s.original_low) == show(s.original_high)
