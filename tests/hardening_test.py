@@ -107,6 +107,56 @@ class HardeningTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("error: values are nested more than 64 levels deep (the limit)", r.stderr.splitlines()[0])
 
+    # ---- 3: --output onto what is not a regular file -----------------------------
+    def test_output_to_a_fifo_writes_to_it_and_keeps_it(self):
+        import stat
+        import threading
+        good = self.write("good.yaml", GOOD)
+        fifo = os.path.join(self.tmp, "results.fifo")
+        os.mkfifo(fifo)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(open(fifo).read()))
+        reader.start()
+        r = run("run", good, "-f", "csv", "-o", fifo)
+        reader.join(timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(stat.S_ISFIFO(os.lstat(fifo).st_mode))  # not replaced by a regular file
+        self.assertEqual(got[0], run("run", good, "-f", "csv").stdout)
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["good.yaml", "results.fifo"])
+
+    def test_output_to_an_open_descriptor_writes_to_it(self):
+        good = self.write("good.yaml", GOOD)
+        expected = run("run", good, "-f", "csv").stdout
+        for path in ("/dev/stdout", "/proc/self/fd/1", "/dev/fd/1"):
+            r = run("run", good, "-f", "csv", "-o", path)
+            self.assertEqual((r.returncode, r.stdout), (0, expected), path)
+        r = run("run", good, "-f", "csv", "-o", "/dev/fd/99")
+        self.assertError(r, "fundgap: error: cannot write '/dev/fd/99': Bad file descriptor")
+
+    def test_output_through_a_symlink_replaces_the_file_it_names(self):
+        good = self.write("good.yaml", GOOD)
+        os.mkdir(os.path.join(self.tmp, "real"))
+        target = self.write("real/gaps.csv", "old\n")
+        link = os.path.join(self.tmp, "gaps.csv")
+        os.symlink("real/gaps.csv", link)
+        r = run("run", good, "-o", link)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.readlink(link), "real/gaps.csv")  # the link stays
+        with open(target) as f:
+            self.assertEqual(f.read(), run("run", good, "-f", "csv").stdout)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.tmp, "real"))), ["gaps.csv"])
+        # A link to a file not there yet creates that file.
+        os.symlink("real/new.csv", os.path.join(self.tmp, "new.csv"))
+        r = run("run", good, "-o", os.path.join(self.tmp, "new.csv"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.islink(os.path.join(self.tmp, "new.csv")))
+        self.assertTrue(os.path.isfile(os.path.join(self.tmp, "real", "new.csv")))
+        # A loop of links is an error, and nothing is written.
+        os.symlink("loop2.csv", os.path.join(self.tmp, "loop1.csv"))
+        os.symlink("loop1.csv", os.path.join(self.tmp, "loop2.csv"))
+        r = run("run", good, "-o", os.path.join(self.tmp, "loop1.csv"))
+        self.assertError(r, f"fundgap: error: cannot write '{self.tmp}/loop1.csv': Too many levels of symbolic links")
+
 
 if __name__ == "__main__":
     FUNDGAP = os.path.abspath(sys.argv.pop(1))
