@@ -115,7 +115,10 @@ class HardeningTest(unittest.TestCase):
         fifo = os.path.join(self.tmp, "results.fifo")
         os.mkfifo(fifo)
         got = []
-        reader = threading.Thread(target=lambda: got.append(open(fifo).read()))
+        def read():
+            with open(fifo) as f:
+                got.append(f.read())
+        reader = threading.Thread(target=read)
         reader.start()
         r = run("run", good, "-f", "csv", "-o", fifo)
         reader.join(timeout=30)
@@ -156,6 +159,94 @@ class HardeningTest(unittest.TestCase):
         os.symlink("loop1.csv", os.path.join(self.tmp, "loop2.csv"))
         r = run("run", good, "-o", os.path.join(self.tmp, "loop1.csv"))
         self.assertError(r, f"fundgap: error: cannot write '{self.tmp}/loop1.csv': Too many levels of symbolic links")
+
+    # ---- 4: shard files are checked field by field -------------------------------
+    def shards(self):
+        paths = []
+        for k in (1, 2):
+            path = os.path.join(self.tmp, f"shard-{k}.json")
+            r = run("simulate", UNCERTAIN, "-n", "3000", "--seed", "5", "--shard", f"{k}/2", "-o", path)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            paths.append(path)
+        return paths
+
+    def edited(self, path, edit):
+        with open(path) as f:
+            j = json.load(f)
+        edit(j)
+        out = path.replace(".json", "-edited.json")
+        with open(out, "w") as f:
+            json.dump(j, f)
+        return out
+
+    def test_a_shard_whose_fields_contradict_each_other_is_refused(self):
+        one, two = self.shards()
+        good = run("merge", one, two, "-f", "csv")
+        self.assertEqual(good.returncode, 0, good.stderr)
+
+        def output(i, key, value):
+            def edit(j):
+                j["outputs"][i][key] = value
+            return edit
+
+        def top(key, value):
+            def edit(j):
+                j[key] = value
+            return edit
+
+        def scenario(key, value):
+            def edit(j):
+                j["scenario"][key] = value
+            return edit
+        cases = [
+            (top("count", 3000), "'count' is 3000 but shards 1 of 3000 draws hold 1976"),
+            (top("shards", [1, 1]), "'shards' has 1 twice"),
+            (top("shards", [3]), "'shards' has 3, outside 1 to its 'shard_count' 2"),
+            (top("shard_count", 99999999999), None),  # what the JSON reader says
+            (top("shard_count", 70000), "'shard_count' is not from 1 to 65536"),
+            (top("draws", 0), "'draws' is not from 1 to 4294967295"),
+            (top("fingerprint", "xyz"), "'fingerprint' is not 16 hexadecimal digits"),
+            (top("outputs", []), "'outputs' is not a list of 4 figures for the system and each of its 3 names"),
+            (output(0, "sum_pennies", "9" * 36), "'outputs[0].sum_pennies' is more than its draws can add up to"),
+            (output(0, "sum_pennies", "1e5"), "'outputs[0].sum_pennies' is not a whole number of at most 36 digits"),
+            (output(1, "bins", [[0, 1000], [0, 24]]), "'outputs[1].bins' has a bin twice or an empty bin"),
+            (output(1, "bins", [[0, 5]]), "'outputs[1].bins' holds 5 draws but 'count' is 1976"),
+            (output(2, "min", 1e300), "'outputs[2].min', 'max' and 'sum_pennies' contradict each other"),
+            (output(2, "adverse", 5000), "'outputs[2].adverse' is more than 'count'"),
+            (output(2, "bin_width", -1), "'outputs[2].bin_low' and 'bin_width' are not a finite range"),
+            (output(2, "year", 3), "'outputs[2]' is not year 2 of 'council'"),
+            (output(0, "bin_low", -1e12), "'digest' does not match the file's scenario, run and bins (was the file "
+                                          "edited?)"),
+            (scenario("base_year", "2030/31"), "'digest' does not match the file's scenario, run and bins (was the "
+                                                "file edited?)"),
+            (scenario("currency", "USD"), "'digest' does not match the file's scenario, run and bins (was the file "
+                                          "edited?)"),
+            (scenario("projected_years", 1000), "'scenario.projected_years' is not from 1 to 100"),
+        ]
+        for edit, why in cases:
+            bad = self.edited(one, edit)
+            r = run("merge", bad, two, "-f", "csv", timeout=30)
+            self.assertEqual(r.returncode, 2, (why, r.stderr))
+            if why:
+                self.assertEqual(r.stderr, f"fundgap: error: '{bad}' is not a fundgap shard file: {why}\n")
+            else:
+                self.assertIn("is not a fundgap shard file: ", r.stderr)
+        # Not JSON, or JSON of another shape.
+        for text in ("[1, 2]", "\"x\"", "{\"format\": \"fundgap-shard\", \"version\": 2}", "\x00"):
+            bad = self.write("bad.json", text)
+            r = run("merge", bad)
+            self.assertEqual(r.returncode, 2, text)
+            self.assertTrue(r.stderr.startswith(f"fundgap: error: '{bad}' is not a fundgap shard file: "), r.stderr)
+
+    def test_shard_numbers_are_bounded(self):
+        for shard, message in (("1/99999999999", "--shard: expected K/N with 1 <= K <= N (like 2/8), found "
+                                                 "'1/99999999999'"),
+                               ("1/65537", "--shard: at most 65536 shards, found '1/65537'"),
+                               ("1/2x", "--shard: expected K/N with 1 <= K <= N (like 2/8), found '1/2x'"),
+                               ("+1/2", "--shard: expected K/N with 1 <= K <= N (like 2/8), found '+1/2'")):
+            r = run("simulate", UNCERTAIN, "-n", "10", "--shard", shard, "-o", "s.json", cwd=self.tmp)
+            self.assertError(r, f"fundgap: error: {message}")
+        self.assertEqual(os.listdir(self.tmp), [])
 
 
 if __name__ == "__main__":
