@@ -66,18 +66,26 @@ int run_simulate(const SimulateOptions& o) {
   options.threads = o.threads;
   parse_quantiles(o.quantiles);  // bad input before any work
   if (!o.shard.empty()) {
-    int k = 0, n = 0;
-    char extra = 0;
-    if (std::sscanf(o.shard.c_str(), "%d/%d%c", &k, &n, &extra) != 2 || n < 1 || k < 1 || k > n)
+    // K/N, each a whole number; N at most kMaxShards (no wrapping of long numbers).
+    auto whole = [](const std::string& text) -> long {
+      if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return -1;
+      return std::stol(text);
+    };
+    const std::size_t slash = o.shard.find('/');
+    const long k = slash == std::string::npos ? -1 : whole(o.shard.substr(0, slash));
+    const long n = slash == std::string::npos ? -1 : whole(o.shard.substr(slash + 1));
+    if (n < 1 || k < 1 || k > n)
       throw InputError(SourceLocation{}, fmt::format("--shard: expected K/N with 1 <= K <= N (like 2/8), found '{}'",
                                                      o.shard));
+    if (n > kMaxShards)
+      throw InputError(SourceLocation{}, fmt::format("--shard: at most {} shards, found '{}'", kMaxShards, o.shard));
     if (o.out.output.empty())
       throw InputError(SourceLocation{}, "--shard writes a shard file: give it with --output");
     if (!o.out.format.empty())
       throw InputError(SourceLocation{}, "--shard writes a shard file, so --format does not apply; "
                                          "give --format to 'fundgap merge'");
-    options.shard = k;
-    options.shard_count = n;
+    options.shard = static_cast<int>(k);
+    options.shard_count = static_cast<int>(n);
   } else {
     o.out.resolved_format();
   }

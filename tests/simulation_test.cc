@@ -349,6 +349,39 @@ TEST_CASE("shards: an empty shard merges; shards of a differently structured sce
   CHECK(scenario_fingerprint(host) != scenario_fingerprint(sc));
 }
 
+TEST_CASE("shards: merge refuses states whose figures, bins or scenario fields differ") {
+  Scenario sc = uncertain_plan();
+  SimulationOptions o;
+  o.draws = 3000;
+  o.shard_count = 2;
+  o.shard = 1;
+  const SimulationState one = simulate(sc, o);
+  o.shard = 2;
+  const SimulationState two = simulate(sc, o);
+  auto merge_error = [&](SimulationState other) {
+    SimulationState s = one;
+    try {
+      s.merge(other);
+    } catch (const InputError& e) {
+      return e.diagnostics().list().front().message;
+    }
+    return std::string("merged");
+  };
+  CHECK(merge_error(two) == "merged");
+  SimulationState fewer = two;  // once read past a heap buffer
+  fewer.outputs.pop_back();
+  CHECK(merge_error(fewer) == "cannot merge shards: their 'outputs' are different figures");
+  SimulationState bins = two;
+  bins.bin_width[0] *= 2;
+  CHECK(merge_error(bins) == "cannot merge shards: their histogram bins differ ('bin_low' and 'bin_width')");
+  SimulationState currency = two;
+  currency.currency = "USD";
+  CHECK(merge_error(currency) ==
+        "cannot merge shards: their 'scenario' fields differ (name, currency, base year, years or names)");
+  o.shard = 3;
+  CHECK_THROWS_WITH_AS(simulate(sc, o), "shard 3 of 2 is not a shard from 1 to 65536", InputError);
+}
+
 TEST_CASE("simulate: an output constant but for float noise has that value at every quantile") {
   // The system gap in the base year does not depend on the draws.
   Report r = summarise(simulate(uncertain_plan(), SimulationOptions{}), {0.05, 0.95});

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 namespace fundgap::input {
@@ -44,33 +45,61 @@ class Lines {
   std::vector<std::size_t> starts_;
 };
 
-Node convert(const Lines& lines, const YAML::Node& n) {
-  Node out;
-  out.where = lines.at(n);
-  switch (n.Type()) {
-    case YAML::NodeType::Scalar:
-      out.kind = Node::Kind::scalar;
-      out.text = n.Scalar();
-      out.quoted = n.Tag() == "!";
-      break;
-    case YAML::NodeType::Sequence:
-      out.kind = Node::Kind::sequence;
-      for (const YAML::Node& item : n) out.items.push_back(convert(lines, item));
-      break;
-    case YAML::NodeType::Map:
-      out.kind = Node::Kind::map;
-      for (auto it = n.begin(); it != n.end(); ++it) {
-        Node key = convert(lines, it->first);
-        Node value = convert(lines, it->second);
-        if (value.IsNull()) value.where = key.where;  // yaml-cpp marks the next token
-        out.pairs.emplace_back(std::move(key), std::move(value));
-      }
-      break;
-    default:
-      out.kind = Node::Kind::null;
+// Turns yaml-cpp's graph into fundgap's tree. yaml-cpp shares the node an alias names,
+// so the walk copies it once per alias: it stops at an alias that refers back to a value
+// it is inside (the tree would be endless) and at kMaxNodes nodes (a few hundred bytes of
+// nested aliases would otherwise expand to billions).
+class Converter {
+ public:
+  explicit Converter(const Lines& lines) : lines_(lines) {}
+
+  Node convert(const YAML::Node& n) {
+    Node out;
+    out.where = lines_.at(n);
+    for (const YAML::Node& a : ancestors_)
+      if (a.is(n))
+        throw InputError(out.where, "an alias in this value refers back to the value itself, which would make it "
+                                    "endless");
+    if (++count_ > kMaxNodes)
+      throw InputError(out.where, fmt::format("the document has more than {} values once its aliases are "
+                                              "expanded (the limit)", kMaxNodes));
+    if (ancestors_.size() >= static_cast<std::size_t>(kMaxDepth))
+      throw InputError(out.where, fmt::format("values are nested more than {} levels deep (the limit)", kMaxDepth));
+    ancestors_.push_back(n);
+    switch (n.Type()) {
+      case YAML::NodeType::Scalar:
+        out.kind = Node::Kind::scalar;
+        out.text = n.Scalar();
+        if ((text_ += out.text.size()) > kMaxExpandedText)
+          throw InputError(out.where, fmt::format("the document has more than {} MiB of text once its aliases are "
+                                                  "expanded (the limit)", kMaxExpandedText >> 20));
+        out.quoted = n.Tag() == "!";
+        break;
+      case YAML::NodeType::Sequence:
+        out.kind = Node::Kind::sequence;
+        for (const YAML::Node& item : n) out.items.push_back(convert(item));
+        break;
+      case YAML::NodeType::Map:
+        out.kind = Node::Kind::map;
+        for (auto it = n.begin(); it != n.end(); ++it) {
+          Node key = convert(it->first);
+          Node value = convert(it->second);
+          if (value.IsNull()) value.where = key.where;  // yaml-cpp marks the next token
+          out.pairs.emplace_back(std::move(key), std::move(value));
+        }
+        break;
+      default:
+        out.kind = Node::Kind::null;
+    }
+    ancestors_.pop_back();
+    return out;
   }
-  return out;
-}
+
+ private:
+  const Lines& lines_;
+  std::vector<YAML::Node> ancestors_;
+  std::size_t count_ = 0, text_ = 0;
+};
 
 }  // namespace
 
@@ -92,10 +121,14 @@ Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
   YAML::Node root;
   try {
     root = YAML::Load(file->text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw InputError(Lines(file).at(e.mark.line, e.mark.column),
+                     fmt::format("values are nested more than {} levels deep (the limit)", kMaxDepth));
   } catch (const YAML::ParserException& e) {
     throw InputError(Lines(file).at(e.mark.line, e.mark.column), "invalid YAML: " + e.msg);
   }
-  Node out = convert(Lines(file), root);
+  const Lines lines(file);
+  Node out = Converter(lines).convert(root);
   if (out.IsNull()) out.where = {file, 1, 1};
   return out;
 }

@@ -36,7 +36,14 @@ class Node {
   Node* find(const std::string& key);
 };
 
-// Parses `file` as YAML. Throws InputError at the parser's position on a syntax error.
+// Limits on one parsed file (docs/format.md): values (YAML nodes) once aliases are
+// expanded, the bytes of their text, and how deep they nest.
+inline constexpr std::size_t kMaxNodes = 2'000'000;
+inline constexpr std::size_t kMaxExpandedText = std::size_t{64} << 20;
+inline constexpr int kMaxDepth = 64;
+
+// Parses `file` as YAML. Throws InputError at the parser's position on a syntax error,
+// at an alias that refers to a value it is in, and past the limits above. Throws InputError at the parser's position on a syntax error.
 // A value left empty (`key:`) is located at its key.
 Node parse_yaml(const std::shared_ptr<const SourceFile>& file);
 

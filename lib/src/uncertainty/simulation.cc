@@ -69,7 +69,18 @@ std::string csv_header(const Scenario& sc, const std::vector<SimulationOutput>& 
 
 }  // namespace
 
+std::uint64_t shard_draws(std::uint64_t draws, int shard, int shard_count) {
+  const std::uint64_t block_count = (draws + kBlock - 1) / kBlock;
+  std::uint64_t n = 0;
+  for (std::uint64_t b = static_cast<std::uint64_t>(shard - 1); b < block_count; b += static_cast<std::uint64_t>(shard_count))
+    n += std::min(kBlock, draws - b * kBlock);
+  return n;
+}
+
 SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
+  if (o.shard_count < 1 || o.shard_count > kMaxShards || o.shard < 1 || o.shard > o.shard_count)
+    throw InputError(SourceLocation{}, fmt::format("shard {} of {} is not a shard from 1 to {}", o.shard,
+                                                   o.shard_count, kMaxShards));
   Scenario sc = scenario;  // with its distributions prepared for fast drawing
   for (Parameter& p : sc.parameters)
     if (p.distribution) p.distribution->prepare_for_drawing();
@@ -203,6 +214,16 @@ void SimulationState::merge(const SimulationState& other) {
   if (other.seed != seed || other.draws != draws || other.shard_count != shard_count)
     fail(fmt::format("one has seed {}, {} draws, {} shards and another seed {}, {} draws, {} shards", seed, draws,
                      shard_count, other.seed, other.draws, other.shard_count));
+  if (other.scenario_name != scenario_name || other.currency != currency || other.base_year != base_year ||
+      other.projected_years != projected_years || other.names != names)
+    fail("their 'scenario' fields differ (name, currency, base year, years or names)");
+  if (other.outputs.size() != outputs.size() ||
+      !std::equal(outputs.begin(), outputs.end(), other.outputs.begin(), [](const auto& a, const auto& b) {
+        return a.entity == b.entity && a.measure == b.measure && a.year == b.year;
+      }))
+    fail("their 'outputs' are different figures");
+  if (other.bin_low != bin_low || other.bin_width != bin_width)
+    fail("their histogram bins differ ('bin_low' and 'bin_width')");
   for (int k : other.shards)
     if (std::find(shards.begin(), shards.end(), k) != shards.end()) fail(fmt::format("shard {} is given twice", k));
   shards.insert(shards.end(), other.shards.begin(), other.shards.end());

@@ -80,9 +80,16 @@ double parameter_draw(const Scenario& scenario, std::size_t parameter, std::uint
 // p_overspend. `quantiles` are fractions (0.05 for P5).
 Report summarise(const SimulationState& state, const std::vector<double>& quantiles);
 
+// The most shards a simulation may be split into.
+inline constexpr int kMaxShards = 65536;
+
+// How many of `draws` draws shard `shard` of `shard_count` runs.
+std::uint64_t shard_draws(std::uint64_t draws, int shard, int shard_count);
+
 // Shard files: the whole state as JSON.
 void write_shard(std::ostream& out, const SimulationState& state);
-// Throws InputError naming `path` when the text is not a shard file.
+// Throws InputError naming `path` and the field at fault when the text is not a shard
+// file or its fields contradict each other or its digest (docs/uncertainty.md).
 SimulationState read_shard(const std::string& path, const std::string& text);
 
 std::uint64_t scenario_fingerprint(const Scenario& scenario);
