@@ -2,19 +2,13 @@
 #include <fmt/format.h>
 
 #include "fundgap/uncertainty/simulation.h"
+#include "hash.h"
 
 namespace fundgap {
 
 std::uint64_t scenario_fingerprint(const Scenario& sc) {
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
-  auto mix = [&](std::string_view s) {
-    for (char c : s) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ULL;
-  };
+  TextHash hash;
+  auto mix = [&](std::string_view text) { hash.mix(text); };
   mix(sc.name);
   mix(sc.base_year.label());
   mix(std::to_string(sc.projected_years));
@@ -39,7 +33,7 @@ std::uint64_t scenario_fingerprint(const Scenario& sc) {
     for (int s : q.services) mix(std::to_string(s));
     for (Eigen::Index i = 0; i < q.fixed_shares.size(); ++i) mix(fmt::format("{}", q.fixed_shares(i)));
   }
-  return h;
+  return hash.value();
 }
 
 }  // namespace fundgap

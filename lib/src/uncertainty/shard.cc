@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fundgap/uncertainty/simulation.h"
+#include "hash.h"
 
 namespace fundgap {
 
@@ -17,15 +18,8 @@ namespace {
 // to read its counts (all but the counts themselves). `merge` recomputes it, so a shard
 // whose scenario, seed, draws or bins were edited is refused.
 std::string digest_of(const SimulationState& s) {
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
-  auto mix = [&](std::string_view text) {
-    for (char c : text) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ULL;
-  };
+  TextHash hash;
+  auto mix = [&](std::string_view text) { hash.mix(text); };
   mix(fmt::format("{:016x}", s.fingerprint));
   mix(s.scenario_name);
   mix(s.currency);
@@ -36,7 +30,7 @@ std::string digest_of(const SimulationState& s) {
   for (std::size_t i = 0; i < s.outputs.size(); ++i)
     mix(fmt::format("{}:{}:{}:{}:{}", s.outputs[i].entity, s.outputs[i].measure, s.outputs[i].year, s.bin_low[i],
                     s.bin_width[i]));
-  return fmt::format("{:016x}", h);
+  return fmt::format("{:016x}", hash.value());
 }
 
 // The largest sum of pennies one draw can add: a figure is at most 10^15 in size (the
