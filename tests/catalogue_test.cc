@@ -91,7 +91,7 @@ TEST_CASE("engine: savings above spend come back as a value naming service, year
   Scenario sc = fundgap::testing::scenario(std::string(kPlan) +
                                            "schemes:\n  a: {service: acute, saving: 30m}\n  b: {service: acute, saving: 30m}\n");
   Projection p;
-  const std::vector<Overspend> over = Engine(sc).run(sc, p);
+  const std::vector<Overspend> over = Engine(sc).run(sc, p).overspends;
   REQUIRE(over.size() == 1);
   CHECK(over[0].service == 1);   // acute
   CHECK(over[0].year == 1);      // 2021/22, the first year schemes act

@@ -18,6 +18,7 @@ ReportEntity entity_of(const Scenario& sc, const Projection& p, EntityKind kind,
     case EntityKind::service: e.name = sc.services[i].name; break;
     case EntityKind::scheme: e.name = sc.schemes[i].name; break;
     case EntityKind::pool: e.name = sc.pools[i].name; break;
+    case EntityKind::place: e.name = sc.places[i].name; break;
     case EntityKind::system: break;
   }
   for (const Figure& f : figures_of(sc, kind, entity, system_of)) {
@@ -48,6 +49,7 @@ Report make_report(const Scenario& sc, const Projection& p, View view, const Rep
   for (int t = 0; t < sc.years(); ++t) r.years.push_back(sc.year(t));
   for (const ViewInfo& v : views()) {
     if (view != View::all && view != v.view) continue;
+    if (view == View::all && v.when_present && sc.count(v.kind) == 0) continue;
     ReportSection section{v.view, {}};
     for (int i = 0; i < sc.count(v.kind); ++i) section.entities.push_back(entity_of(sc, p, v.kind, i, index));
     if (v.system_total) section.entities.push_back(entity_of(sc, p, EntityKind::system, -1, index, v.kind));

@@ -93,7 +93,7 @@ class Parser {
     // SECTION.ENTITY.MEASURE, or ENTITY.MEASURE.SUB for a partner's funding stream
     // (council.funding.business_rates), or both.
     std::size_t entity = 0;
-    static const std::vector<std::string> sections = {"partners", "services", "schemes", "pools"};
+    static const std::vector<std::string> sections = {"partners", "services", "schemes", "pools", "places"};
     const bool prefixed = std::find(sections.begin(), sections.end(), parts[0].first) != sections.end();
     if (parts.size() == 4 || (parts.size() == 3 && (prefixed || !sc_.kind_of(parts[0].first)))) {
       if (!resolve_kind_prefix(parts[0])) return false;
@@ -138,7 +138,8 @@ class Parser {
     const std::optional<EntityKind> kind = sc_.kind_of(id);
     if (!kind) {
       std::vector<std::string> known{"system"};
-      for (EntityKind k : {EntityKind::partner, EntityKind::service, EntityKind::scheme, EntityKind::pool})
+      for (EntityKind k : {EntityKind::partner, EntityKind::service, EntityKind::scheme, EntityKind::pool,
+                           EntityKind::place})
         for (int i = 0; i < sc_.count(k); ++i) known.push_back(sc_.id_of(k, i));
       return fail(part.second, "unknown entity '{}' in {}{}", id, what_, did_you_mean(id, known));
     }

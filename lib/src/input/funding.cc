@@ -173,6 +173,108 @@ void read_council_tax(Reading& r, const std::vector<Entry>& es, const StreamCont
   }
 }
 
+// A target allocation (a fair share of a national quantum by weighted population) and the
+// rule that moves the stream towards it.
+void read_target(Reading& r, const std::vector<Entry>& es, const StreamContext& c, FundingStream& st) {
+  const Entry* target = Reading::find(es, "target");
+  const Entry* convergence = Reading::find(es, "convergence");
+  if (!target) {
+    if (convergence)
+      r.diags.error(Reading::at(convergence->key_node), "'convergence' in {} needs a 'target' to converge to", c.where);
+    return;
+  }
+  if (Reading::find(es, "amounts")) {
+    r.diags.error(Reading::at(target->key_node), "{} has both 'target' and 'amounts'; a stream converging to a target "
+                  "grows from its base by 'growth'", c.where);
+    return;
+  }
+  const std::string twhere = "'target' of " + c.where, tpath = c.path + ".target";
+  r.record(tpath, *target);
+  const char* shape = "a map like {share_of: {base: 95bn, growth: 3.2%}, weighted_population: 2752628.5, "
+                      "national_weighted_population: 63849324}";
+  if (!r.expect(*target, Kind::map, shape, c.where)) return;
+  std::vector<Entry> ts = r.entries(target->value, twhere);
+  r.check_keys(ts, {"share_of", "weighted_population", "national_weighted_population"}, twhere);
+  st.quantum_growth = YearValues::Zero(r.sc.projected_years + 1);
+  bool ok = true;
+  if (const Entry* q = r.require(ts, "share_of", twhere, Reading::at(*target), " (the national total: {base: 95bn, growth: 3.2%})")) {
+    const std::string qwhere = "'share_of' of " + twhere;
+    r.record(tpath + ".share_of", *q);
+    if (r.expect(*q, Kind::map, "a map like {base: 95bn, growth: 3.2%}", twhere)) {
+      std::vector<Entry> qs = r.entries(q->value, qwhere);
+      r.check_keys(qs, {"base", "growth"}, qwhere);
+      if (const Entry* b = r.require(qs, "base", qwhere, Reading::at(*q), " (the national total in the base year)")) {
+        const ParameterSpec param{tpath + ".share_of.base", {Field::stream_quantum, c.partner, c.stream}};
+        auto v = r.money(*b, qwhere, &param);
+        ok = v.has_value() && ok;
+        if (v) st.quantum = *v;
+      } else {
+        ok = false;
+      }
+      if (const Entry* g = Reading::find(qs, "growth"))
+        st.quantum_growth = r.per_year_rate(*g, qwhere, tpath + ".share_of.growth", Field::stream_quantum_growth,
+                                            c.partner, c.stream);
+    } else {
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  auto population = [&](const char* key, double& out, Field field) {
+    const Entry* e = r.require(ts, key, twhere, Reading::at(*target));
+    if (!e) return false;
+    r.record(tpath + "." + key, *e);
+    const ParameterSpec param{tpath + "." + key, {field, c.partner, c.stream}};
+    const ParameterSpec* spec = field == Field::stream_weighted_population ? &param : nullptr;
+    auto v = spec ? r.number(e->value, Reading::at(*e), ValueKind::factor, Reading::label(*e, twhere), spec)
+                  : r.plain_number(e->value, Reading::at(*e), ValueKind::factor, Reading::label(*e, twhere));
+    if (v && *v <= 0) {
+      r.diags.error(Reading::at(*e), "'{}' of {} must be above zero", key, twhere);
+      return false;
+    }
+    if (v) out = *v;
+    return v.has_value();
+  };
+  ok = population("weighted_population", st.weighted_population, Field::stream_weighted_population) && ok;
+  ok = population("national_weighted_population", st.national_weighted_population, Field::stream_quantum) && ok;
+  if (ok && st.weighted_population > st.national_weighted_population)
+    r.diags.error(Reading::at(*target), "the weighted population of {} ({}) is above the national weighted population "
+                  "({})", c.where, st.weighted_population, st.national_weighted_population);
+  st.has_target = ok;
+  if (!convergence) return;
+  const std::string cwhere = "'convergence' of " + c.where;
+  r.record(c.path + ".convergence", *convergence);
+  if (!r.expect(*convergence, Kind::map, "a map like {method: level_up, close: 15%, band: 2.5%, min_growth: 1%}",
+                c.where))
+    return;
+  std::vector<Entry> cs = r.entries(convergence->value, cwhere);
+  r.check_keys(cs, {"method", "close", "band", "min_growth"}, cwhere);
+  if (const Entry* m = r.require(cs, "method", cwhere, Reading::at(*convergence), " (pace_of_change or level_up)")) {
+    const std::string method = m->value.IsScalar() ? m->value.Scalar() : std::string();
+    if (method == "pace_of_change")
+      st.convergence = FundingStream::Convergence::pace_of_change;
+    else if (method == "level_up")
+      st.convergence = FundingStream::Convergence::level_up;
+    else
+      r.diags.error(Reading::at(*m), "expected 'pace_of_change' or 'level_up' for 'method' in {}, found {}{}", cwhere,
+                    describe(m->value), did_you_mean(method, {"pace_of_change", "level_up"}));
+  }
+  auto share = [&](const char* key, double& out, bool required) {
+    const Entry* e = required ? r.require(cs, key, cwhere, Reading::at(*convergence)) : Reading::find(cs, key);
+    if (!e) return;
+    if (auto v = r.share(e->value, Reading::at(*e), Reading::label(*e, cwhere))) out = *v;
+  };
+  share("close", st.close, true);
+  share("band", st.band, false);
+  if (const Entry* e = Reading::find(cs, "min_growth")) {
+    if (st.convergence == FundingStream::Convergence::level_up)
+      r.diags.error(Reading::at(e->key_node), "'min_growth' in {} applies to 'pace_of_change' only: under 'level_up' "
+                    "no allocation grows less than the uniform rate", cwhere);
+    else if (auto v = r.plain_number(e->value, Reading::at(*e), ValueKind::rate, Reading::label(*e, cwhere)))
+      st.min_growth = *v;
+  }
+}
+
 }  // namespace
 
 void read_funding_streams(Reading& r, const Entry& funding, Partner& p, int partner) {
@@ -199,8 +301,10 @@ void read_funding_streams(Reading& r, const Entry& funding, Partner& p, int part
       }
       read_council_tax(r, es, c, Reading::at(se.key_node), st);
     } else {
-      r.check_keys(es, {"kind", "name", "base", "growth", "amounts", "one_off", "until"}, where);
+      r.check_keys(es, {"kind", "name", "base", "growth", "amounts", "one_off", "until", "target", "convergence"},
+                   where);
       read_money_line(r, es, c, st);
+      read_target(r, es, c, st);
     }
     if (const Entry* e = Reading::find(es, "name"))
       if (auto s = r.text(*e, where)) st.name = *s;

@@ -11,7 +11,7 @@ namespace fundgap::input {
 const std::vector<std::string>& top_level_keys() {
   static const std::vector<std::string> keys = {"fundgap",  "name",    "description", "currency", "period",
                                                 "partners", "services", "schemes",    "pools",    "checks",
-                                                "correlations", "prices", "discount"};
+                                                "correlations", "prices", "discount", "places", "delegations"};
   return keys;
 }
 
@@ -123,7 +123,8 @@ void apply_override(Node& root, const std::string& spec) {
     Node* child = cur->find(seg);
     if (i == 1 && !last && !child) {
       static const std::map<std::string, std::string> kinds = {
-          {"partners", "partner"}, {"services", "service"}, {"schemes", "scheme"}, {"pools", "pool"}};
+          {"partners", "partner"}, {"services", "service"}, {"schemes", "scheme"}, {"pools", "pool"},
+          {"places", "place"},     {"delegations", "delegation"}};
       auto kind = kinds.find(segments[0].first);
       if (kind != kinds.end()) {
         std::vector<std::string> known;

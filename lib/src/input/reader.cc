@@ -18,7 +18,7 @@ void note_unbalanced_base_year(Scenario& sc) {
   if (sc.partners.empty()) return;
   const Engine engine(sc);
   Projection p;
-  if (!engine.run(sc, p, Detail::gaps).empty()) return;  // bad input, reported when projected
+  if (!engine.run(sc, p, Detail::gaps).ok()) return;  // bad input, reported when projected
   const std::string symbol = currency_symbol(sc.currency);
   for (std::size_t i = 0; i < sc.partners.size(); ++i) {
     const auto e = static_cast<Eigen::Index>(i);

@@ -145,6 +145,10 @@ void read_checks(Reading& r, const Entry& section);
 void read_funding_streams(Reading& r, const Entry& funding, Partner& p, int partner);  // funding.cc
 void read_reserves(Reading& r, const Entry& e, Partner& p, int partner);               // reserves.cc
 void read_pressures(Reading& r, const Entry& e, Service& s, int service);              // pressures.cc
+void read_places(Reading& r, const Entry& section);                                   // places.cc
+void read_service_places(Reading& r, const Entry& e, Service& s, int service);
+void read_scheme_places(Reading& r, const Entry& e, Scheme& k);
+void read_delegations(Reading& r, const Entry& section);                              // delegations.cc
 // A ramp given as a named profile: {profile: linear, years: 3} and the like (profiles.cc).
 // Returns the ramp by year from the start (empty after reporting a problem); a step's year
 // goes to `step_at` when given.

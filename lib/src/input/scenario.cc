@@ -53,12 +53,14 @@ Scenario Reading::read(const Node& root) {
     }
   }
   if (const Entry* e = require(es, "partners", top, start)) read_partners(*this, *e);
+  if (const Entry* e = find(es, "places"); e && needs_format_1_1(*e, "'places'")) read_places(*this, *e);
   sc.index_ids();
   if (const Entry* e = require(es, "services", top, start)) read_services(*this, *e);
   sc.index_ids();
   if (const Entry* e = find(es, "schemes")) read_schemes(*this, *e);
   if (const Entry* e = find(es, "pools")) read_pools(*this, *e);
   sc.index_ids();
+  if (const Entry* e = find(es, "delegations"); e && needs_format_1_1(*e, "'delegations'")) read_delegations(*this, *e);
   check_funders(*this);
   if (const Entry* e = find(es, "correlations")) read_correlations(*this, *e);
   // Checks name entities and years, so they are read last, and only when those are sound.

@@ -192,7 +192,7 @@ void read_schemes(Reading& r, const Entry& section) {
     if (!r.expect(ke, Kind::map, "a map with 'service' and 'saving'", "'schemes'")) continue;
     std::vector<Entry> es = r.entries(ke.value, where);
     r.check_keys(es, {"name", "service", "saving", "efficiency", "start", "ramp", "confidence", "reprovide", "investment",
-                      "one_off_cost"},
+                      "one_off_cost", "places"},
                  where);
     if (const Entry* e = Reading::find(es, "name"))
       if (auto t = r.text(*e, where)) k.name = *t;
@@ -243,6 +243,8 @@ void read_schemes(Reading& r, const Entry& section) {
       const ParameterSpec param{path + ".confidence", {Field::confidence, index}};
       if (auto v = r.share(e->value, Reading::at(*e), "confidence of " + where, &param)) k.confidence = *v;
     }
+    if (const Entry* e = Reading::find(es, "places"); e && ok && r.needs_format_1_1(*e, "a roll-out by 'places'"))
+      read_scheme_places(r, *e, k);
     if (const Entry* e = Reading::find(es, "reprovide")) read_reprovide(r, *e, where, path, index, k);
     if (const Entry* e = Reading::find(es, "investment")) read_investment(r, *e, where, path, index, k);
     if (ok)

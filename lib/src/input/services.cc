@@ -26,7 +26,7 @@ void read_services(Reading& r, const Entry& section) {
     if (!is_map) r.service_loc.back() = {};  // already reported; no second error about its funder
     if (is_map) {
       std::vector<Entry> es = r.entries(se.value, where);
-      r.check_keys(es, {"name", "funder", "base", "demand", "inflation", "pressures"}, where);
+      r.check_keys(es, {"name", "funder", "base", "demand", "inflation", "pressures", "places"}, where);
       if (const Entry* e = Reading::find(es, "name"))
         if (auto t = r.text(*e, where)) s.name = *t;
       if (const Entry* b = r.require(es, "base", where, Reading::at(se.key_node))) {
@@ -40,6 +40,8 @@ void read_services(Reading& r, const Entry& section) {
         s.inflation = r.per_year_rate(*i, where, path + ".inflation", Field::inflation, index);
       if (const Entry* pr = Reading::find(es, "pressures"); pr && r.needs_format_1_1(*pr, "'pressures'"))
         read_pressures(r, *pr, s, index);
+      if (const Entry* pl = Reading::find(es, "places"); pl && r.needs_format_1_1(*pl, "a split by 'places'"))
+        read_service_places(r, *pl, s, index);
       if (const Entry* f = Reading::find(es, "funder")) {
         r.record(path + ".funder", *f);
         r.funder_loc.back() = Reading::at(*f);

@@ -42,4 +42,23 @@ Bridge make_bridge(const Scenario& sc, const Projection& p, int partner, int fro
   return b;
 }
 
+Bridge make_place_bridge(const Scenario& sc, const Projection& p, int place, int from, int to) {
+  using Eigen::Index;
+  Eigen::ArrayXd weight = Eigen::ArrayXd::Zero(static_cast<Index>(sc.services.size()));
+  for (const Delegation& d : sc.delegations)
+    for (int s : d.services) weight(s) = p.service_place_shares[static_cast<std::size_t>(s)](place);
+  Bridge b;
+  b.scenario = sc.name;
+  b.currency = sc.currency;
+  b.entity = sc.places[static_cast<std::size_t>(place)].id;
+  b.from = from;
+  b.to = to;
+  b.from_year = sc.year(from);
+  b.to_year = sc.year(to);
+  b.start = p.place_gap(place, from);
+  b.end = p.place_gap(place, to);
+  stages::bridge_place({sc, p, -1, from, to, weight}, place, b.steps);
+  return b;
+}
+
 }  // namespace fundgap

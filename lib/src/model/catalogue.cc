@@ -29,6 +29,7 @@ constexpr auto P = EntityKind::partner;
 constexpr auto S = EntityKind::service;
 constexpr auto K = EntityKind::scheme;
 constexpr auto Q = EntityKind::pool;
+constexpr auto L = EntityKind::place;
 constexpr auto kMoney = Unit::money;
 constexpr auto kNone = Adverse::none;
 constexpr auto kSum = SystemTotal::sum;
@@ -41,22 +42,39 @@ bool has_reserves(const Scenario& sc, int p) { return sc.partners[static_cast<st
 bool has_council_tax(const Scenario& sc, int p) { return sc.partners[static_cast<std::size_t>(p)].council_tax >= 0; }
 bool has_pressures(const Scenario& sc, int s) { return !sc.services[static_cast<std::size_t>(s)].pressures.empty(); }
 bool has_one_off_cost(const Scenario& sc, int k) { return sc.schemes[static_cast<std::size_t>(k)].one_off_cost.size() > 0; }
+bool stream_has_target(const Scenario& sc, int p, int k) {
+  return sc.partners[static_cast<std::size_t>(p)].streams[static_cast<std::size_t>(k)].has_target;
+}
+bool delegates(const Scenario& sc, int p) {
+  for (const Delegation& d : sc.delegations)
+    if (d.partner == p) return true;
+  return false;
+}
+bool has_delegations(const Scenario& sc, int) { return !sc.delegations.empty(); }
 bool has_costs(const Scenario& sc, int k) {
   return sc.format_minor >= 1 && sc.schemes[static_cast<std::size_t>(k)].has_costs();
 }
 
 #define ROW(measure, kind, name, label, unit, adverse, total, share_of, applies, explain) \
-  {Measure::measure, kind, name, label, unit, adverse, total, kOne, Measure::share_of, applies, \
+  {Measure::measure, kind, name, label, unit, adverse, total, kOne, Measure::share_of, applies, nullptr, \
    entity_row<&Projection::measure>, explain, &Projection::measure}
 #define SUB_ROW(measure, kind, name, label, sub, share_of, array, explain) \
-  {Measure::measure, kind, name, label, kMoney, kNone, kOwn, sub, Measure::share_of, nullptr, \
+  {Measure::measure, kind, name, label, kMoney, kNone, kOwn, sub, Measure::share_of, nullptr, nullptr, \
    sub_row<&Projection::array>, explain, nullptr}
+#define TARGET_ROW(measure, name, label, unit, array) \
+  {Measure::measure, P, name, label, unit, kNone, kOwn, Sub::partner_stream, Measure::funding, nullptr, \
+   stream_has_target, sub_row<&Projection::array>, explain_stream_target, nullptr}
 
 // In report order; info() finds a row by its measure. A run of rows with the same Sub is
 // expanded sub-figure by sub-figure (a pool's partners each with their three figures).
 const std::array<MeasureInfo, kMeasureCount> kRows = {{
     ROW(funding, P, "funding", "funding", kMoney, kNone, kSum, funding, nullptr, explain_funding),
     SUB_ROW(stream_funding, P, "funding.", "funding: ", Sub::partner_stream, funding, stream_funding, explain_stream),
+    TARGET_ROW(stream_target, "target.", "target: ", kMoney, stream_target),
+    TARGET_ROW(stream_distance, "distance.", "distance from target: ", kMoney, stream_distance),
+    TARGET_ROW(stream_distance_pct, "distance_pct.", "distance from target, %: ", Unit::share, stream_distance_pct),
+    TARGET_ROW(stream_convergence, "convergence.", "convergence: ", kMoney, stream_convergence),
+    ROW(delegated, P, "delegated", "delegated to places", kMoney, kNone, kSum, funding, delegates, explain_delegated),
     ROW(spend, P, "spend", "spend", kMoney, kNone, kSum, funding, nullptr, explain_spend),
     ROW(gap, P, "gap", "gap", kMoney, Adverse::above_zero, kSum, funding, nullptr, explain_gap),
     ROW(gap_do_nothing, P, "gap_do_nothing", "gap, do nothing", kMoney, Adverse::above_zero, kSum, funding, nullptr,
@@ -110,13 +128,26 @@ const std::array<MeasureInfo, kMeasureCount> kRows = {{
     SUB_ROW(pool_contribution, Q, "contribution_", " contribution", Sub::pool_partner, pool_contributions,
             pool_partner_contribution, explain_pool),
     {Measure::pool_balance_share, Q, "balance_share_", " share of balance", kMoney, Adverse::below_zero, kOwn,
-     Sub::pool_partner, Measure::pool_contributions, nullptr, sub_row<&Projection::pool_balance_share>, explain_pool,
-     nullptr},
+     Sub::pool_partner, Measure::pool_contributions, nullptr, nullptr, sub_row<&Projection::pool_balance_share>,
+     explain_pool, nullptr},
     SUB_ROW(pool_cost, Q, "cost_", " net cost", Sub::pool_partner, pool_contributions, pool_cost, explain_pool),
+
+    // No system totals: the system's spend and gap are the partners'; places' budgets add
+    // up to what their partners delegate.
+    ROW(place_budget, L, "budget", "budget", kMoney, kNone, kOwn, place_budget, has_delegations, explain_place),
+    ROW(place_target, L, "target", "fair-share target", kMoney, kNone, kOwn, place_budget, has_delegations,
+        explain_place),
+    ROW(place_distance, L, "distance", "distance from target", kMoney, kNone, kOwn, place_budget, has_delegations,
+        explain_place),
+    ROW(place_distance_pct, L, "distance_pct", "distance from target, %", Unit::share, kNone, kOwn, place_budget,
+        has_delegations, explain_place),
+    ROW(place_spend, L, "spend", "spend", kMoney, kNone, kOwn, place_budget, nullptr, explain_place),
+    ROW(place_gap, L, "gap", "gap", kMoney, Adverse::above_zero, kOwn, place_budget, has_delegations, explain_place),
 }};
 
 #undef ROW
 #undef SUB_ROW
+#undef TARGET_ROW
 
 // The row of each measure, by its enum value.
 const std::array<const MeasureInfo*, kMeasureCount> kByMeasure = [] {
@@ -125,11 +156,12 @@ const std::array<const MeasureInfo*, kMeasureCount> kByMeasure = [] {
   return by;
 }();
 
-const std::array<ViewInfo, 4> kViews = {{
-    {View::partners, "partners", P, Measure::gap, true},
-    {View::services, "services", S, Measure::net, true},
-    {View::schemes, "schemes", K, Measure::scheme_saving, false},
-    {View::pools, "pools", Q, Measure::pool_balance, false},
+const std::array<ViewInfo, 5> kViews = {{
+    {View::partners, "partners", P, Measure::gap, true, false},
+    {View::services, "services", S, Measure::net, true, false},
+    {View::schemes, "schemes", K, Measure::scheme_saving, false, false},
+    {View::pools, "pools", Q, Measure::pool_balance, false, false},
+    {View::places, "places", L, Measure::place_gap, false, true},
 }};
 
 bool applies(const MeasureInfo& row, const Scenario& sc, int entity) { return !row.applies || row.applies(sc, entity); }
@@ -160,6 +192,7 @@ int sub_count(const MeasureInfo& row, const Scenario& sc, int entity) {
 }
 
 bool sub_applies(const MeasureInfo& row, const Scenario& sc, int entity, int sub) {
+  if (row.applies_sub && !row.applies_sub(sc, entity, sub)) return false;
   return row.sub != Sub::pool_partner || sc.pools[static_cast<std::size_t>(entity)].involves(sub);
 }
 
@@ -177,6 +210,7 @@ std::string_view kind_name(EntityKind kind) {
     case EntityKind::service: return "service";
     case EntityKind::scheme: return "scheme";
     case EntityKind::pool: return "pool";
+    case EntityKind::place: return "place";
     case EntityKind::system: return "system";
   }
   return "system";
@@ -252,8 +286,8 @@ std::vector<Figure> figures_of(const Scenario& sc, EntityKind kind, int entity, 
     std::size_t end = r;
     while (end < kRows.size() && kRows[end].kind == kind && kRows[end].sub == row.sub) ++end;
     for (int sub = 0; sub < sub_count(row, sc, entity); ++sub)
-      if (sub_applies(row, sc, entity, sub))
-        for (std::size_t q = r; q < end; ++q) out.push_back({kRows[q].measure, kind, entity, sub});
+      for (std::size_t q = r; q < end; ++q)
+        if (sub_applies(kRows[q], sc, entity, sub)) out.push_back({kRows[q].measure, kind, entity, sub});
     r = end;
   }
   return out;

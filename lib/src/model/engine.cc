@@ -24,7 +24,7 @@ Engine::Engine(const Scenario& sc) {
   }
 }
 
-std::vector<Overspend> Engine::run(const Scenario& sc, Projection& p, Detail detail) const {
+ProjectionStatus Engine::run(const Scenario& sc, Projection& p, Detail detail) const {
   const Index Y = sc.years();
   const Index S = static_cast<Index>(sc.services.size()), K = static_cast<Index>(sc.schemes.size());
   const Index P = static_cast<Index>(sc.partners.size()), Q = static_cast<Index>(sc.pools.size());
@@ -42,13 +42,18 @@ std::vector<Overspend> Engine::run(const Scenario& sc, Projection& p, Detail det
   p.risk_share.resize(Q, P);
   for (auto* v : {&p.pool_partner_contribution, &p.pool_balance_share, &p.pool_cost})
     v->resize(static_cast<std::size_t>(Q));
-  p.stream_funding.resize(static_cast<std::size_t>(P));
+  for (auto* v : {&p.stream_funding, &p.stream_target, &p.stream_distance, &p.stream_distance_pct,
+                  &p.stream_convergence})
+    v->resize(static_cast<std::size_t>(P));
+  p.scheme_place_saving.resize(static_cast<std::size_t>(K));
   p.system.resize(kMeasureCount, Y);
 
+  ProjectionStatus status;
+  stages::place_shares(sc, p);
   stages::baseline(sc, p);
   stages::schemes(sc, p);
-  std::vector<Overspend> over = stages::overspends(sc, p);
-  if (!over.empty()) return over;
+  status.overspends = stages::overspends(sc, p);
+  if (!status.ok()) return status;
   stages::net(p);
   stages::funding(sc, p);
   stages::pool_contributions(sc, p);
@@ -69,10 +74,18 @@ std::vector<Overspend> Engine::run(const Scenario& sc, Projection& p, Detail det
       if (reserves_) stages::reserves(sc, p);
       for (ArrayXXd* a : {&p.scheme_net_benefit, &p.scheme_npv, &p.scheme_roi}) a->resize(K, Y);
       stages::economics(sc, p);
+      status = stages::places(sc, p);
+      if (!status.ok()) return status;
     }
   }
   stages::system_totals(sc, p, detail);
-  return over;
+  return status;
+}
+
+Diagnostics status_diagnostics(const Scenario& sc, const ProjectionStatus& status) {
+  Diagnostics d = stages::overspend_diagnostics(sc, status.overspends);
+  d.append(stages::allocation_diagnostics(sc, status.allocations));
+  return d;
 }
 
 std::vector<std::string> projection_notes(const Scenario& sc, const Projection& p) {
@@ -84,8 +97,8 @@ std::vector<std::string> projection_notes(const Scenario& sc, const Projection& 
 
 Projection project(const Scenario& scenario) {
   Projection p;
-  std::vector<Overspend> over = Engine(scenario).run(scenario, p);
-  if (!over.empty()) throw InputError(overspend_diagnostics(scenario, over));
+  const ProjectionStatus status = Engine(scenario).run(scenario, p);
+  if (!status.ok()) throw InputError(status_diagnostics(scenario, status));
   return p;
 }
 

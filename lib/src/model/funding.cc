@@ -15,24 +15,64 @@ using Kind = FundingStream::Kind;
 
 namespace {
 
-// The stream's value each year into `out` (one row); for council tax also its tax base
-// and Band D.
-template <typename Row>
-void stream_series(const FundingStream& st, Index Y, Row out, Row tax_base, Row band_d) {
+// The rows a stream writes: its value, and for council tax its tax base and Band D, for a
+// stream with a target its target, distance and convergence adjustment.
+struct StreamRows {
+  Eigen::Block<ArrayXXd, 1, Eigen::Dynamic> out;
+  ArrayXXd* tax_base = nullptr;  // partners x years, with `row`
+  ArrayXXd* band_d = nullptr;
+  Index row = 0;
+  ArrayXXd* target = nullptr;    // streams x years, with `stream`
+  ArrayXXd* distance = nullptr;
+  ArrayXXd* distance_pct = nullptr;
+  ArrayXXd* convergence = nullptr;
+  Index stream = 0;
+};
+
+// Towards the target (pace of change): within the band only the uniform growth; below it a
+// share `close` of what is left between the uniform-grown allocation and the target;
+// above it the same taken off (pace_of_change, never below min_growth) or nothing
+// (level_up: nobody loses).
+double converge(const FundingStream& st, double last, double last_target, double uniform, double target) {
+  if (st.convergence == FundingStream::Convergence::none || last_target <= 0) return uniform;
+  const double distance = (last - last_target) / last_target;
+  if (distance < -st.band && uniform < target) return uniform + st.close * (target - uniform);
+  if (distance > st.band && uniform > target && st.convergence == FundingStream::Convergence::pace_of_change)
+    return std::max(last * (1 + st.min_growth), uniform - st.close * (uniform - target));
+  return uniform;
+}
+
+void stream_series(const FundingStream& st, Index Y, StreamRows r) {
   double level = st.base, tb = st.tax_base, bd = st.band_d;
+  double quantum = st.quantum, last_target = 0;
   for (Index t = 0; t < Y; ++t) {
     if (st.kind == Kind::council_tax) {
       if (t > 0) {
         tb *= 1 + st.tax_base_growth(t);
         bd *= 1 + st.core(t) + st.precept(t);
       }
-      tax_base(t) = tb;
-      band_d(t) = bd;
+      (*r.tax_base)(r.row, t) = tb;
+      (*r.band_d)(r.row, t) = bd;
       level = tb * bd;
+    } else if (st.has_target) {
+      if (t > 0) quantum *= 1 + st.quantum_growth(t);
+      const double target = quantum * st.weighted_population / st.national_weighted_population;
+      double adjustment = 0;
+      if (t > 0) {
+        const double uniform = level * (1 + st.growth(t));
+        const double next = converge(st, level, last_target, uniform, target);
+        adjustment = next - uniform;
+        level = next;
+      }
+      (*r.target)(r.stream, t) = target;
+      (*r.distance)(r.stream, t) = level - target;
+      (*r.distance_pct)(r.stream, t) = target != 0 ? (level - target) / target : 0;
+      (*r.convergence)(r.stream, t) = adjustment;
+      last_target = target;
     } else if (t > 0) {
       level = st.has_amounts ? st.amounts(t) : level * (1 + st.growth(t));
     }
-    out(t) = st.until >= 0 && t > st.until ? 0.0 : level;
+    r.out(t) = st.until >= 0 && t > st.until ? 0.0 : level;
   }
 }
 
@@ -52,13 +92,16 @@ void funding(const Scenario& sc, Projection& p) {
       }
       continue;
     }
-    ArrayXXd& s = p.stream_funding[static_cast<std::size_t>(i)];
-    s.resize(static_cast<Index>(pt.streams.size()), Y);
-    for (std::size_t k = 0; k < pt.streams.size(); ++k) {
-      const bool ct = static_cast<int>(k) == pt.council_tax;
-      stream_series(pt.streams[k], Y, s.row(static_cast<Index>(k)), ct ? p.tax_base.row(i) : s.row(0),
-                    ct ? p.band_d.row(i) : s.row(0));
-    }
+    const auto pi = static_cast<std::size_t>(i);
+    const Index K = static_cast<Index>(pt.streams.size());
+    ArrayXXd& s = p.stream_funding[pi];
+    s.resize(K, Y);
+    for (auto* a : {&p.stream_target, &p.stream_distance, &p.stream_distance_pct, &p.stream_convergence})
+      (*a)[pi].setZero(K, Y);
+    for (Index k = 0; k < K; ++k)
+      stream_series(pt.streams[static_cast<std::size_t>(k)], Y,
+                    {s.row(k), &p.tax_base, &p.band_d, i, &p.stream_target[pi], &p.stream_distance[pi],
+                     &p.stream_distance_pct[pi], &p.stream_convergence[pi], k});
     for (Index t = 0; t < Y; ++t) {
       double total = 0;
       for (Index k = 0; k < s.rows(); ++k) total += s(k, t);
@@ -133,6 +176,16 @@ Explanation stream_of(Explainer& ex, int i, int k, int t) {
     Explanation e = Explainer::product(ex.ref(f, t), "tax base x Band D");
     e.children.push_back(tax_base_of(ex, i, t));
     e.children.push_back(band_d_of(ex, i, t));
+    return Explainer::pinned(e, value);
+  }
+  if (st.has_target && t > 0) {
+    Explanation e = Explainer::sum(ex.ref(f, t), "last year's grown at the uniform rate + the convergence adjustment");
+    Explanation grown = Explainer::product("last year's, grown at the uniform rate", "last year's x (1 + growth)");
+    grown.children.push_back(stream_of(ex, i, k, t - 1));
+    grown.children.push_back(ex.leaf(fmt::format("1 + growth {} ({})", percent_text(st.growth(t)), ex.sc.year(t)),
+                                     1 + st.growth(t), Unit::factor, fmt::format("{}.growth[{}]", path, ex.sc.year(t))));
+    e.children.push_back(Explainer::total(grown));
+    e.children.push_back(explain_stream_target(ex, {Measure::stream_convergence, EntityKind::partner, i, k}, t));
     return Explainer::pinned(e, value);
   }
   if (t == 0 || !st.has_amounts) {
@@ -214,6 +267,54 @@ void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps) {
       const Index ki = static_cast<Index>(k);
       const std::string id = b.partner < 0 ? pt.id + "." + pt.streams[k].id : pt.streams[k].id;
       steps.push_back({"funding: " + id, "funding", id, -(s(ki, b.to) - s(ki, b.from))});
+    }
+  }
+}
+
+}  // namespace fundgap::stages
+
+namespace fundgap::stages {
+
+Explanation explain_stream_target(Explainer& ex, const Figure& f, int t) {
+  using Unit = Explainer::Unit;
+  const int i = f.entity, k = f.sub;
+  const auto pi = static_cast<std::size_t>(i);
+  const FundingStream& st = ex.sc.partners[pi].streams[static_cast<std::size_t>(k)];
+  const std::string path = fmt::format("partners.{}.funding.{}.target", ex.sc.partners[pi].id, st.id);
+  const Figure target{Measure::stream_target, EntityKind::partner, i, k};
+  const Figure funding{Measure::stream_funding, EntityKind::partner, i, k};
+  switch (f.measure) {
+    case Measure::stream_target: {
+      Explanation e = Explainer::product(ex.ref(f, t), "national quantum x weighted population / national weighted "
+                                                       "population");
+      Explanation q = ex.compounded("national quantum", st.quantum, path + ".share_of.base",
+                                    {{path + ".share_of.growth", &st.quantum_growth}}, t);
+      e.children.push_back(std::move(q));
+      e.children.push_back(ex.leaf("weighted population", st.weighted_population, Unit::factor,
+                                   path + ".weighted_population"));
+      e.children.push_back(ex.leaf("1 / national weighted population", 1 / st.national_weighted_population,
+                                   Unit::factor, path + ".national_weighted_population"));
+      return Explainer::pinned(e, ex.p.stream_target[pi](k, t));
+    }
+    case Measure::stream_distance: {
+      Explanation e = Explainer::sum(ex.ref(f, t), "allocation - target (positive: above target)");
+      e.children.push_back(ex.figure(funding, t));
+      e.children.push_back(Explainer::with(ex.figure(target, t), -1));
+      return Explainer::pinned(e, ex.p.stream_distance[pi](k, t));
+    }
+    case Measure::stream_distance_pct: {
+      Explanation e = Explainer::product(ex.ref(f, t), "distance / target");
+      e.children.push_back(ex.figure({Measure::stream_distance, EntityKind::partner, i, k}, t));
+      const double tv = ex.p.stream_target[pi](k, t);
+      e.children.push_back(ex.leaf("1 / target", tv != 0 ? 1 / tv : 0, Unit::factor, ""));
+      return Explainer::pinned(e, ex.p.stream_distance_pct[pi](k, t));
+    }
+    default: {
+      Explanation e = ex.leaf(ex.ref(f, t), ex.p.stream_convergence[pi](k, t), Unit::money,
+                              fmt::format("partners.{}.funding.{}.convergence", ex.sc.partners[pi].id, st.id));
+      e.formula = t == 0 ? "none in the base year"
+                         : "this year's allocation - last year's grown at the uniform rate (the pace-of-change rule)";
+      return e;
     }
   }
 }

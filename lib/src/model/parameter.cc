@@ -64,6 +64,18 @@ auto slots_of(S& sc, const ParameterTarget& t) {
     case F::one_off_cost: return years(sc.schemes[e].one_off_cost);
     case F::deflator: return years(sc.deflator);
     case F::discount: return one(sc.discount);
+    case F::stream_quantum: return one(sc.partners[e].streams[i].quantum);
+    case F::stream_quantum_growth: return years(sc.partners[e].streams[i].quantum_growth);
+    case F::stream_weighted_population: return one(sc.partners[e].streams[i].weighted_population);
+    case F::place_population: return one(sc.places[e].population);
+    case F::place_weighted_population: return one(sc.places[e].weighted_population);
+    case F::service_place_share: return one(sc.services[e].place_shares(t.index));
+    case F::delegation_envelope: return one(sc.delegations[e].envelope);
+    case F::delegation_historic: return one(sc.delegations[e].historic(t.index));
+    case F::delegation_fair: return one(sc.delegations[e].fair(t.index));
+    case F::delegation_glide: return years(sc.delegations[e].glide);
+    case F::delegation_floor: return one(sc.delegations[e].floor);
+    case F::delegation_cap: return one(sc.delegations[e].cap);
   }
   return std::span<Number>();
 }

@@ -36,6 +36,7 @@ void Scenario::index_ids() {
   add(services, EntityKind::service);
   add(schemes, EntityKind::scheme);
   add(pools, EntityKind::pool);
+  add(places, EntityKind::place);
 }
 
 int Scenario::index_of(EntityKind kind, const std::string& id) const {
@@ -47,7 +48,8 @@ int Scenario::index_of(EntityKind kind, const std::string& id) const {
 
 std::optional<EntityKind> Scenario::kind_of(const std::string& id) const {
   if (id == "system") return EntityKind::system;
-  for (EntityKind kind : {EntityKind::partner, EntityKind::service, EntityKind::scheme, EntityKind::pool})
+  for (EntityKind kind : {EntityKind::partner, EntityKind::service, EntityKind::scheme, EntityKind::pool,
+                          EntityKind::place})
     if (index_of(kind, id) >= 0) return kind;
   return std::nullopt;
 }
@@ -60,6 +62,7 @@ const std::string& Scenario::id_of(EntityKind kind, int entity) const {
     case EntityKind::service: return services[e].id;
     case EntityKind::scheme: return schemes[e].id;
     case EntityKind::pool: return pools[e].id;
+    case EntityKind::place: return places[e].id;
     case EntityKind::system: break;
   }
   return system;
@@ -71,6 +74,7 @@ int Scenario::count(EntityKind kind) const {
     case EntityKind::service: return static_cast<int>(services.size());
     case EntityKind::scheme: return static_cast<int>(schemes.size());
     case EntityKind::pool: return static_cast<int>(pools.size());
+    case EntityKind::place: return static_cast<int>(places.size());
     case EntityKind::system: break;
   }
   return 1;

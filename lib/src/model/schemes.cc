@@ -13,19 +13,17 @@ namespace fundgap::stages {
 
 using Eigen::Index;
 
-namespace {
-
-// The money a scheme saves at full effect in year t (before confidence and ramp).
-double full_saving(const Scheme& sk, double spend, int t) {
-  if (sk.efficiency) return (1 - std::pow(1 - sk.saving, t - sk.start + 1)) * spend;
-  if (sk.has_amounts) return sk.amounts(t);
-  return sk.absolute ? sk.saving : sk.saving * spend;
+double scheme_saving_at(const Scheme& sk, double spend, int t, int start) {
+  if (t < start) return 0;
+  double full = sk.absolute ? sk.saving : sk.saving * spend;
+  if (sk.efficiency) full = (1 - std::pow(1 - sk.saving, t - start + 1)) * spend;
+  else if (sk.has_amounts) full = sk.amounts(t);
+  return sk.confidence * sk.ramp_from(start, t) * full;
 }
-
-}  // namespace
 
 void schemes(const Scenario& sc, Projection& p) {
   const Index K = static_cast<Index>(sc.schemes.size()), Y = sc.years();
+  place_savings(sc, p);
   p.savings.setZero();
   p.reprovided.setZero();
   p.investment.setZero();
@@ -36,9 +34,11 @@ void schemes(const Scenario& sc, Projection& p) {
   if (one_off_costs) p.scheme_one_off_cost.setZero();
   for (Index k = 0; k < K; ++k) {
     const Scheme& sk = sc.schemes[static_cast<std::size_t>(k)];
-    for (int t = sk.start; t < Y; ++t) {
+    const bool by_place = p.scheme_place_saving[static_cast<std::size_t>(k)].rows() > 0;
+    for (int t = by_place ? 1 : sk.start; t < Y; ++t) {
       const Index ti = t;
-      const double saving = sk.confidence * sk.ramp_at(t) * full_saving(sk, p.baseline(sk.service, ti), t);
+      const double saving = by_place ? p.scheme_place_saving[static_cast<std::size_t>(k)].col(ti).sum()
+                                     : scheme_saving_at(sk, p.baseline(sk.service, ti), t, sk.start);
       p.scheme_saving(k, ti) = saving;
       p.savings(sk.service, ti) += saving;
       if (sk.reprovide_service >= 0) {
@@ -181,10 +181,6 @@ void bridge_schemes(const BridgeContext& b, std::vector<BridgeStep>& steps) {
   }
 }
 
-}  // namespace fundgap::stages
-
-namespace fundgap {
-
 Diagnostics overspend_diagnostics(const Scenario& sc, const std::vector<Overspend>& overspends) {
   Diagnostics d;
   const std::string symbol = currency_symbol(sc.currency);
@@ -197,4 +193,4 @@ Diagnostics overspend_diagnostics(const Scenario& sc, const std::vector<Overspen
   return d;
 }
 
-}  // namespace fundgap
+}  // namespace fundgap::stages

@@ -31,8 +31,11 @@ Explanation explain_net(Explainer& ex, const Figure& f, int t);
 void bridge_demand_and_inflation(const BridgeContext& b, std::vector<BridgeStep>& steps);
 
 // ---- schemes.cc: S_k(t), re-provision, investment, and their sums by service -------
-void schemes(const Scenario& sc, Projection& p);
+// A scheme's saving in year t when it starts in `start` (its own start, or a place's).
+double scheme_saving_at(const Scheme& sk, double spend, int t, int start);
+void schemes(const Scenario& sc, Projection& p);  // calls place_savings first
 std::vector<Overspend> overspends(const Scenario& sc, const Projection& p);
+Diagnostics overspend_diagnostics(const Scenario& sc, const std::vector<Overspend>& overspends);
 Explanation explain_scheme(Explainer& ex, const Figure& f, int t);
 Explanation explain_service_schemes(Explainer& ex, const Figure& f, int t);  // savings, reprovided, investment
 void bridge_schemes(const BridgeContext& b, std::vector<BridgeStep>& steps);
@@ -43,6 +46,7 @@ void council_tax_measures(const Scenario& sc, Projection& p);  // once the gap i
 Explanation explain_funding(Explainer& ex, const Figure& f, int t);
 Explanation explain_stream(Explainer& ex, const Figure& f, int t);
 Explanation explain_council_tax(Explainer& ex, const Figure& f, int t);  // tax_base ... gap_ct_equivalent
+Explanation explain_stream_target(Explainer& ex, const Figure& f, int t);  // target, distance, convergence
 void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps);
 
 // ---- partners.cc: E_p(t), G_p(t), the gap's yearly change ---------------------------
@@ -73,6 +77,15 @@ Explanation explain_pool(Explainer& ex, const Figure& f, int t);
 // A partner's net cost of a pool, planned or with no schemes (for spend_do_nothing).
 Explanation explain_pool_cost(Explainer& ex, int pool, int partner, int t, bool do_nothing);
 void bridge_pools(const BridgeContext& b, std::vector<BridgeStep>& steps);
+
+// ---- places.cc: spend by place, schemes by place, delegated budgets -----------------
+void place_shares(const Scenario& sc, Projection& p);  // first: the shares by place this run uses
+void place_savings(const Scenario& sc, Projection& p);
+ProjectionStatus places(const Scenario& sc, Projection& p);  // after funding and net spend
+Diagnostics allocation_diagnostics(const Scenario& sc, const std::vector<Infeasible>& problems);
+Explanation explain_place(Explainer& ex, const Figure& f, int t);
+Explanation explain_delegated(Explainer& ex, const Figure& f, int t);
+void bridge_place(const BridgeContext& b, int place, std::vector<BridgeStep>& steps);
 
 // ---- catalogue.cc: the system totals ----------------------------------------------
 void system_totals(const Scenario& sc, Projection& p, Detail detail);  // REQUIRES: rows with a total have a matrix

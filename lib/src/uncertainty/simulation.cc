@@ -119,7 +119,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
     std::vector<double> lo(n, INFINITY), hi(n, -INFINITY);
     for (std::uint64_t d = 0; d < std::min(o.draws, kPilot); ++d) {
       sampler.draw(w, o.seed, d);
-      if (!engine.run(w, p, Detail::gaps).empty()) continue;  // reported by the draw's own pass below
+      if (!engine.run(w, p, Detail::gaps).ok()) continue;  // reported by the draw's own pass below
       output_values(p, sources, v);
       for (std::size_t i = 0; i < n; ++i) {
         lo[i] = std::min(lo[i], v[i]);
@@ -163,9 +163,9 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
       std::string rows;
       for (std::uint64_t d = begin; d < end; ++d) {
         sampler.draw(w, o.seed, d);
-        if (std::vector<Overspend> over = engine.run(w, p, Detail::gaps); !over.empty()) {
+        if (const ProjectionStatus status = engine.run(w, p, Detail::gaps); !status.ok()) {
           std::lock_guard<std::mutex> g(lock);
-          if (!first_error || d < first_error->first) first_error = {d, overspend_diagnostics(w, over)};
+          if (!first_error || d < first_error->first) first_error = {d, status_diagnostics(w, status)};
           continue;
         }
         output_values(p, sources, v);

@@ -31,4 +31,9 @@ struct Bridge {
 // to `to`. REQUIRES: 0 <= from < to <= T.
 Bridge make_bridge(const Scenario& scenario, const Projection& projection, int partner, int from, int to);
 
+// The bridge of place `place`'s gap (format 1.1: spend on the delegated services less its
+// budget): its budget's change, then demand, inflation and pressures on its share of the
+// delegated services, and each scheme's effect there.
+Bridge make_place_bridge(const Scenario& scenario, const Projection& projection, int place, int from, int to);
+
 }  // namespace fundgap

@@ -18,9 +18,9 @@ struct Scenario;
 struct Explanation;
 class Explainer;
 
-enum class EntityKind { partner, service, scheme, pool, system };
+enum class EntityKind { partner, service, scheme, pool, place, system };
 
-// "partner", "service", "scheme", "pool", "system".
+// "partner", "service", "scheme", "pool", "place", "system".
 std::string_view kind_name(EntityKind kind);
 
 enum class Measure {
@@ -42,8 +42,13 @@ enum class Measure {
   pressures,
   // format 1.1: schemes
   scheme_one_off_cost, scheme_net_benefit, scheme_npv, scheme_roi,
+  // format 1.1: a partner's funding stream with a target (one figure per such stream)
+  stream_target, stream_distance, stream_distance_pct, stream_convergence,
+  delegated,  // a partner's budgets delegated to places (the delegations' envelopes)
+  // format 1.1: places
+  place_budget, place_target, place_distance, place_distance_pct, place_spend, place_gap,
 };
-inline constexpr int kMeasureCount = static_cast<int>(Measure::scheme_roi) + 1;
+inline constexpr int kMeasureCount = static_cast<int>(Measure::place_gap) + 1;
 
 enum class Unit {
   money,        // currency units
@@ -97,6 +102,8 @@ struct MeasureInfo {
   // Whether an entity has the measure: nullptr for every entity; else, for instance,
   // reserves only for partners with reserves (so a scenario without them reports as before).
   bool (*applies)(const Scenario&, int entity);
+  // For a sub-figure: whether that entity's sub-figure has it (nullptr: every one).
+  bool (*applies_sub)(const Scenario&, int entity, int sub);
   // The figure's value in year t, read from a projection of its scenario.
   double (*value)(const Projection&, const Figure&, int t);
   // How the figure is built (the stage that computes it explains it).
@@ -110,7 +117,7 @@ struct MeasureInfo {
 std::span<const MeasureInfo> catalogue();
 const MeasureInfo& info(Measure m);
 
-enum class View { partners, services, schemes, pools, all };
+enum class View { partners, services, schemes, pools, places, all };
 
 struct ViewInfo {
   View view;
@@ -118,6 +125,7 @@ struct ViewInfo {
   EntityKind kind;        // the entities it shows
   Measure headline;       // what `compare` compares by default
   bool system_total;      // ends with the system's totals of its measures
+  bool when_present;      // shown in View::all only for a scenario with such entities (places)
 };
 
 // The views of one kind of entity, in report order (View::all is all of them).

@@ -39,7 +39,12 @@ struct ParameterTarget {
     reserves_opening, reserves_minimum, reserves_use,        // partner `entity`
     pressure_amount,                                 // service `entity`, pressure `index`
     scheme_amount, one_off_cost,                     // scheme `entity`
-    deflator, discount                               // the scenario
+    deflator, discount,                              // the scenario
+    stream_quantum, stream_quantum_growth, stream_weighted_population,  // partner `entity`, stream `index`
+    place_population, place_weighted_population,     // place `entity`
+    service_place_share,                             // service `entity`, place `index`
+    delegation_envelope, delegation_historic, delegation_fair,  // delegation `entity` (place `index`)
+    delegation_glide, delegation_floor, delegation_cap
   };
   Field field = Field::service_base;
   int entity = 0;

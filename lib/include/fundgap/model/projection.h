@@ -58,6 +58,16 @@ struct Projection {
   Eigen::ArrayXXd tax_base, band_d;     // council tax: Band D equivalents, the charge
   Eigen::ArrayXXd ct_per_1pct;          // what 1% more council tax raises that year
   Eigen::ArrayXXd gap_ct_equivalent;    // the gap as a council tax increase (a fraction)
+  // per partner, streams x years (zeros for a stream without a target)
+  std::vector<Eigen::ArrayXXd> stream_target, stream_distance, stream_distance_pct, stream_convergence;
+  Eigen::ArrayXXd delegated;            // partners x years: the envelopes it delegates
+  // per scheme rolled out by place: places x years, its saving in each place (no rows otherwise)
+  std::vector<Eigen::ArrayXXd> scheme_place_saving;
+  // The shares by place the run used: per service (empty when it is not split), per delegation.
+  std::vector<Eigen::ArrayXd> service_place_shares, delegation_historic, delegation_fair;
+  // places x years
+  std::vector<Eigen::ArrayXXd> delegation_budget;  // by delegation: places x years, to the penny
+  Eigen::ArrayXXd place_budget, place_target, place_distance, place_distance_pct, place_spend, place_gap;
 
   // The whole system: one row per Measure (its enum value) with a system total, the sum
   // over the entities of its kind in file order; other rows are zero.
@@ -72,8 +82,22 @@ struct Overspend {
   double savings = 0, spend = 0;
 };
 
-// Turns overspends into located diagnostics ("savings on service 'acute' in 2020/21 ...").
-Diagnostics overspend_diagnostics(const Scenario& scenario, const std::vector<Overspend>& overspends);
+// A delegation whose floors and caps cannot all hold with budgets that add up to its
+// envelope in some year: the floors need more than the envelope, or the caps allow less.
+struct Infeasible {
+  int delegation = 0, year = 0;
+  double envelope = 0, least = 0, most = 0;  // the envelope, and the floors' and caps' totals
+};
+
+// What a projection found wrong with its inputs; empty when nothing.
+struct ProjectionStatus {
+  std::vector<Overspend> overspends;
+  std::vector<Infeasible> allocations;
+  bool ok() const { return overspends.empty() && allocations.empty(); }
+};
+
+// Turns a status into located diagnostics ("savings on service 'acute' in 2020/21 ...").
+Diagnostics status_diagnostics(const Scenario& scenario, const ProjectionStatus& status);
 
 // How much of a projection to compute.
 enum class Detail {
@@ -90,10 +114,11 @@ class Engine {
   explicit Engine(const Scenario& scenario);
 
   // Projects `scenario`, which must have the structure (entities, pools, funders) of
-  // the one the engine was built from; only parameter values may differ. Returns the
-  // first year of each service whose savings exceed its baseline spend (empty when none);
-  // the figures after the savings stage are then not computed.
-  std::vector<Overspend> run(const Scenario& scenario, Projection& out, Detail detail = Detail::full) const;
+  // the one the engine was built from; only parameter values may differ. Returns what was
+  // wrong: the first year of each service whose savings exceed its baseline spend (the
+  // figures after the savings stage are then not computed), or delegations whose floors
+  // and caps cannot hold (full detail only).
+  ProjectionStatus run(const Scenario& scenario, Projection& out, Detail detail = Detail::full) const;
 
   // Sparse structure: a service has one funder or a few, and is in one pool at most.
   struct Share {

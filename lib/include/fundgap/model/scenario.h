@@ -44,6 +44,16 @@ struct FundingStream {
   YearValues tax_base_growth;
   double band_d = 0;            // the base year's Band D charge, currency units
   YearValues core, precept;     // the yearly increase: core and adult social care precept
+  // A target ("fair share") and the rule that moves the stream towards it (an ICB's
+  // allocation under weighted capitation and pace of change).
+  bool has_target = false;
+  double quantum = 0;           // the national total in the base year
+  YearValues quantum_growth;
+  double weighted_population = 0, national_weighted_population = 0;
+  enum class Convergence { none, pace_of_change, level_up } convergence = Convergence::none;
+  double close = 0;             // the share of the distance from target closed each year
+  double band = 0;              // within this distance (either way) only the uniform growth applies
+  double min_growth = 0;        // pace_of_change: the least an allocation above target grows
 };
 
 // A partner's reserves (format 1.1).
@@ -87,6 +97,10 @@ struct Service {
   std::vector<FundingShare> funders;  // empty exactly when the service is pooled
   int pool = -1;              // index into Scenario::pools, or -1
   std::vector<Pressure> pressures;
+  // How its spend splits across places (format 1.1): explicit shares (or money), or in
+  // proportion to the places' populations. The engine rescales explicit ones to add up to 1.
+  enum class PlaceBasis { none, shares, population, weighted_population } place_basis = PlaceBasis::none;
+  Eigen::ArrayXd place_shares;  // by place, for PlaceBasis::shares
 };
 
 struct Scheme {
@@ -109,6 +123,7 @@ struct Scheme {
   std::vector<double> investment_ramp;  // empty: follows `ramp`
   int investment_start = -1;  // the investment's own start; -1: the scheme's
   int step_at = -1;           // a `step` ramp profile's year of full effect; -1: none
+  std::vector<int> place_start;  // by place, the year it starts there (-1: not there); empty: everywhere
 
   // Fraction of full effect in year t (0 before the start).
   double ramp_at(int t) const { return ramp_value(ramp, start, t); }
@@ -118,6 +133,8 @@ struct Scheme {
     if (investment_ramp.empty() && step_at >= 0) return t < from ? 0 : t < step_at ? 0 : 1;
     return ramp_value(investment_ramp.empty() ? ramp : investment_ramp, from, t);
   }
+  // Fraction of full effect in year t of a scheme that starts in year `from` (a place's own start).
+  double ramp_from(int from, int t) const { return ramp_value(ramp, from, t); }
   // Whether the scheme costs anything: re-provision, investment or one-off costs.
   bool has_costs() const { return reprovide_service >= 0 || investment_service >= 0 || one_off_cost.size() > 0; }
 
@@ -144,6 +161,39 @@ struct Pool {
   // Whether `partner` takes part: it contributes, or carries a share of the risk.
   // Exactly these partners have the pool's per-partner measures.
   bool involves(int partner) const;
+};
+
+// A place-based partnership, borough or locality (format 1.1).
+struct Place {
+  std::string id;
+  std::string name;           // Default: the id
+  double population = 0;
+  double weighted_population = 0;  // 0: not given, the population stands for it
+  double weighted() const { return weighted_population > 0 ? weighted_population : population; }
+};
+
+// How a place's partnership is governed (seed 002), which decides who carries its variance.
+enum class Governance { none, consultative_forum, committee, executive, joint_committee, lead_provider };
+
+// Budgets a partner delegates to places (format 1.1).
+struct Delegation {
+  std::string id;
+  std::string name;
+  int partner = 0;            // whose funding
+  int stream = -1;            // one of its funding streams; -1: all its funding
+  bool envelope_is_share = true;
+  double envelope = 0;        // a share of the source each year, or base-year money growing with it
+  std::vector<int> services;  // what places hold budgets for
+  enum class Method { historic, fair_share, hybrid } method = Method::fair_share;
+  Eigen::ArrayXd historic;    // by place: base-year budgets or shares (rescaled to add up to 1)
+  enum class FairBasis { weighted_population, population, shares } fair_basis = FairBasis::weighted_population;
+  Eigen::ArrayXd fair;        // by place, for FairBasis::shares (rescaled to add up to 1)
+  bool level_up = false;      // glide by sharing each year's growth by shortfall against fair share
+  YearValues glide;           // by year t: the weight of the fair share (hybrid, not level_up)
+  bool has_floor = false, has_cap = false;
+  double floor = 0, cap = 0;  // the least and most a place's budget grows in cash a year
+  std::vector<Governance> form;  // by place
+  std::vector<int> lead_provider;  // by place: the partner that carries the variance; -1: the delegating partner
 };
 
 // Correlated uncertain parameters, drawn through a Gaussian copula.
@@ -187,6 +237,8 @@ struct Scenario {
   std::vector<Service> services;
   std::vector<Scheme> schemes;
   std::vector<Pool> pools;
+  std::vector<Place> places;
+  std::vector<Delegation> delegations;
   std::vector<Check> checks;
   std::vector<Parameter> parameters;         // every numeric input, in file order
   std::vector<CorrelationGroup> correlations;
@@ -224,7 +276,7 @@ struct Scenario {
   void index_ids();
 
  private:
-  std::array<std::unordered_map<std::string, int>, 4> ids_;  // by kind (not the system): id -> index
+  std::array<std::unordered_map<std::string, int>, 5> ids_;  // by kind (not the system): id -> index
 };
 
 }  // namespace fundgap
