@@ -14,7 +14,7 @@ namespace {
 
 struct BridgeOptions {
   std::string file;
-  std::string from, to, partner;
+  std::string from, to, partner, place;
   ScenarioOptions scenario;
   OutputOptions out;
 };
@@ -36,6 +36,23 @@ int run_bridge(const BridgeOptions& o) {
   const int to = year_option(sc, o.to, "--to", sc.projected_years);
   if (to <= from)
     throw InputError(SourceLocation{}, fmt::format("--to {} must come after --from {}", sc.year(to), sc.year(from)));
+  if (!o.place.empty()) {
+    if (!o.partner.empty())
+      throw InputError(SourceLocation{}, "--place and --partner each choose what to bridge; give one");
+    const int place = sc.index_of(EntityKind::place, o.place);
+    if (place < 0) {
+      std::vector<std::string> ids;
+      for (const Place& pl : sc.places) ids.push_back(pl.id);
+      throw InputError(SourceLocation{}, ids.empty() ? fmt::format("--place {}: the scenario has no places", o.place)
+                                                     : fmt::format("--place: unknown place '{}'{}", o.place,
+                                                                   did_you_mean(o.place, ids)));
+    }
+    if (sc.delegations.empty())
+      throw InputError(SourceLocation{}, fmt::format("--place {}: the scenario delegates no budgets to places, so a "
+                                                     "place has no gap to bridge", o.place));
+    o.out.emit_document(make_place_bridge(sc, project(sc), place, from, to), o.out.write_options());
+    return 0;
+  }
   int partner = -1;
   if (!o.partner.empty() && o.partner != "system") {
     partner = sc.partner_index(o.partner);
@@ -59,17 +76,21 @@ void setup_bridge(CLI::App& sub, Action& action) {
   sub.add_option("--to", o->to, "The target year (default: the last projected year)");
   sub.add_option("--from", o->from, "The starting year (default: the base year)");
   sub.add_option("-p,--partner", o->partner, "A partner id (default: the whole system)");
+  sub.add_option("--place", o->place, "A place id: its gap (format 1.1 delegations)");
   o->scenario.add_to(sub);
   o->out.add_to(sub, Document::bridge);
   sub.footer(R"(Examples:
   fundgap bridge scenarios/tower_hamlets_2019.yaml
   fundgap bridge scenarios/tower_hamlets_2019.yaml --to 2020/21 --partner council
   fundgap bridge scenarios/tower_hamlets_2019.yaml -f csv -o bridge.csv
+  fundgap bridge scenarios/north_east_london_2021.yaml --place tower_hamlets
 
 Steps, in order: funding growth; demand growth (on the starting spend); inflation (on
 spend grown by demand); each scheme's net effect (saving, re-provision, investment); and
 for each pool, what the partner pays in beyond its risk share of all contributions.
-They add up exactly to the change in the gap (see docs/explain-and-bridge.md).)");
+They add up exactly to the change in the gap (see docs/explain-and-bridge.md). A place's
+bridge starts from the change in its budget, then demand, inflation and schemes on its
+delegated services (docs/places.md).)");
   sub.callback([o, &action] { action = [o] { return run_bridge(*o); }; });
 }
 

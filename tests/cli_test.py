@@ -3,6 +3,8 @@ diagnostics go, atomic --output, formats, colour and help.
 
 Run: /usr/bin/python3 tests/cli_test.py PATH/TO/fundgap   (CTest does this)
 """
+import csv
+import io
 import json
 import os
 import subprocess
@@ -377,6 +379,34 @@ class CliTest(unittest.TestCase):
             r = run("bridge", THT, *args)
             self.assertEqual(r.returncode, 2, args)
             self.assertEqual(r.stderr, message)
+
+    def test_bridge_a_place(self):
+        nel = os.path.join(ROOT, "scenarios", "north_east_london_2021.yaml")
+        r = run("bridge", nel, "--place", "tower_hamlets", "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        values = {row["step"]: float(row["value"]) for row in rows}
+        # The steps add up to the change in the place's gap (start + steps = end).
+        start = [float(row["value"]) for row in rows if row["kind"] == "start"][0]
+        end = [float(row["value"]) for row in rows if row["kind"] == "end"][0]
+        steps = sum(float(row["value"]) for row in rows if row["kind"] not in ("start", "end"))
+        self.assertAlmostEqual(start + steps, end, places=2)
+        self.assertIn("place budget", values)
+        for args, message in ((["--place", "tower_hamlet"], "fundgap: error: --place: unknown place 'tower_hamlet' "
+                                                            "(did you mean 'tower_hamlets'?)\n"),
+                              (["--place", "newham", "--partner", "icb"], "fundgap: error: --place and --partner each "
+                                                                          "choose what to bridge; give one\n")):
+            r = run("bridge", nel, *args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertEqual(r.stderr, message)
+        r = run("bridge", THT, "--place", "north")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "fundgap: error: --place north: the scenario has no places\n")
+        loc = os.path.join(ROOT, "scenarios", "plymouth_2009_localities.yaml")
+        r = run("bridge", loc, "--place", "plympton")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "fundgap: error: --place plympton: the scenario delegates no budgets to places, so "
+                                   "a place has no gap to bridge\n")
 
     # ---- compare -----------------------------------------------------------------
     def test_compare_with_set_and_gates(self):

@@ -14,15 +14,10 @@
 using namespace fundgap;
 using fundgap::testing::errors_of;
 using fundgap::testing::scenario;
+using fundgap::testing::value;
 using Errors = std::vector<std::string>;
 
 namespace {
-
-// The value of figure `ref` (like "council.gap[2025/26]") in a full projection.
-double value(const Scenario& sc, const Projection& p, const std::string& ref) {
-  const FigureRef r = parse_figure(sc, ref, "test");
-  return figure_value(p, r.figure, r.year);
-}
 
 const char* const kHead =
     "fundgap: 1.1\n"

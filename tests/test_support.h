@@ -13,6 +13,7 @@
 #include "fundgap/output/format.h"
 #include "fundgap/model/projection.h"
 #include "fundgap/input/reader.h"
+#include "fundgap/input/references.h"
 
 namespace doctest {
 template <>
@@ -40,6 +41,12 @@ inline std::vector<std::string> bundled_files() {
 }
 
 inline Projection projected(const std::string& yaml) { return project(scenario(yaml)); }
+
+// The value of figure `ref` (like "council.gap[2025/26]") in a full projection.
+inline double value(const Scenario& sc, const Projection& p, const std::string& ref) {
+  const FigureRef r = parse_figure(sc, ref, "test");
+  return figure_value(p, r.figure, r.year);
+}
 
 // Each diagnostic of reading and projecting `yaml`, as "line:col: message".
 inline std::vector<std::string> errors_of(const std::string& yaml) {

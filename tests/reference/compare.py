@@ -9,7 +9,8 @@ the reference model (reference_model.py, next to this script), and checks that b
 give exactly the same (entity, measure, year) rows in the same order and that every
 value agrees within max(1e-6 absolute, 1e-12 relative) -- far under a penny.
 
-Prints `FILE: N values agree` or the first 10 mismatches per file, then
+Prints `FILE: N values agree` or the first 10 mismatches per file (or as many as the
+environment variable COMPARE_MAX_REPORTED says), then
 `N passed, M failed`. Exits 0 when every file agrees, 1 otherwise.
 """
 
@@ -25,7 +26,7 @@ import reference_model  # noqa: E402
 
 ABS_TOL = 1e-6
 REL_TOL = 1e-12
-MAX_REPORTED = 10
+MAX_REPORTED = int(os.environ.get("COMPARE_MAX_REPORTED", "10"))
 
 
 def parse_csv(text):

@@ -124,11 +124,14 @@ class Parser {
   }
 
   bool resolve_kind_prefix(const std::pair<std::string, std::size_t>& part) {
-    static const std::vector<std::string> prefixes = {"partners", "services", "schemes", "pools"};
+    // `places.` only where the scenario has places (so messages elsewhere stay as they were).
+    std::vector<std::string> prefixes = {"partners", "services", "schemes", "pools"};
+    if (!sc_.places.empty()) prefixes.push_back("places");
     auto it = std::find(prefixes.begin(), prefixes.end(), part.first);
     if (it == prefixes.end())
-      return fail(part.second, "unknown section '{}' in {}; expected partners, services, schemes or pools{}",
-                  part.first, what_, did_you_mean(part.first, prefixes));
+      return fail(part.second, "unknown section '{}' in {}; expected partners, services, schemes{} pools{}{}",
+                  part.first, what_, sc_.places.empty() ? " or" : ",", sc_.places.empty() ? "" : " or places",
+                  did_you_mean(part.first, prefixes));
     prefix_kind_ = part.first.substr(0, part.first.size() - 1);
     return true;
   }

@@ -24,8 +24,7 @@ std::optional<Eigen::ArrayXd> by_place(Reading& r, const Entry& e, const std::st
   const std::string mwhere = fmt::format("'{}' of {}", e.key, where);
   for (const Entry& pe : r.entries(e.value, mwhere)) {
     const int i = r.reference(pe.key_node, Reading::at(pe.key_node), EntityKind::place, mwhere);
-    const Quantity q = pe.value.IsScalar() ? parse_quantity(pe.value.Scalar()) : Quantity{};
-    money = money || (!q.percent && !is_distribution(pe.value));
+    money = money || !written_as_share(pe.value);
     const ParameterSpec param{fmt::format("{}.{}", path, pe.key), {field, delegation, i}};
     auto v = money ? r.money(pe, mwhere, i >= 0 ? &param : nullptr)
                    : r.share(pe.value, Reading::at(pe), Reading::label(pe, mwhere), i >= 0 ? &param : nullptr);
@@ -152,14 +151,14 @@ void read_delegations(Reading& r, const Entry& section) {
       ok = read_source(r, *e, where, d, source) && ok;
     if (const Entry* e = r.require(es, "envelope", where, Reading::at(de.key_node), " (a share like 45%, or money)")) {
       r.record(path + ".envelope", *e);
-      const Quantity q = e->value.IsScalar() ? parse_quantity(e->value.Scalar()) : Quantity{};
-      d.envelope_is_share = q.percent;
+      const bool percent = written_as_share(e->value);
+      d.envelope_is_share = percent;
       const ParameterSpec param{path + ".envelope", {Field::delegation_envelope, index}};
-      auto v = q.percent ? r.share(e->value, Reading::at(*e), "'envelope' of " + where, &param)
-                         : r.money(*e, where, &param);
+      auto v = percent ? r.share(e->value, Reading::at(*e), "'envelope' of " + where, &param)
+                       : r.money(*e, where, &param);
       if (v) {
         d.envelope = *v;
-        if (ok && !q.percent && *v > source + 0.005)
+        if (ok && !percent && *v > source + 0.005)
           r.diags.error(Reading::at(*e), "the envelope of {} ({}) is above the base-year funding it is drawn from ({})",
                         where, fmt::format("{:.1m}", Money{*v, currency_symbol(r.sc.currency)}),
                         fmt::format("{:.1m}", Money{source, currency_symbol(r.sc.currency)}));

@@ -76,8 +76,7 @@ void read_service_places(Reading& r, const Entry& e, Service& s, int service) {
   bool money = false, ok = true;
   for (const Entry& pe : es) {
     const int i = r.reference(pe.key_node, Reading::at(pe.key_node), EntityKind::place, where);
-    const Quantity q = pe.value.IsScalar() ? parse_quantity(pe.value.Scalar()) : Quantity{};
-    money = money || (!q.percent && !is_distribution(pe.value));
+    money = money || !written_as_share(pe.value);
     const ParameterSpec param{fmt::format("{}.{}", path, pe.key), {Field::service_place_share, service, i}};
     auto v = money ? r.money(pe, where, i >= 0 ? &param : nullptr)
                    : r.share(pe.value, Reading::at(pe), Reading::label(pe, where), i >= 0 ? &param : nullptr);

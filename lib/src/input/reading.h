@@ -30,6 +30,13 @@ struct Entry {
 // "nothing", "a list", "a map", "'text'": what a node is, for messages.
 std::string describe(const Node& n);
 
+// Whether a value is written as a percentage: `40%`, or a distribution of them
+// (`{uniform: [40%, 60%]}`).
+bool written_as_share(const Node& n);
+
+// Whether `id` is well formed: a letter, then letters, digits and '_'.
+bool valid_id(const std::string& id);
+
 // The parameter a value read registers: its YAML path and where it lands.
 struct ParameterSpec {
   std::string path;

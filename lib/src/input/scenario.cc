@@ -58,6 +58,7 @@ Scenario Reading::read(const Node& root) {
   if (const Entry* e = require(es, "services", top, start)) read_services(*this, *e);
   sc.index_ids();
   if (const Entry* e = find(es, "schemes")) read_schemes(*this, *e);
+  sc.index_ids();  // pools allocate to schemes
   if (const Entry* e = find(es, "pools")) read_pools(*this, *e);
   sc.index_ids();
   if (const Entry* e = find(es, "delegations"); e && needs_format_1_1(*e, "'delegations'")) read_delegations(*this, *e);

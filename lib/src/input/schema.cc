@@ -16,16 +16,12 @@ std::string describe(const Node& n) {
   return "nothing";
 }
 
-namespace {
-
 bool valid_id(const std::string& id) {
   if (id.empty() || !std::isalpha(static_cast<unsigned char>(id[0]))) return false;
   for (char c : id)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
   return true;
 }
-
-}  // namespace
 
 std::vector<Entry> Reading::entries(const Node& map, const std::string& where) {
   std::vector<Entry> out;

@@ -10,6 +10,14 @@
 
 namespace fundgap::input {
 
+bool written_as_share(const Node& n) {
+  if (n.IsScalar()) return parse_quantity(n.Scalar()).percent;
+  if (n.IsSequence()) return !n.items.empty() && written_as_share(n.items.front());
+  if (n.IsMap() && is_distribution(n)) return written_as_share(distribution_entry(n).second);
+  if (n.IsMap()) return !n.pairs.empty() && written_as_share(n.pairs.front().second);  // {mean: 3%, sd: 1%}
+  return false;
+}
+
 namespace {
 
 // A bare 3 read as a rate is 300%, almost always meant as 3%: the user must say.

@@ -39,6 +39,7 @@ Bridge make_bridge(const Scenario& sc, const Projection& p, int partner, int fro
   stages::bridge_demand_and_inflation(context, b.steps);
   stages::bridge_schemes(context, b.steps);
   stages::bridge_pools(context, b.steps);
+  if (stages::has_lead_providers(sc)) stages::bridge_place_transfers(context, b.steps);
   return b;
 }
 

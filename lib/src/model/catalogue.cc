@@ -51,6 +51,7 @@ bool delegates(const Scenario& sc, int p) {
   return false;
 }
 bool has_delegations(const Scenario& sc, int) { return !sc.delegations.empty(); }
+bool carries_forward(const Scenario& sc, int q) { return sc.pools[static_cast<std::size_t>(q)].carry_forward; }
 bool has_costs(const Scenario& sc, int k) {
   return sc.format_minor >= 1 && sc.schemes[static_cast<std::size_t>(k)].has_costs();
 }
@@ -131,6 +132,18 @@ const std::array<MeasureInfo, kMeasureCount> kRows = {{
      Sub::pool_partner, Measure::pool_contributions, nullptr, nullptr, sub_row<&Projection::pool_balance_share>,
      explain_pool, nullptr},
     SUB_ROW(pool_cost, Q, "cost_", " net cost", Sub::pool_partner, pool_contributions, pool_cost, explain_pool),
+    ROW(pool_carried, Q, "carried_forward", "carried forward", kMoney, kNone, kOwn, pool_contributions, carries_forward,
+        explain_pool),
+    SUB_ROW(pool_source, Q, "source_", "source: ", Sub::pool_source, pool_contributions, pool_source, explain_pool),
+    {Measure::pool_unallocated, Q, "unallocated_", "unallocated: ", kMoney, Adverse::below_zero, kOwn, Sub::pool_source,
+     Measure::pool_contributions, nullptr, nullptr, sub_row<&Projection::pool_unallocated>, explain_pool, nullptr},
+    SUB_ROW(pool_allocation, Q, "allocation_", "allocation: ", Sub::pool_allocation, pool_contributions,
+            pool_allocation, explain_pool),
+    SUB_ROW(pool_minimum, Q, "minimum_", "minimum: ", Sub::pool_minimum, pool_contributions, pool_minimum,
+            explain_pool),
+    {Measure::pool_minimum_headroom, Q, "minimum_headroom_", "minimum headroom: ", kMoney, Adverse::below_zero, kOwn,
+     Sub::pool_minimum, Measure::pool_contributions, nullptr, nullptr, sub_row<&Projection::pool_minimum_headroom>,
+     explain_pool, nullptr},
 
     // No system totals: the system's spend and gap are the partners'; places' budgets add
     // up to what their partners delegate.
@@ -187,6 +200,9 @@ int sub_count(const MeasureInfo& row, const Scenario& sc, int entity) {
     case Sub::none: return 1;
     case Sub::pool_partner: return static_cast<int>(sc.partners.size());
     case Sub::partner_stream: return static_cast<int>(sc.partners[static_cast<std::size_t>(entity)].streams.size());
+    case Sub::pool_source: return static_cast<int>(sc.pools[static_cast<std::size_t>(entity)].sources.size());
+    case Sub::pool_allocation: return static_cast<int>(sc.pools[static_cast<std::size_t>(entity)].allocations.size());
+    case Sub::pool_minimum: return static_cast<int>(sc.pools[static_cast<std::size_t>(entity)].minimums.size());
   }
   return 1;
 }
@@ -197,9 +213,14 @@ bool sub_applies(const MeasureInfo& row, const Scenario& sc, int entity, int sub
 }
 
 const std::string& sub_id(const MeasureInfo& row, const Scenario& sc, const Figure& f) {
-  if (row.sub == Sub::partner_stream)
-    return sc.partners[static_cast<std::size_t>(f.entity)].streams[static_cast<std::size_t>(f.sub)].id;
-  return sc.partners[static_cast<std::size_t>(f.sub)].id;
+  const auto e = static_cast<std::size_t>(f.entity), i = static_cast<std::size_t>(f.sub);
+  switch (row.sub) {
+    case Sub::partner_stream: return sc.partners[e].streams[i].id;
+    case Sub::pool_source: return sc.pools[e].sources[i].id;
+    case Sub::pool_allocation: return sc.pools[e].allocations[i].target;
+    case Sub::pool_minimum: return sc.pools[e].minimums[i].id;
+    default: return sc.partners[i].id;
+  }
 }
 
 }  // namespace
@@ -256,6 +277,9 @@ std::string measure_label(const Scenario& sc, const Figure& f) {
     case Sub::partner_stream:  // by the stream's name
       return fmt::format("{}{}", row.label,
                          sc.partners[static_cast<std::size_t>(f.entity)].streams[static_cast<std::size_t>(f.sub)].name);
+    case Sub::pool_source:
+    case Sub::pool_allocation:
+    case Sub::pool_minimum: return fmt::format("{}{}", row.label, sub_id(row, sc, f));
   }
   return std::string(row.label);
 }

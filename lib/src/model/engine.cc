@@ -22,6 +22,7 @@ Engine::Engine(const Scenario& sc) {
     council_tax_ = council_tax_ || p.council_tax >= 0;
     reserves_ = reserves_ || p.reserves.has_value();
   }
+  lead_providers_ = stages::has_lead_providers(sc);
 }
 
 ProjectionStatus Engine::run(const Scenario& sc, Projection& p, Detail detail) const {
@@ -40,7 +41,9 @@ ProjectionStatus Engine::run(const Scenario& sc, Projection& p, Detail detail) c
   for (ArrayXXd* a : {&p.pool_contributions, &p.pool_spend, &p.pool_balance, &p.pool_balance_do_nothing})
     a->resize(Q, Y);
   p.risk_share.resize(Q, P);
-  for (auto* v : {&p.pool_partner_contribution, &p.pool_balance_share, &p.pool_cost})
+  for (auto* v : {&p.pool_partner_contribution, &p.pool_balance_share, &p.pool_cost, &p.pool_source,
+                  &p.pool_source_index, &p.pool_unallocated, &p.pool_allocation, &p.pool_minimum,
+                  &p.pool_minimum_headroom})
     v->resize(static_cast<std::size_t>(Q));
   for (auto* v : {&p.stream_funding, &p.stream_target, &p.stream_distance, &p.stream_distance_pct,
                   &p.stream_convergence})
@@ -57,12 +60,21 @@ ProjectionStatus Engine::run(const Scenario& sc, Projection& p, Detail detail) c
   stages::net(p);
   stages::funding(sc, p);
   stages::pool_contributions(sc, p);
-  stages::spend(shares_, membership_, p, p.net, p.pool_spend, p.pool_balance, p.spend);
+  stages::spend(sc, shares_, membership_, p, p.net, p.pool_spend, p.pool_balance, p.spend, p.pool_shared);
+  // Places' budgets, once funding and net spend are known: in full, and in every run when a
+  // lead provider's variance moves between partners (what the gaps then depend on).
+  if (sc.format_minor >= 1 && (full || lead_providers_)) {
+    status = stages::places(sc, p);
+    if (!status.ok()) return status;
+    if (lead_providers_) stages::carry_place_variance(sc, p, false);
+  }
   p.gap = p.spend - p.funding;
   if (full) {
-    stages::pool_shares(p);
+    stages::pool_shares(sc, p);
     ArrayXXd pooled_baseline(Q, Y);
-    stages::spend(shares_, membership_, p, p.baseline, pooled_baseline, p.pool_balance_do_nothing, p.spend_do_nothing);
+    stages::spend(sc, shares_, membership_, p, p.baseline, pooled_baseline, p.pool_balance_do_nothing, p.spend_do_nothing,
+                  p.pool_shared_do_nothing);
+    if (lead_providers_) stages::carry_place_variance(sc, p, true);
     p.gap_do_nothing = p.spend_do_nothing - p.funding;
     if (sc.format_minor >= 1) {
       stages::gap_annual(p);
@@ -74,8 +86,6 @@ ProjectionStatus Engine::run(const Scenario& sc, Projection& p, Detail detail) c
       if (reserves_) stages::reserves(sc, p);
       for (ArrayXXd* a : {&p.scheme_net_benefit, &p.scheme_npv, &p.scheme_roi}) a->resize(K, Y);
       stages::economics(sc, p);
-      status = stages::places(sc, p);
-      if (!status.ok()) return status;
     }
   }
   stages::system_totals(sc, p, detail);

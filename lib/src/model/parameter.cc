@@ -76,6 +76,12 @@ auto slots_of(S& sc, const ParameterTarget& t) {
     case F::delegation_glide: return years(sc.delegations[e].glide);
     case F::delegation_floor: return one(sc.delegations[e].floor);
     case F::delegation_cap: return one(sc.delegations[e].cap);
+    case F::pool_source_base: return one(sc.pools[e].sources[i].base);
+    case F::pool_source_growth: return years(sc.pools[e].sources[i].growth);
+    case F::pool_allocation: return one(sc.pools[e].allocations[i].amounts(t.first));
+    case F::pool_minimum: return one(sc.pools[e].minimums[i].amount);
+    case F::pool_minimum_growth: return years(sc.pools[e].minimums[i].growth);
+    case F::pool_tier: return one(sc.pools[e].tiers[i].up_to);
   }
   return std::span<Number>();
 }

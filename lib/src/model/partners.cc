@@ -11,8 +11,9 @@ namespace fundgap::stages {
 using Eigen::ArrayXXd;
 using Eigen::Index;
 
-void spend(const std::vector<Engine::Share>& shares, const std::vector<std::pair<Index, Index>>& membership,
-           const Projection& p, const ArrayXXd& x, ArrayXXd& pool_spend, ArrayXXd& balance, ArrayXXd& spend) {
+void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
+           const std::vector<std::pair<Index, Index>>& membership, const Projection& p, const ArrayXXd& x,
+           ArrayXXd& pool_spend, ArrayXXd& balance, ArrayXXd& spend, std::vector<ArrayXXd>& shared) {
   // The unpooled services by funding share, plus each pool's contribution less the
   // partner's share of its balance.
   pool_spend.setZero();
@@ -20,9 +21,18 @@ void spend(const std::vector<Engine::Share>& shares, const std::vector<std::pair
   balance = p.pool_contributions - pool_spend;
   spend.setZero();
   for (const Engine::Share& f : shares) spend.row(f.partner) += f.share * x.row(f.service);
+  shared.resize(static_cast<std::size_t>(balance.rows()));
   for (Index q = 0; q < balance.rows(); ++q) {
-    spend += p.pool_partner_contribution[static_cast<std::size_t>(q)];
-    spend.matrix().noalias() -= p.risk_share.row(q).transpose().matrix() * balance.row(q).matrix();
+    const auto qi = static_cast<std::size_t>(q);
+    spend += p.pool_partner_contribution[qi];
+    const Pool& pool = sc.pools[qi];
+    if (pool.linear()) {
+      spend.matrix().noalias() -= p.risk_share.row(q).transpose().matrix() * balance.row(q).matrix();
+      shared[qi].resize(0, balance.cols());
+    } else {
+      balance_shares(pool, p, qi, x, balance, q, shared[qi]);
+      spend -= shared[qi];
+    }
   }
 }
 
@@ -41,6 +51,7 @@ Explanation spend_of(Explainer& ex, int i, int t, bool do_nothing) {
       }
   for (std::size_t q = 0; q < ex.sc.pools.size(); ++q)
     if (ex.sc.pools[q].involves(i)) e.children.push_back(explain_pool_cost(ex, static_cast<int>(q), i, t, do_nothing));
+  explain_place_transfers(ex, i, t, do_nothing, e);
   return Explainer::pinned(e, do_nothing ? ex.p.spend_do_nothing(i, t) : ex.p.spend(i, t));
 }
 

@@ -151,11 +151,8 @@ ProjectionStatus places(const Scenario& sc, Projection& p) {
   p.delegated.setZero(static_cast<Index>(sc.partners.size()), Y);
   if (L == 0) return status;
   // Spend by place: each service's net spend by its place shares, with the savings of
-  // schemes rolled out by place taken where they fall.
-  ArrayXXd delegated_spend = ArrayXXd::Zero(L, Y);
-  std::vector<char> delegated(sc.services.size(), 0);
-  for (const Delegation& d : sc.delegations)
-    for (int s : d.services) delegated[static_cast<std::size_t>(s)] = 1;
+  // schemes rolled out by place taken where they fall; and by delegation.
+  std::vector<ArrayXXd> service_spend(sc.services.size());  // places x years, for split services
   for (std::size_t s = 0; s < sc.services.size(); ++s) {
     const ArrayXd& shares = p.service_place_shares[s];
     if (shares.size() == 0) continue;
@@ -163,15 +160,22 @@ ProjectionStatus places(const Scenario& sc, Projection& p) {
     for (std::size_t k = 0; k < sc.schemes.size(); ++k)
       if (sc.schemes[k].service == static_cast<int>(s) && p.scheme_place_saving[k].rows() > 0)
         placed += p.scheme_place_saving[k].colwise().sum().transpose();
+    service_spend[s].resize(L, Y);
     for (Index i = 0; i < L; ++i) {
       ArrayXd spend = shares(i) * (p.net.row(static_cast<Index>(s)).transpose() + placed);
       for (std::size_t k = 0; k < sc.schemes.size(); ++k)
         if (sc.schemes[k].service == static_cast<int>(s) && p.scheme_place_saving[k].rows() > 0)
           spend -= p.scheme_place_saving[k].row(i).transpose();
+      service_spend[s].row(i) = spend.transpose();
       p.place_spend.row(i) += spend.transpose();
-      if (delegated[s]) delegated_spend.row(i) += spend.transpose();
     }
   }
+  ArrayXXd delegated_spend = ArrayXXd::Zero(L, Y);
+  std::vector<char> delegated(sc.services.size(), 0);
+  for (const Delegation& d : sc.delegations)
+    for (int s : d.services) delegated[static_cast<std::size_t>(s)] = 1;
+  for (std::size_t s = 0; s < sc.services.size(); ++s)
+    if (delegated[s]) delegated_spend += service_spend[s];
   // Budgets, delegation by delegation.
   p.delegation_budget.resize(sc.delegations.size());
   for (std::size_t di = 0; di < sc.delegations.size(); ++di) {
@@ -214,12 +218,88 @@ ProjectionStatus places(const Scenario& sc, Projection& p) {
     }
   }
   if (sc.delegations.empty()) return status;
+  // Each delegation's own gap by place: the spend on its services there less its budget.
+  p.delegation_gap.resize(sc.delegations.size());
+  for (std::size_t di = 0; di < sc.delegations.size(); ++di) {
+    p.delegation_gap[di] = -p.delegation_budget[di];
+    for (int s : sc.delegations[di].services) p.delegation_gap[di] += service_spend[static_cast<std::size_t>(s)];
+  }
   p.place_distance = p.place_budget - p.place_target;
   for (Index i = 0; i < L; ++i)
     for (Index t = 0; t < Y; ++t)
       p.place_distance_pct(i, t) = p.place_target(i, t) != 0 ? p.place_distance(i, t) / p.place_target(i, t) : 0;
   p.place_gap = delegated_spend - p.place_budget;
   return status;
+}
+
+bool has_lead_providers(const Scenario& sc) {
+  for (const Delegation& d : sc.delegations)
+    for (int lead : d.lead_provider)
+      if (lead >= 0) return true;
+  return false;
+}
+
+namespace {
+
+// The variance lead provider place i of delegation di carries in year t.
+double lead_variance(const Scenario& sc, const Projection& p, std::size_t di, Index i, Index t, bool do_nothing) {
+  if (!do_nothing) return p.delegation_gap[di](i, t);
+  double v = -p.delegation_budget[di](i, t);
+  for (int s : sc.delegations[di].services) v += p.service_place_shares[static_cast<std::size_t>(s)](i) * p.baseline(s, t);
+  return v;
+}
+
+}  // namespace
+
+void explain_place_transfers(Explainer& ex, int partner, int t, bool do_nothing, Explanation& e) {
+  for (std::size_t di = 0; di < ex.sc.delegations.size(); ++di) {
+    const Delegation& d = ex.sc.delegations[di];
+    for (std::size_t i = 0; i < d.lead_provider.size(); ++i) {
+      const int lead = d.lead_provider[i];
+      if (lead < 0 || (lead != partner && d.partner != partner)) continue;
+      const std::string& place = ex.sc.places[i].id;
+      const double v = lead_variance(ex.sc, ex.p, di, static_cast<Index>(i), t, do_nothing);
+      Explanation c = ex.leaf(lead == partner ? fmt::format("variance of {} it carries as lead provider ({} spend on "
+                                                            "delegated services - budget)", place, d.id)
+                                              : fmt::format("variance of {} carried by its lead provider {}", place,
+                                                            ex.sc.partners[static_cast<std::size_t>(lead)].id),
+                              v, Explainer::Unit::money, fmt::format("delegations.{}.form.{}", d.id, place));
+      e.children.push_back(Explainer::with(std::move(c), lead == partner ? 1 : -1));
+    }
+  }
+}
+
+void bridge_place_transfers(const BridgeContext& b, std::vector<BridgeStep>& steps) {
+  for (std::size_t di = 0; di < b.sc.delegations.size(); ++di) {
+    const Delegation& d = b.sc.delegations[di];
+    for (std::size_t i = 0; i < d.lead_provider.size(); ++i) {
+      const int lead = d.lead_provider[i];
+      if (lead < 0) continue;
+      const double sign = b.partner < 0 ? 0.0 : b.partner == lead ? 1.0 : b.partner == d.partner ? -1.0 : 0.0;
+      const Index ii = static_cast<Index>(i);
+      const double change = b.p.delegation_gap[di](ii, b.to) - b.p.delegation_gap[di](ii, b.from);
+      steps.push_back({"place " + b.sc.places[i].id + " lead provider", "place", b.sc.places[i].id, sign * change});
+    }
+  }
+}
+
+void carry_place_variance(const Scenario& sc, Projection& p, bool do_nothing) {
+  // Under a lead-provider contract the provider is paid the place's budget and carries its
+  // variance: the gap moves from the delegating partner to the provider (a transfer, so
+  // the system's spend is unchanged). Every other form leaves it with the statutory body.
+  for (std::size_t di = 0; di < sc.delegations.size(); ++di) {
+    const Delegation& d = sc.delegations[di];
+    for (std::size_t i = 0; i < d.lead_provider.size(); ++i) {
+      const int lead = d.lead_provider[i];
+      if (lead < 0) continue;
+      const Index ii = static_cast<Index>(i);
+      ArrayXXd& spend = do_nothing ? p.spend_do_nothing : p.spend;
+      Eigen::ArrayXd variance(p.spend.cols());
+      for (Index t = 0; t < variance.size(); ++t) variance(t) = lead_variance(sc, p, di, ii, t, do_nothing);
+      spend.row(lead) += variance.transpose();
+      spend.row(d.partner) -= variance.transpose();
+    }
+  }
 }
 
 Diagnostics allocation_diagnostics(const Scenario& sc, const std::vector<Infeasible>& problems) {

@@ -106,6 +106,26 @@ Explanation explain_scheme(Explainer& ex, const Figure& f, int t) {
     e.formula = fmt::format("0: the {} starts in {}", start == sk.start ? "scheme" : "investment", ex.sc.year(start));
     return e;
   }
+  if (f.measure == Measure::scheme_saving && !sk.place_start.empty()) {
+    // Rolled out by place: in each place where it has started, the place's share of the
+    // saving it would make on the whole service from its start there.
+    Explanation e = Explainer::sum(ex.ref(f, t), "each place's share x the saving from the year it starts there");
+    const Eigen::ArrayXd& shares = ex.p.service_place_shares[static_cast<std::size_t>(sk.service)];
+    for (std::size_t i = 0; i < sk.place_start.size(); ++i) {
+      const int from = sk.place_start[i];
+      if (from < 0 || t < from) continue;
+      const std::string& place = ex.sc.places[i].id;
+      Explanation c = Explainer::product(fmt::format("in {} (from {})", place, ex.sc.year(from)), "place share x saving");
+      c.children.push_back(ex.leaf(fmt::format("share of {} in {}", ex.sc.services[static_cast<std::size_t>(sk.service)].id,
+                                               place),
+                                   shares(static_cast<Index>(i)), Unit::share, path + ".places." + place));
+      c.children.push_back(ex.leaf(fmt::format("confidence x ramp (year {} there) x saving at full effect on all of it",
+                                               t - from + 1),
+                                   scheme_saving_at(sk, ex.p.baseline(sk.service, t), t, from), Unit::money, path));
+      e.children.push_back(Explainer::total(std::move(c)));
+    }
+    return Explainer::pinned(e, ex.p.scheme_saving(k, t));
+  }
   if (f.measure == Measure::scheme_saving) {
     Explanation e = Explainer::product(ex.ref(f, t), sk.efficiency     ? "confidence x ramp x compounded efficiency x baseline"
                                                      : sk.has_amounts || sk.absolute ? "confidence x ramp x amount"

@@ -52,9 +52,12 @@ void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps);
 // ---- partners.cc: E_p(t), G_p(t), the gap's yearly change ---------------------------
 // E_p(t) for spend `x` by service (net, or baseline for doing nothing), with pool spend
 // and balances; `pool_spend` and `balance` are pools x years.
-void spend(const std::vector<Engine::Share>& shares, const std::vector<std::pair<Eigen::Index, Eigen::Index>>& membership,
-           const Projection& p, const Eigen::ArrayXXd& x, Eigen::ArrayXXd& pool_spend, Eigen::ArrayXXd& balance,
-           Eigen::ArrayXXd& spend);
+// A pool that is not Pool::linear() writes its partners' shares of the balance to `shared`
+// (partners x years; no rows for a linear one) and its balance with what it carries forward.
+void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
+           const std::vector<std::pair<Eigen::Index, Eigen::Index>>& membership, const Projection& p,
+           const Eigen::ArrayXXd& x, Eigen::ArrayXXd& pool_spend, Eigen::ArrayXXd& balance, Eigen::ArrayXXd& spend,
+           std::vector<Eigen::ArrayXXd>& shared);
 Explanation explain_spend(Explainer& ex, const Figure& f, int t);
 Explanation explain_gap(Explainer& ex, const Figure& f, int t);  // gap and gap_do_nothing
 void gap_annual(Projection& p);
@@ -72,7 +75,12 @@ Explanation explain_economics(Explainer& ex, const Figure& f, int t);
 
 // ---- pools.cc: K_{q,p}(t), rho_{q,p}, V_q(t) and each partner's share ---------------
 void pool_contributions(const Scenario& sc, Projection& p);
-void pool_shares(Projection& p);  // rho V and K - rho V, once the balances are known
+void pool_shares(const Scenario& sc, Projection& p);  // rho V and K - rho V, once the balances are known
+// The partners' shares (partners x years) of the balance of a pool that is not linear, for
+// services' spend `x`: by each year's contributions, by tiers, by lead commissioner, with
+// underspends carried forward (row `row` of `balance` then gains what is brought forward).
+void balance_shares(const Pool& pool, const Projection& p, std::size_t q, const Eigen::ArrayXXd& x,
+                    Eigen::ArrayXXd& balance, Eigen::Index row, Eigen::ArrayXXd& out);
 Explanation explain_pool(Explainer& ex, const Figure& f, int t);
 // A partner's net cost of a pool, planned or with no schemes (for spend_do_nothing).
 Explanation explain_pool_cost(Explainer& ex, int pool, int partner, int t, bool do_nothing);
@@ -82,10 +90,19 @@ void bridge_pools(const BridgeContext& b, std::vector<BridgeStep>& steps);
 void place_shares(const Scenario& sc, Projection& p);  // first: the shares by place this run uses
 void place_savings(const Scenario& sc, Projection& p);
 ProjectionStatus places(const Scenario& sc, Projection& p);  // after funding and net spend
+// Whether a place is under a lead-provider contract, which moves its variance to the provider.
+bool has_lead_providers(const Scenario& sc);
+// Moves each lead-provider place's variance from the delegating partner's spend (planned,
+// or with no schemes) to the provider's. REQUIRES: places() has run.
+void carry_place_variance(const Scenario& sc, Projection& p, bool do_nothing);
+// Adds to a partner's spend explanation the place variances it carries or hands on.
+void explain_place_transfers(Explainer& ex, int partner, int t, bool do_nothing, Explanation& e);
 Diagnostics allocation_diagnostics(const Scenario& sc, const std::vector<Infeasible>& problems);
 Explanation explain_place(Explainer& ex, const Figure& f, int t);
 Explanation explain_delegated(Explainer& ex, const Figure& f, int t);
 void bridge_place(const BridgeContext& b, int place, std::vector<BridgeStep>& steps);
+// A partner's bridge: the change in each lead-provider place's variance it takes or hands on.
+void bridge_place_transfers(const BridgeContext& b, std::vector<BridgeStep>& steps);
 
 // ---- catalogue.cc: the system totals ----------------------------------------------
 void system_totals(const Scenario& sc, Projection& p, Detail detail);  // REQUIRES: rows with a total have a matrix

@@ -47,8 +47,15 @@ enum class Measure {
   delegated,  // a partner's budgets delegated to places (the delegations' envelopes)
   // format 1.1: places
   place_budget, place_target, place_distance, place_distance_pct, place_spend, place_gap,
+  // format 1.1: pools
+  pool_carried,           // the underspend carried into the next year
+  pool_source,            // one figure per source of the pool: its money
+  pool_unallocated,       // per source: its money less its allocations (negative: over-allocated)
+  pool_allocation,        // one per allocation: the money allocated to a service or scheme
+  pool_minimum,           // one per ring-fenced minimum: what it requires
+  pool_minimum_headroom,  // per minimum: what the allocations give above it (negative: short)
 };
-inline constexpr int kMeasureCount = static_cast<int>(Measure::place_gap) + 1;
+inline constexpr int kMeasureCount = static_cast<int>(Measure::pool_minimum_headroom) + 1;
 
 enum class Unit {
   money,        // currency units
@@ -63,6 +70,9 @@ enum class Sub {
   none,            // one
   pool_partner,    // one for each partner the pool involves; the name ends with the partner id
   partner_stream,  // one for each of the partner's funding streams; the name ends with the stream id
+  pool_source,     // one for each source of the pool; the name ends with the source id
+  pool_allocation, // one for each allocation of the pool; the name ends with its service or scheme
+  pool_minimum,    // one for each ring-fenced minimum of the pool; the name ends with its id
 };
 
 // Which sign of a figure is bad news: a gap above zero (a shortfall), a balance below

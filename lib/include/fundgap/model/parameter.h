@@ -44,7 +44,11 @@ struct ParameterTarget {
     place_population, place_weighted_population,     // place `entity`
     service_place_share,                             // service `entity`, place `index`
     delegation_envelope, delegation_historic, delegation_fair,  // delegation `entity` (place `index`)
-    delegation_glide, delegation_floor, delegation_cap
+    delegation_glide, delegation_floor, delegation_cap,
+    pool_source_base, pool_source_growth,            // pool `entity`, source `index`
+    pool_allocation,                                 // pool `entity`, allocation `index`, source `first`
+    pool_minimum, pool_minimum_growth,               // pool `entity`, minimum `index`
+    pool_tier                                        // pool `entity`, tier `index`: its `up_to`
   };
   Field field = Field::service_base;
   int entity = 0;

@@ -44,6 +44,16 @@ struct Projection {
   std::vector<Eigen::ArrayXXd> pool_partner_contribution;  // K_{q,p}(t)
   std::vector<Eigen::ArrayXXd> pool_balance_share;         // rho_{q,p} V_q(t)
   std::vector<Eigen::ArrayXXd> pool_cost;                  // K_{q,p}(t) - rho_{q,p} V_q(t)
+  // Format 1.1, per pool (no rows for a pool without the concept)
+  std::vector<Eigen::ArrayXXd> pool_source;         // sources x years: each source's money
+  std::vector<Eigen::ArrayXXd> pool_source_index;   // sources x years: its growth since the base year
+  std::vector<Eigen::ArrayXXd> pool_unallocated;    // sources x years: less its allocations (< 0: over-allocated)
+  std::vector<Eigen::ArrayXXd> pool_allocation;     // allocations x years, from every source
+  std::vector<Eigen::ArrayXXd> pool_minimum, pool_minimum_headroom;  // minimums x years
+  // A pool whose shares of the balance are not one fixed share of it (not Pool::linear()):
+  // partners x years, planned and with no schemes.
+  std::vector<Eigen::ArrayXXd> pool_shared, pool_shared_do_nothing;
+  Eigen::ArrayXXd pool_carried;  // pools x years: the underspend carried into the next year
 
   // Format 1.1 (arrays of no rows when the scenario has none of the concept)
   Eigen::ArrayXXd pressures;            // services x years: money added that year, recurrent and one-off
@@ -67,6 +77,7 @@ struct Projection {
   std::vector<Eigen::ArrayXd> service_place_shares, delegation_historic, delegation_fair;
   // places x years
   std::vector<Eigen::ArrayXXd> delegation_budget;  // by delegation: places x years, to the penny
+  std::vector<Eigen::ArrayXXd> delegation_gap;     // by delegation: places x years, its services' spend - budget
   Eigen::ArrayXXd place_budget, place_target, place_distance, place_distance_pct, place_spend, place_gap;
 
   // The whole system: one row per Measure (its enum value) with a system total, the sum
@@ -130,7 +141,7 @@ class Engine {
   std::vector<Share> shares_;                                       // unpooled services
   std::vector<std::pair<Eigen::Index, Eigen::Index>> membership_;  // (pool, service)
   // Which format 1.1 concepts the scenario has: the arrays of the others stay empty.
-  bool pressures_ = false, one_off_costs_ = false, council_tax_ = false, reserves_ = false;
+  bool pressures_ = false, one_off_costs_ = false, council_tax_ = false, reserves_ = false, lead_providers_ = false;
 };
 
 // What a reader should know about a full projection that no figure says by itself: the

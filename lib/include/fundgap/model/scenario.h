@@ -146,7 +146,50 @@ struct Scheme {
   }
 };
 
-enum class RiskShareRule { proportional, host, fixed };
+enum class RiskShareRule {
+  proportional,  // in proportion to each year's contributions
+  host,          // all to the host
+  fixed,         // fixed shares by partner
+  lead,          // each pooled service's variance to its lead commissioner (format 1.1)
+  tiers,         // bands of the balance, each shared by its own rule (format 1.1)
+};
+
+// A pool's money from one funding source of one partner (format 1.1): the BCF's NHS
+// minimum, the iBCF, the Disabled Facilities Grant.
+struct PoolSource {
+  std::string id;
+  int partner = 0;
+  double base = 0;       // its base-year amount
+  YearValues growth;     // its own rate, or the pool's
+};
+
+// Money a pool allocates to one of its services or schemes, by source (format 1.1). Each
+// amount is base-year money that grows with its source (or a share of the source).
+struct PoolAllocation {
+  std::string target;    // the service or scheme id
+  int service = -1;      // the pooled service whose spend it meets
+  Eigen::ArrayXd amounts;  // by source
+  std::vector<char> is_share;  // by source: the amount is a share of the source
+};
+
+// A ring-fenced minimum: the allocations to `targets` from one source must reach `amount`,
+// which grows with the source unless it has a growth of its own.
+struct PoolMinimum {
+  std::string id;
+  int source = 0;
+  std::vector<int> targets;  // indices into the pool's allocations
+  double amount = 0;
+  bool own_growth = false;
+  YearValues growth;
+};
+
+// One band of a tiered risk share: the part of the balance (either way) up to `up_to`
+// beyond the bands before it, shared by `rule`.
+struct RiskTier {
+  double up_to = 0;      // infinity for the last band
+  RiskShareRule rule = RiskShareRule::host;  // proportional, host or fixed
+  Eigen::ArrayXd shares; // by partner, for fixed
+};
 
 struct Pool {
   std::string id;
@@ -157,6 +200,17 @@ struct Pool {
   YearValues growth;                // the pool's growth, applied to every contribution
   RiskShareRule risk_rule = RiskShareRule::proportional;
   Eigen::ArrayXd fixed_shares;      // by partner index; used when risk_rule == fixed
+  // Format 1.1 (all empty for a pool without them)
+  std::vector<PoolSource> sources;  // contributions by source; empty: one per partner at `growth`
+  std::vector<PoolAllocation> allocations;
+  std::vector<PoolMinimum> minimums;
+  std::vector<int> leads;           // by service index: its lead commissioner (risk_rule lead); -1 the host
+  std::vector<RiskTier> tiers;      // risk_rule tiers
+  bool carry_forward = false;       // an underspend stays in the pool for the next year
+
+  // Whether the partner shares of its balance are a fixed share of it every year (no
+  // sources with their own growth, no tiers, lead or carry-forward): the fast path.
+  bool linear() const;
 
   // Whether `partner` takes part: it contributes, or carries a share of the risk.
   // Exactly these partners have the pool's per-partner measures.
