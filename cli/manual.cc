@@ -80,8 +80,8 @@ std::string man_page(const CLI::App& app) {
     if (!sub->get_footer().empty()) out += ".PP\n.nf\n" + roff(sub->get_footer()) + "\n.fi\n";
   }
   out += ".SH EXAMPLES\n.nf\n" + roff(app.get_footer()) + "\n.fi\n";
-  out += ".SH SEE ALSO\nThe documentation in /usr/share/doc/fundgap and docs/ of the source: format.md, cli.md, "
-         "output.md.\n";
+  out += ".SH SEE ALSO\nThe documentation in docs/ of fundgap's source: format.md (the scenario format), cli.md "
+         "(every command), output.md (the formats).\n";
   return out;
 }
 

@@ -75,6 +75,13 @@ def main():
         for option in set(re.findall(r"^\s+(?:-\w, )?(--[\w-]+)", sub, re.M)) - {"--help"}:
             if "\\fB" not in man or option.replace("-", "\\-") not in man:
                 failures.append(f"the manual page does not have '{c} {option}'")
+    if shutil.which("groff"):
+        run = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z"], input=man, capture_output=True, text=True)
+        if run.returncode != 0 or run.stderr:
+            failures.append("groff warns about the manual page: " + run.stderr[:400])
+    bad = subprocess.run([fundgap, "completion", "fish"], capture_output=True, text=True)
+    if bad.returncode != 2 or "fish not in {bash,zsh}" not in bad.stderr:
+        failures.append(f"'completion fish' exits {bad.returncode}: {bad.stderr}")
     for section in (".TH FUNDGAP 1", ".SH NAME", ".SH SYNOPSIS", ".SH COMMANDS", ".SH EXAMPLES"):
         if section not in man:
             failures.append(f"the manual page has no '{section}'")

@@ -173,6 +173,16 @@ def main():
     if "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;" not in text:
         failures.append("hostile: the escaped name is missing")
 
+    # Bad input: exit 2, a message, and no file written.
+    for args, message in (
+            (["scenarios/tower_hamlets_2019.yaml", "-o", os.path.join(work, "report.pdf")],
+             "cannot tell the format of"),
+            ([os.path.join(work, "missing.yaml"), "-o", os.path.join(work, "missing.html")], "cannot open"),
+            (["scenarios/tower_hamlets_2019.yaml", "--draws", "0", "-o", os.path.join(work, "zero.html")], "--draws")):
+        run = subprocess.run([os.path.abspath(fundgap), "report"] + args, capture_output=True, text=True, cwd=source)
+        if run.returncode != 2 or message not in run.stderr or os.path.exists(args[-1]):
+            failures.append(f"report {args}: exit {run.returncode}, {run.stderr.strip()}")
+
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0
