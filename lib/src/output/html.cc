@@ -272,7 +272,13 @@ void board_html(std::ostream& out, const BoardReport& b, const WriteOptions&) {
          "year, step by step; the steps add up exactly to the change. Red widens the gap, green narrows it.</p>\n"
          "<div class=\"grid\">\n";
   out << figure("The system", waterfall(b.bridge, symbol));
-  for (const Bridge& p : b.partner_bridges) out << figure(p.entity, waterfall(p, symbol));
+  for (const Bridge& p : b.partner_bridges) {
+    std::string name = p.entity;  // the partner's display name, as in the gap charts
+    if (partners)
+      for (const ReportEntity& e : partners->entities)
+        if (e.id == p.entity) name = e.name;
+    out << figure(name, waterfall(p, symbol));
+  }
   out << "</div>\n";
   pool_chart(out, b, symbol);
   uncertainty(out, b, symbol);
