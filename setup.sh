@@ -18,7 +18,8 @@ install_ajv() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "setup: installing ajv-cli with npm" >&2
-  $sudo npm install -g --no-fund --no-audit ajv-cli@5 >&2
+  $sudo npm install -g --no-fund --no-audit ajv-cli@5 >&2 ||
+    echo "setup: could not install ajv-cli, so the schema test will skip ajv" >&2
 }
 
 install_missing() {

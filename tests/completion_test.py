@@ -60,6 +60,25 @@ def main():
             run = subprocess.run(["zsh", "-n", zsh], capture_output=True, text=True)
             if run.returncode != 0:
                 failures.append("zsh -n: " + run.stderr)
+            # What _fundgap hands zsh's _arguments and _describe, with those two stubbed
+            # to print their arguments: the specs after zsh's own brace expansion.
+            def zsh_specs(words, current):
+                program = ('_arguments() { print -rl -- "$@"; }\n_describe() { print -rl -- "${(@P)4}"; }\n'
+                           f'source {zsh}\nwords=({words}); CURRENT={current}; _fundgap\n')
+                return subprocess.run(["zsh", "-f", "-c", program], capture_output=True, text=True,
+                                      check=True).stdout.splitlines()
+            specs = zsh_specs("fundgap run ''", 3)
+            for want in ("(-v --view)--view[What to show\\: partners, services, schemes, pools, places or all]"
+                         ":view:(partners services schemes pools places all)",
+                         "(-v --view)-v[What to show\\: partners, services, schemes, pools, places or all]"
+                         ":view:(partners services schemes pools places all)",
+                         "*--set[Override a value\\: PATH=VALUE, e.g. services.acute.demand=4%]:set:_files",
+                         ":file:_files"):
+                if want not in specs:
+                    failures.append(f"zsh: 'run' has no spec {want!r}: {specs}")
+            commands = [line.split(":")[0] for line in zsh_specs("fundgap ''", 2)]
+            if not {"run", "report", "schema", "completion", "man"} <= set(commands):
+                failures.append(f"zsh completes the commands {commands}")
         else:
             print("note: zsh is not installed; its script is checked by its text only")
 
