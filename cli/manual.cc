@@ -72,7 +72,8 @@ std::string man_page(const CLI::App& app) {
     for (const CLI::Option* o : sub->get_options()) {
       const bool positional = o->get_lnames().empty() && o->get_snames().empty();
       if (o->get_name() == "--help" || o->get_lnames() == std::vector<std::string>{"help"}) continue;
-      out += ".TP\n" + (positional ? "\\fI" + roff(o->get_name()) + "\\fR" : "\\fB" + roff(option_names(*o, ", ")) + "\\fR");
+      out += ".TP\n";
+      out += positional ? "\\fI" + roff(o->get_name()) + "\\fR" : "\\fB" + roff(option_names(*o, ", ")) + "\\fR";
       const std::string type = o->get_type_name();
       if (!positional && o->get_expected_min() > 0) out += " \\fI" + roff(type.substr(0, type.find(':'))) + "\\fR";
       out += "\n" + roff(o->get_description()) + "\n";
@@ -166,7 +167,8 @@ std::string zsh_completion(const CLI::App& app) {
       const std::vector<std::string> values = choices(*o);
       const std::string action = !values.empty() ? "(" + words(values) + ")" : "_files";
       if (positional) {
-        cases += fmt::format(" \\\n        '{}:{}:{}'", o->get_items_expected_max() > 1 ? "*" : "", o->get_name(), action);
+        const char* repeat = o->get_items_expected_max() > 1 ? "*" : "";
+        cases += fmt::format(" \\\n        '{}:{}:{}'", repeat, o->get_name(), action);
         continue;
       }
       std::vector<std::string> names;

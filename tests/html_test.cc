@@ -109,7 +109,8 @@ services:
     CHECK(e.measures[1].name == "gap_p5");
     CHECK(e.measures[5].name == "gap_p95");
     for (Eigen::Index t = 0; t < e.measures[1].values.size(); ++t)
-      for (std::size_t q = 1; q < kFanQuantiles.size(); ++q) CHECK(e.measures[q].values(t) <= e.measures[q + 1].values(t));
+      for (std::size_t q = 1; q < kFanQuantiles.size(); ++q)
+        CHECK(e.measures[q].values(t) <= e.measures[q + 1].values(t));
   }
   REQUIRE(b.tornado->swings.size() == 1);
   CHECK(b.tornado->figure == "system.gap[2022/23]");

@@ -254,7 +254,9 @@ void board_html(std::ostream& out, const BoardReport& b, const WriteOptions&) {
     const Series* gap = system->measure("gap");
     const Series* nothing = system->measure("gap_do_nothing");
     const std::string last = b.report.years.back().label();
-    if (gap) out << fmt::format("<div>System gap {}, plan<b>{}</b></div>", escape(last), escape(money(gap->values(gap->values.size() - 1), symbol)));
+    if (gap)
+      out << fmt::format("<div>System gap {}, plan<b>{}</b></div>", escape(last),
+                         escape(money(gap->values(gap->values.size() - 1), symbol)));
     if (nothing)
       out << fmt::format("<div>System gap {}, do nothing<b>{}</b></div>", escape(last),
                          escape(money(nothing->values(nothing->values.size() - 1), symbol)));

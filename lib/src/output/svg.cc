@@ -52,13 +52,18 @@ std::string open_svg(std::string_view title, double height) {
                      kWidth, num(height), escape(title), kFont, escape(title));
 }
 
+// A line of the grid; the zero line stands out.
+std::string grid_line(bool zero, double x1, double x2, double y1, double y2) {
+  return fmt::format(R"(<line class="{}" x1="{}" x2="{}" y1="{}" y2="{}"/>)", zero ? "zero" : "grid", num(x1), num(x2),
+                     num(y1), num(y2));
+}
+
 // Horizontal grid lines and labels of a vertical value axis, from x0 to x1.
 std::string value_grid_y(const Axis& a, double x0, double x1, std::string_view symbol) {
   std::string out;
   for (double v = a.lo; v <= a.hi + a.step / 2; v += a.step) {
     const double y = a.at(v);
-    out += fmt::format(R"(<line class="{}" x1="{}" x2="{}" y1="{}" y2="{}"/>)", std::abs(v) < a.step / 2 ? "zero" : "grid",
-                       num(x0), num(x1), num(y), num(y));
+    out += grid_line(std::abs(v) < a.step / 2, x0, x1, y, y);
     out += fmt::format(R"(<text class="tick" x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>)",
                        num(x0 - 4), num(y), escape(axis_label(std::abs(v) < a.step / 2 ? 0 : v, a.step, symbol)));
   }
@@ -138,7 +143,8 @@ std::string line_chart(std::string_view title, const std::vector<std::string>& c
   std::string out = open_svg(title, Plot::height) + value_grid_y(a, p.x0(), p.x1(), symbol);
   for (const Series& s : series) {
     const std::string cls = fmt::format("c{}{}", s.colour, s.dashed ? " dashed" : "");
-    out += polyline(s.values, a, x, cls) + dots(s.values, a, x, fmt::format("c{}", s.colour), categories, s.name, symbol);
+    out += polyline(s.values, a, x, cls);
+    out += dots(s.values, a, x, fmt::format("c{}", s.colour), categories, s.name, symbol);
   }
   return out + category_labels(categories, x, Plot::height - 8) + "</svg>";
 }
@@ -202,8 +208,7 @@ std::string row_chart(std::string_view title, const std::vector<Row>& rows, doub
   const double bottom = top + row * static_cast<double>(rows.size());
   for (double v = a.lo; v <= a.hi + a.step / 2; v += a.step) {
     const double px = a.at(v);
-    out += fmt::format(R"(<line class="{}" x1="{}" x2="{}" y1="{}" y2="{}"/>)", std::abs(v) < a.step / 2 ? "zero" : "grid",
-                       num(px), num(px), num(top), num(bottom));
+    out += grid_line(std::abs(v) < a.step / 2, px, px, top, bottom);
     out += fmt::format(R"(<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>)", num(px), num(bottom + 15),
                        escape(axis_label(std::abs(v) < a.step / 2 ? 0 : v, a.step, symbol)));
   }
