@@ -7,7 +7,8 @@ For the bundled Tower Hamlets scenarios (certain and uncertain) it writes `fundg
 report`, checks that the page is self-contained (no script, no link, nothing fetched),
 that scenario text is escaped, then loads it in Chromium: a console message fails the
 test, and so does a chart (<svg class="chart">) without a single mark. It counts the
-charts each section should have and takes screenshots at desktop and phone width.
+charts each section should have, takes screenshots at desktop and phone width, and
+prints one report to PDF through the print style sheet.
 A self-test first shows the checker failing on a page with a script error and an empty
 chart. Fails when Chromium is not installed (setup.sh installs it).
 """
@@ -93,6 +94,19 @@ def screenshot(browser, page, png, width, height):
     return len(data)
 
 
+def printed_pages(browser, page, pdf):
+    """How many A4 pages the print style sheet lays the page out on."""
+    if os.path.exists(pdf):
+        os.remove(pdf)
+    subprocess.run(browser_args(browser) + ["--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                                            "file://" + os.path.abspath(page)], capture_output=True, timeout=120,
+                   check=True)
+    with open(pdf, "rb") as f:
+        data = f.read()
+    assert data[:5] == b"%PDF-", f"{pdf} is not a PDF"
+    return len(re.findall(rb"/Type\s*/Page(?!s)", data))
+
+
 def static_problems(text):
     """What would make the page fetch anything or run a script."""
     out = []
@@ -155,6 +169,11 @@ def main():
         size = screenshot(browser, page, os.path.join(work, name + ".png"), 1200, 4200)
         phone = screenshot(browser, page, os.path.join(work, name + "-phone.png"), 390, 6000)
         print(f"{name}: {len(charts)} charts, {sum(m for _, m in charts)} marks; screenshots {size} and {phone} bytes")
+        if name == "tower_hamlets_2019":
+            pages = printed_pages(browser, page, os.path.join(work, name + ".pdf"))
+            print(f"{name}: printed on {pages} pages")
+            if not 2 <= pages <= 12:
+                failures.append(f"{name}: printed on {pages} pages")
         if shot and name == "tower_hamlets_2019":
             shutil.copyfile(os.path.join(work, name + ".png"), shot)
 
