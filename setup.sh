@@ -7,19 +7,34 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(cmake ninja-build g++ libcli11-dev libeigen3-dev libfmt-dev libyaml-cpp-dev doctest-dev
-          nlohmann-json3-dev python3 python3-yaml libxml2-utils librandom123-dev parallel)
+          nlohmann-json3-dev python3 python3-yaml libxml2-utils librandom123-dev parallel
+          chromium fonts-dejavu-core zsh)
+
+# ajv-cli (from the npm registry) validates the bundled scenarios against the format's
+# JSON Schema; only where Node and npm are present (the test says it is skipped otherwise).
+install_ajv() {
+  command -v ajv >/dev/null && return 0
+  command -v npm >/dev/null || { echo "setup: npm is absent, so the schema test will skip ajv" >&2; return 0; }
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ajv-cli with npm" >&2
+  $sudo npm install -g --no-fund --no-audit ajv-cli@5 >&2 ||
+    echo "setup: could not install ajv-cli, so the schema test will skip ajv" >&2
+}
 
 install_missing() {
   local missing=()
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "setup: installing ${missing[*]}" >&2
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  fi
+  install_ajv
 }
 
 build() {  # $1: preset

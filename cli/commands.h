@@ -32,5 +32,9 @@ void setup_simulate(CLI::App& sub, Action& action);
 void setup_merge(CLI::App& sub, Action& action);
 void setup_sensitivity(CLI::App& sub, Action& action);
 void setup_solve(CLI::App& sub, Action& action);
+void setup_report(CLI::App& sub, Action& action);
+void setup_schema(CLI::App& sub, Action& action);
+void setup_completion(CLI::App& sub, Action& action);
+void setup_man(CLI::App& sub, Action& action);
 
 }  // namespace fundgap::cli

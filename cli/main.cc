@@ -23,6 +23,10 @@ const std::vector<Command>& commands() {
       {"merge", "Combine shard files of a simulation into one result", setup_merge},
       {"sensitivity", "Rank inputs by how far each swings a figure (a tornado)", setup_sensitivity},
       {"solve", "Find the value of one input that meets a target", setup_solve},
+      {"report", "Write a board report: one HTML page with charts and tables", setup_report},
+      {"schema", "Print the JSON Schema of the scenario format, for editors and validators", setup_schema},
+      {"completion", "Print shell completion for bash or zsh", setup_completion},
+      {"man", "Print the manual page (roff), made from the same help text as --help", setup_man},
   };
   return table;
 }

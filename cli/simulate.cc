@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "draw_options.h"
 #include "output.h"
 #include "scenario_options.h"
 
@@ -49,9 +50,7 @@ void emit_summary(const SimulationState& state, const std::string& quantiles, co
 
 struct SimulateOptions {
   std::string file;
-  std::uint64_t draws = 10000;
-  std::uint64_t seed = 1;
-  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  DrawOptions mc;
   std::string quantiles = "5,50,95";
   std::string shard;
   std::string draws_out;
@@ -61,9 +60,9 @@ struct SimulateOptions {
 
 int run_simulate(const SimulateOptions& o) {
   SimulationOptions options;
-  options.draws = o.draws;
-  options.seed = o.seed;
-  options.threads = o.threads;
+  options.draws = o.mc.draws;
+  options.seed = o.mc.seed;
+  options.threads = o.mc.threads;
   parse_quantiles(o.quantiles);  // bad input before any work
   if (!o.shard.empty()) {
     // K/N, each a whole number; N at most kMaxShards (no wrapping of long numbers).
@@ -94,7 +93,7 @@ int run_simulate(const SimulateOptions& o) {
     std::cerr << "fundgap: note: no input is uncertain, so every draw is the same as 'run'\n";
 
   // A progress bar only for people: stderr is a terminal and the run is long.
-  const bool show = ::isatty(STDERR_FILENO) == 1 && o.draws >= 50000;
+  const bool show = ::isatty(STDERR_FILENO) == 1 && o.mc.draws >= 50000;
   if (show)
     options.progress = [](std::uint64_t done, std::uint64_t total) {
       const int width = 30, filled = static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width);
@@ -151,18 +150,7 @@ int run_merge(const MergeOptions& o) {
 void setup_simulate(CLI::App& sub, Action& action) {
   auto o = std::make_shared<SimulateOptions>();
   sub.add_option("file", o->file, "Scenario file (YAML) with uncertain inputs")->required();
-  sub.add_option("-n,--draws", o->draws, "Number of draws (default: 10000; at most 4294967295)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4294967295}));
-  sub.add_option("--seed", o->seed, "Seed: the same seed gives the same results (default: 1)")
-      ->check([](const std::string& text) -> std::string {
-        errno = 0;
-        char* end = nullptr;
-        std::strtoull(text.c_str(), &end, 10);
-        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-        return digits && *end == '\0' && errno != ERANGE ? "" : "expected a whole number from 0 to 18446744073709551615";
-      });
-  sub.add_option("-j,--threads", o->threads, "Threads (default: the machine's cores); results do not depend on it")
-      ->check(CLI::PositiveNumber);
+  o->mc.add_to(sub);
   sub.add_option("-q,--quantiles", o->quantiles, "Quantiles of the gap and pool balances, in % (default: 5,50,95)");
   sub.add_option("--shard", o->shard, "Run shard K of N (K/N) and write a shard file to --output for 'fundgap merge'");
   sub.add_option("--draws-out", o->draws_out, "Also write every draw's gaps and balances to FILE (CSV)");

@@ -12,7 +12,7 @@ namespace {
 
 using namespace output;
 
-const std::array<OutputFormat, 7> kFormats = {{
+const std::array<OutputFormat, 8> kFormats = {{
     {"table", {".txt"}, false, false, report_table, checks_table, comparison_table, bridge_table, nullptr,
      tornado_table, nullptr},
     {"text", {".txt"}, false, false, nullptr, nullptr, nullptr, nullptr, explanation_text, nullptr, solution_text},
@@ -21,6 +21,8 @@ const std::array<OutputFormat, 7> kFormats = {{
      nullptr},
     {"json", {".json"}, false, false, report_json, checks_json, comparison_json, bridge_json, explanation_json,
      tornado_json, solution_json},
+    {"html", {".html", ".htm"}, false, false, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+     board_html},
     {"junit", {".xml"}, false, true, nullptr, checks_junit},
     {"github", {}, false, true, nullptr, checks_github},
 }};
@@ -36,6 +38,7 @@ bool OutputFormat::writes(Document d) const {
     case Document::explanation: return explanation != nullptr;
     case Document::tornado: return tornado != nullptr;
     case Document::solution: return solution != nullptr;
+    case Document::board: return board != nullptr;
   }
   return false;
 }
@@ -80,5 +83,6 @@ void write(std::ostream& out, const OutputFormat& f, const Tornado& t, const Wri
 void write(std::ostream& out, const OutputFormat& f, const SolveResult& s, const WriteOptions& o) {
   f.solution(out, s, o);
 }
+void write(std::ostream& out, const OutputFormat& f, const BoardReport& b, const WriteOptions& o) { f.board(out, b, o); }
 
 }  // namespace fundgap

@@ -5,9 +5,7 @@
 
 namespace fundgap::output {
 
-namespace {
-
-std::string xml(const std::string& s) {
+std::string xml_escape(std::string_view s) {
   std::string o;
   for (char c : s) {
     switch (c) {
@@ -22,8 +20,6 @@ std::string xml(const std::string& s) {
   }
   return o;
 }
-
-}  // namespace
 
 void checks_junit(std::ostream& out, const CheckRun& run, const WriteOptions&) {
   int tests = 0, failures = 0, errors = 0;
@@ -43,28 +39,28 @@ void checks_junit(std::ostream& out, const CheckRun& run, const WriteOptions&) {
     out << fmt::format(
         "  <testsuite name=\"{}\" id=\"{}\" package=\"fundgap\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
         "skipped=\"0\" time=\"{:.3f}\" timestamp=\"{}\" hostname=\"{}\">\n",
-        xml(f.path), i, n, f.failures(), f.input_error ? 1 : 0, f.seconds, xml(run.timestamp), xml(run.hostname));
+        xml_escape(f.path), i, n, f.failures(), f.input_error ? 1 : 0, f.seconds, xml_escape(run.timestamp), xml_escape(run.hostname));
     out << "    <properties>\n"
-        << fmt::format("      <property name=\"scenario\" value=\"{}\"/>\n", xml(f.scenario)) << "    </properties>\n";
-    const std::string classname = xml(f.path);
+        << fmt::format("      <property name=\"scenario\" value=\"{}\"/>\n", xml_escape(f.scenario)) << "    </properties>\n";
+    const std::string classname = xml_escape(f.path);
     if (f.input_error) {
       out << fmt::format("    <testcase name=\"read scenario\" classname=\"{}\" time=\"{:.3f}\">\n", classname,
                          f.seconds);
-      out << fmt::format("      <error message=\"{}\" type=\"BadInput\">{}</error>\n", xml(first_line(*f.input_error)),
-                         xml(f.input_error->render_all()));
+      out << fmt::format("      <error message=\"{}\" type=\"BadInput\">{}</error>\n", xml_escape(first_line(*f.input_error)),
+                         xml_escape(f.input_error->render_all()));
       out << "    </testcase>\n";
     }
     const double per = f.results.empty() ? 0 : f.seconds / static_cast<double>(f.results.size());
     for (const CheckResult& r : f.results) {
-      out << fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3f}\"", xml(r.check.name), classname, per);
+      out << fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3f}\"", xml_escape(r.check.name), classname, per);
       if (r.passed) {
         out << "/>\n";
         continue;
       }
       const std::string message = fmt::format("{}: expected {}, actual {}", r.check.expression, r.expected, r.actual_text);
       out << ">\n"
-          << fmt::format("      <failure message=\"{}\" type=\"CheckFailed\">{}:{}:{}: {}</failure>\n", xml(message),
-                         xml(r.check.where.path()), r.check.where.line, r.check.where.column, xml(message))
+          << fmt::format("      <failure message=\"{}\" type=\"CheckFailed\">{}:{}:{}: {}</failure>\n", xml_escape(message),
+                         xml_escape(r.check.where.path()), r.check.where.line, r.check.where.column, xml_escape(message))
           << "    </testcase>\n";
     }
     out << "  </testsuite>\n";

@@ -13,8 +13,19 @@ namespace {
 std::string millions(double v) { return fmt::format("{:.1m}", Money{v}); }
 std::string signed_millions(double v) { return fmt::format("{:+.1m}", Money{v}); }
 
-// A table cell: money in millions, a probability or share as a percentage, a charge in
-// pounds and pence, a count with one decimal.
+// The ANSI colour of a rounded figure: red when its sign is adverse, green when not.
+int sign_colour(Adverse adverse, double rounded) {
+  if (rounded == 0 || adverse == Adverse::none) return 0;
+  const bool bad = adverse == Adverse::above_zero ? rounded > 0 : rounded < 0;
+  return bad ? 31 : 32;
+}
+
+std::string paint(bool color, const char* code, const std::string& s) {
+  return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s;
+}
+
+}  // namespace
+
 std::string cell_text(const Series& m, double v) {
   switch (m.unit) {
     case Unit::probability:
@@ -28,19 +39,6 @@ std::string cell_text(const Series& m, double v) {
   }
   return millions(v);
 }
-
-// The ANSI colour of a rounded figure: red when its sign is adverse, green when not.
-int sign_colour(Adverse adverse, double rounded) {
-  if (rounded == 0 || adverse == Adverse::none) return 0;
-  const bool bad = adverse == Adverse::above_zero ? rounded > 0 : rounded < 0;
-  return bad ? 31 : 32;
-}
-
-std::string paint(bool color, const char* code, const std::string& s) {
-  return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s;
-}
-
-}  // namespace
 
 void report_table(std::ostream& out, const Report& r, const WriteOptions& o) {
   const std::string symbol = currency_symbol(r.currency);

@@ -6,6 +6,9 @@
 namespace fundgap::output {
 
 // table.cc
+// A table cell: money in millions, a probability or share as a percentage, a charge in
+// pounds and pence, a count with one decimal (the table's, Markdown's and HTML's).
+std::string cell_text(const Series& m, double v);
 void report_table(std::ostream& out, const Report& r, const WriteOptions& o);
 void checks_table(std::ostream& out, const CheckRun& run, const WriteOptions& o);
 void comparison_table(std::ostream& out, const Comparisons& c, const WriteOptions& o);
@@ -30,7 +33,11 @@ void solution_json(std::ostream& out, const SolveResult& s, const WriteOptions& 
 // markdown.cc
 void checks_markdown(std::ostream& out, const CheckRun& run, const WriteOptions& o);
 void comparison_markdown(std::ostream& out, const Comparisons& c, const WriteOptions& o);
+// html.cc
+void board_html(std::ostream& out, const BoardReport& b, const WriteOptions& o);
 // junit.cc, github.cc
+// `s` for XML and HTML text and attribute values: & < > " ' and newlines escaped.
+std::string xml_escape(std::string_view s);
 void checks_junit(std::ostream& out, const CheckRun& run, const WriteOptions& o);
 void checks_github(std::ostream& out, const CheckRun& run, const WriteOptions& o);
 

@@ -15,11 +15,12 @@
 #include "fundgap/analysis/whatif.h"
 #include "fundgap/model/bridge.h"
 #include "fundgap/model/explanation.h"
+#include "fundgap/output/board.h"
 
 namespace fundgap {
 
 // What a command writes.
-enum class Document { report, checks, comparison, bridge, explanation, tornado, solution };
+enum class Document { report, checks, comparison, bridge, explanation, tornado, solution, board };
 
 // `compare`'s document: the comparisons and the results of its gates.
 struct Comparisons {
@@ -47,6 +48,7 @@ struct OutputFormat {
   void (*explanation)(std::ostream&, const Explanation&, const WriteOptions&) = nullptr;
   void (*tornado)(std::ostream&, const Tornado&, const WriteOptions&) = nullptr;
   void (*solution)(std::ostream&, const SolveResult&, const WriteOptions&) = nullptr;
+  void (*board)(std::ostream&, const BoardReport&, const WriteOptions&) = nullptr;
 
   bool writes(Document document) const;
 };
@@ -69,5 +71,6 @@ void write(std::ostream& out, const OutputFormat& format, const Bridge& bridge, 
 void write(std::ostream& out, const OutputFormat& format, const Explanation& e, const WriteOptions& options = {});
 void write(std::ostream& out, const OutputFormat& format, const Tornado& tornado, const WriteOptions& options = {});
 void write(std::ostream& out, const OutputFormat& format, const SolveResult& solve, const WriteOptions& options = {});
+void write(std::ostream& out, const OutputFormat& format, const BoardReport& board, const WriteOptions& options = {});
 
 }  // namespace fundgap
