@@ -30,8 +30,8 @@ int run(const RunOptions& o) {
     throw InputError(SourceLocation{}, fmt::format("--prices real needs the scenario's price index: add "
                                                    "'prices: {{deflator: 2%}}' (format 1.1) to '{}'", o.file));
   const Report report = make_report(scenario, projection, *parse_view(o.view), {o.prices == "real"});
-  o.out.emit_document(report, o.out.write_options());
-  if (format.name == "csv")  // CSV has no room for notes
+  o.out.emit_document(report, o.out.write_options(o.file));
+  if (!format.notes)
     for (const std::string& note : report.notes) std::cerr << "fundgap: note: " << note << '\n';
   return 0;
 }
