@@ -188,6 +188,18 @@ class XlsxTest(unittest.TestCase):
         self.assertAlmostEqual(steps[0][2] + sum(s[2] for s in steps[1:-1]), steps[-1][2], delta=0.01)
         type(self).converted.append(path)
 
+    def test_sensitivity(self):
+        args = ["sensitivity", UNCERTAIN]
+        _, book = self.workbook("sensitivity.xlsx", *args)
+        rows = csv_rows(*args)
+        self.assertEqual(book.sheetnames, ["cover", "sensitivity"])
+        swings = self.sheet_rows(book["sensitivity"], 3)
+        self.assertEqual(len(swings), len(rows) - 1)
+        for got, want in zip(swings, rows[1:]):  # figure,input,basis,low,high,at_low,at_high,range
+            self.assertEqual(got[:2], [want[1], want[2]])
+            for a, b in zip(got[4:], want[5:]):
+                self.assert_close(a, float(b), got)
+
     def test_bad_input_leaves_an_existing_workbook_untouched(self):
         path, _ = self.workbook("keep.xlsx", "run", THT)
         with open(path, "rb") as f:
