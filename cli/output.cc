@@ -93,6 +93,16 @@ WriteOptions OutputOptions::write_options(std::string source) const {
   o.color = resolved_format().name == "table" && use_color();
   o.money = money_style();
   o.source = std::move(source);
+  // Reproducible builds' convention: with it, the same inputs give a byte-identical workbook.
+  const char* epoch = resolved_format().binary ? std::getenv("SOURCE_DATE_EPOCH") : nullptr;
+  if (epoch && *epoch) {
+    char* end = nullptr;
+    const long long seconds = std::strtoll(epoch, &end, 10);
+    if (*end != '\0' || seconds <= 0)
+      throw InputError(SourceLocation{}, fmt::format("SOURCE_DATE_EPOCH: expected a whole number of seconds "
+                                                     "above 0, found '{}'", epoch));
+    o.created = seconds;
+  }
   return o;
 }
 

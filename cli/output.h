@@ -32,7 +32,8 @@ struct OutputOptions {
   // Colour only for a table on a terminal, unless NO_COLOR is set or --color says.
   bool use_color() const;
   // The options the writers take: colour when use_color() and the format is a table,
-  // money_style(), and `source` (the scenario file(s), for a workbook's cover sheet).
+  // money_style(), `source` (the scenario file(s), for a workbook's cover sheet), and
+  // for a workbook, its creation time from SOURCE_DATE_EPOCH when set (InputError when bad).
   WriteOptions write_options(std::string source = {}) const;
   // Writes `text` to stdout or, atomically, to --output.
   void emit(const std::string& text) const;

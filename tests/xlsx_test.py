@@ -200,6 +200,28 @@ class XlsxTest(unittest.TestCase):
             for a, b in zip(got[4:], want[5:]):
                 self.assert_close(a, float(b), got)
 
+    def test_source_date_epoch_makes_the_bytes_reproducible(self):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+        made = []
+        for name in ("a.xlsx", "b.xlsx"):
+            path = os.path.join(self.tmp, name)
+            r = subprocess.run([FUNDGAP, "run", THT, "-o", path], capture_output=True, cwd=ROOT, env=env)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(path, "rb") as f:
+                made.append(f.read())
+        self.assertEqual(made[0], made[1])
+        created = openpyxl.load_workbook(os.path.join(self.tmp, "a.xlsx")).properties.created
+        self.assertEqual(created.isoformat(), "2023-11-14T22:13:20")
+        for bad in ("soon", "-5"):
+            r = subprocess.run([FUNDGAP, "run", THT, "-o", os.path.join(self.tmp, "c.xlsx")], capture_output=True,
+                               text=True, cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": bad})
+            self.assertEqual(r.returncode, 2)
+            self.assertEqual(r.stderr, "fundgap: error: SOURCE_DATE_EPOCH: expected a whole number of seconds "
+                                       f"above 0, found '{bad}'\n")
+        r = subprocess.run([FUNDGAP, "run", THT], capture_output=True, cwd=ROOT,
+                           env={**os.environ, "SOURCE_DATE_EPOCH": "soon"})
+        self.assertEqual(r.returncode, 0)  # only a workbook records when it was made
+
     def test_bad_input_leaves_an_existing_workbook_untouched(self):
         path, _ = self.workbook("keep.xlsx", "run", THT)
         with open(path, "rb") as f:

@@ -175,6 +175,7 @@ class Book {
     std::string comments = "fundgap " FUNDGAP_VERSION_STRING;
     if (!options_.source.empty()) comments += ", from " + options_.source;
     properties.comments = comments.data();
+    properties.created = static_cast<time_t>(options_.created);
     workbook_set_properties(book_, &properties);
     const lxw_error e = workbook_close(book_);  // frees the workbook, whatever it returns
     book_ = nullptr;

@@ -38,6 +38,8 @@ struct WriteOptions {
   // Default: millions, one decimal.
   MoneyStyle money = {MoneyUnit::millions, 1, false};
   std::string source = {};  // the file(s) the document was made from, for a workbook's cover sheet
+  // When a workbook says it was made, in seconds since 1970 (UTC). Default: 0, now.
+  long long created = 0;
 };
 
 struct OutputFormat {
