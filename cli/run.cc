@@ -61,7 +61,7 @@ void setup_run(CLI::App& sub, Action& action) {
   fundgap run scenarios/blackpool_fylde_coast_2017.yaml --view all -o gaps.csv
   fundgap run examples/01_one_partner.yaml --format json | jq '.views.partners[0].measures.gap'
   fundgap run scenarios/tower_hamlets_2019.yaml --view all -o plan.xlsx
-  fundgap run scenarios/tower_hamlets_2019.yaml -o board.md --units \u00A3k --decimals 0
+  fundgap run scenarios/tower_hamlets_2019.yaml -o board.md --units £k --decimals 0
 
 Money in the table is in millions with one decimal (see --units and --decimals); CSV,
 JSON and IAMC carry full precision, and a workbook's cells hold it behind the format.
