@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 
 packages=(cmake ninja-build g++ libcli11-dev libeigen3-dev libfmt-dev libyaml-cpp-dev doctest-dev
           nlohmann-json3-dev python3 python3-yaml libxml2-utils librandom123-dev parallel
-          chromium fonts-dejavu-core zsh)
+          chromium fonts-dejavu-core zsh libxlsxwriter-dev python3-openpyxl python3-pandas
+          libreoffice-calc-nogui)
 
 # ajv-cli (from the npm registry) validates the bundled scenarios against the format's
 # JSON Schema; only where Node and npm are present (the test says it is skipped otherwise).

@@ -64,7 +64,7 @@ int run_bridge(const BridgeOptions& o) {
     }
   }
   const Bridge b = make_bridge(sc, project(sc), partner, from, to);
-  o.out.emit_document(b, o.out.write_options());
+  o.out.emit_document(b, o.out.write_options(o.file));
   return 0;
 }
 

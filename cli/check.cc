@@ -65,7 +65,7 @@ int check(const CheckOptions& o) {
   }
 
   std::ostringstream text;
-  write(text, format, run, WriteOptions{o.out.use_color()});
+  write(text, format, run, o.out.write_options(fmt::format("{}", fmt::join(o.files, ", "))));
   if (!o.junit.empty()) {
     std::ostringstream xml;
     write(xml, *find_format("junit"), run);

@@ -55,7 +55,7 @@ int run_compare(const CompareOptions& o) {
     comparisons.push_back(std::move(c));
   }
 
-  o.out.emit_document(doc, o.out.write_options());
+  o.out.emit_document(doc, o.out.write_options(fmt::format("{}", fmt::join(o.files, ", "))));
   for (const GateResult& r : results)
     if (!r.passed) return 1;
   return 0;

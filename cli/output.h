@@ -15,18 +15,26 @@ struct OutputOptions {
   std::string format;  // empty: from --output's extension, else the document's first format
   std::string output;  // empty: stdout
   std::string color = "auto";
+  std::string units;     // --units: empty for the default (£m)
+  std::string decimals;  // --decimals: empty for the unit's default
   Document document = Document::report;
 
-  // Adds --format (the formats that write `document`), --output and, when the command
-  // colours, --color.
+  // Adds --format (the formats that write `document`), --output, --units and --decimals
+  // for the documents whose tables show money in millions (reports, comparisons,
+  // bridges) and, when the command colours, --color.
   void add_to(CLI::App& sub, Document document, bool colours = true);
   // The format to write. Throws InputError when --output's extension names no format
-  // that writes the document and --format is not given.
+  // that writes the document and --format is not given, when a binary format (xlsx)
+  // would go to a terminal, and when --units or --decimals is bad: all before any work.
   const OutputFormat& resolved_format() const;
+  // The money style of --units and --decimals. Throws InputError when either is bad.
+  MoneyStyle money_style() const;
   // Colour only for a table on a terminal, unless NO_COLOR is set or --color says.
   bool use_color() const;
-  // The options the writers take: colour when use_color() and the format is a table.
-  WriteOptions write_options() const;
+  // The options the writers take: colour when use_color() and the format is a table,
+  // money_style(), `source` (the scenario file(s), for a workbook's cover sheet), and
+  // for a workbook, its creation time from SOURCE_DATE_EPOCH when set (InputError when bad).
+  WriteOptions write_options(std::string source = {}) const;
   // Writes `text` to stdout or, atomically, to --output.
   void emit(const std::string& text) const;
   // Writes `doc` in the resolved format and emits it.

@@ -30,8 +30,8 @@ int run(const RunOptions& o) {
     throw InputError(SourceLocation{}, fmt::format("--prices real needs the scenario's price index: add "
                                                    "'prices: {{deflator: 2%}}' (format 1.1) to '{}'", o.file));
   const Report report = make_report(scenario, projection, *parse_view(o.view), {o.prices == "real"});
-  o.out.emit_document(report, o.out.write_options());
-  if (format.name == "csv")  // CSV has no room for notes
+  o.out.emit_document(report, o.out.write_options(o.file));
+  if (!format.notes)
     for (const std::string& note : report.notes) std::cerr << "fundgap: note: " << note << '\n';
   return 0;
 }
@@ -60,8 +60,11 @@ void setup_run(CLI::App& sub, Action& action) {
       --set schemes.admission_avoidance.confidence=50%
   fundgap run scenarios/blackpool_fylde_coast_2017.yaml --view all -o gaps.csv
   fundgap run examples/01_one_partner.yaml --format json | jq '.views.partners[0].measures.gap'
+  fundgap run scenarios/tower_hamlets_2019.yaml --view all -o plan.xlsx
+  fundgap run scenarios/tower_hamlets_2019.yaml -o board.md --units £k --decimals 0
 
-Money in the table is in millions with one decimal; CSV and JSON carry full precision.
+Money in the table is in millions with one decimal (see --units and --decimals); CSV,
+JSON and IAMC carry full precision, and a workbook's cells hold it behind the format.
 A positive gap is a shortfall (spend above funding).)");
   sub.callback([o, &action] { action = [o] { return run(*o); }; });
 }

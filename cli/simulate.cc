@@ -41,10 +41,11 @@ std::vector<double> parse_quantiles(const std::string& text) {
   return out;
 }
 
-void emit_summary(const SimulationState& state, const std::string& quantiles, const OutputOptions& out) {
+void emit_summary(const SimulationState& state, const std::string& quantiles, const OutputOptions& out,
+                  const std::string& source) {
   const Report report = summarise(state, parse_quantiles(quantiles));
-  out.emit_document(report, WriteOptions{out.use_color()});
-  if (out.resolved_format().name == "csv")  // CSV has no room for notes
+  out.emit_document(report, out.write_options(source));
+  if (!out.resolved_format().notes)
     for (const std::string& note : report.notes) std::cerr << "fundgap: note: " << note << '\n';
 }
 
@@ -112,7 +113,7 @@ int run_simulate(const SimulateOptions& o) {
     write_file_atomically(o.out.output, text.str());
     return 0;
   }
-  emit_summary(state, o.quantiles, o.out);
+  emit_summary(state, o.quantiles, o.out, o.file);
   return 0;
 }
 
@@ -141,7 +142,7 @@ int run_merge(const MergeOptions& o) {
     if (std::find(merged->shards.begin(), merged->shards.end(), k) == merged->shards.end())
       throw InputError(SourceLocation{}, fmt::format("cannot merge shards: shard {}/{} is missing", k,
                                                      merged->shard_count));
-  emit_summary(*merged, o.quantiles, o.out);
+  emit_summary(*merged, o.quantiles, o.out, fmt::format("{}", fmt::join(o.shards, ", ")));
   return 0;
 }
 

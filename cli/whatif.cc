@@ -30,7 +30,7 @@ int run_sensitivity(const SensitivityOptions& o) {
   const std::string target = o.target.empty() ? last_year_gap(sc) : o.target;
   const FigureRef ref = parse_figure(sc, target, "--target");
   const Tornado tornado{target, projected_value(sc, ref), sc.currency, sensitivity(sc, ref, o.inputs)};
-  o.out.emit_document(tornado, {});
+  o.out.emit_document(tornado, o.out.write_options(o.file));
   return 0;
 }
 

@@ -128,14 +128,38 @@ TEST_CASE("output registry: each document's formats, in order, the first the def
     return out;
   };
   using V = std::vector<std::string>;
-  CHECK(names(Document::report) == V{"table", "csv", "json"});
-  CHECK(names(Document::checks) == V{"table", "markdown", "json"});  // junit and github only on request
-  CHECK(names(Document::comparison) == V{"table", "csv", "markdown", "json"});
+  CHECK(names(Document::report) == V{"table", "csv", "markdown", "json", "xlsx", "iamc"});
+  CHECK(names(Document::checks) == V{"table", "markdown", "json", "xlsx"});  // junit and github only on request
+  CHECK(names(Document::comparison) == V{"table", "csv", "markdown", "json", "xlsx"});
+  CHECK(names(Document::bridge) == V{"table", "csv", "json", "xlsx"});
+  CHECK(names(Document::tornado) == V{"table", "csv", "json", "xlsx"});
   CHECK(names(Document::explanation) == V{"text", "json"});
   CHECK(names(Document::solution) == V{"text", "json"});
   REQUIRE(find_format("junit"));
   CHECK(find_format("junit")->writes(Document::checks));
   CHECK_FALSE(find_format("junit")->writes(Document::report));
-  CHECK_FALSE(find_format("xlsx"));
-  for (const OutputFormat& f : output_formats()) CHECK_FALSE(f.binary);  // every format so far is text
+  for (const OutputFormat& f : output_formats()) CHECK(f.binary == (f.name == "xlsx"));  // the one binary format
+  // Formats with no place for a report's notes, which commands then write to stderr.
+  for (const OutputFormat& f : output_formats()) CHECK(f.notes == (f.name != "csv" && f.name != "iamc"));
+  CHECK(format_for_path(Document::report, "plan.XLSX") == find_format("xlsx"));
+  CHECK(format_for_path(Document::report, "board.md") == find_format("markdown"));
+  CHECK_FALSE(format_for_path(Document::explanation, "e.xlsx"));
+}
+
+TEST_CASE("money units as --units names them") {
+  const std::string pound = "\xC2\xA3";
+  CHECK(parse_money_unit(pound) == MoneyUnit::pounds);
+  CHECK(parse_money_unit(pound + "k") == MoneyUnit::thousands);
+  CHECK(parse_money_unit(pound + "m") == MoneyUnit::millions);
+  CHECK(parse_money_unit(pound + "bn") == MoneyUnit::billions);
+  CHECK(parse_money_unit("p") == MoneyUnit::pounds);
+  CHECK(parse_money_unit("k") == MoneyUnit::thousands);
+  CHECK(parse_money_unit("m") == MoneyUnit::millions);
+  CHECK(parse_money_unit("bn") == MoneyUnit::billions);
+  for (const char* bad : {"", "K", "M", "millions", "mn", "b", "exact", "\xC2\xA3p", "\xC2\xA3\xC2\xA3m", "$m"})
+    CHECK_FALSE(parse_money_unit(bad));
+  CHECK(unit_suffix(MoneyUnit::pounds).empty());
+  CHECK(unit_suffix(MoneyUnit::thousands) == "k");
+  CHECK(unit_suffix(MoneyUnit::billions) == "bn");
+  CHECK(unit_suffix(MoneyUnit::exact).empty());
 }

@@ -130,7 +130,7 @@ class CliTest(unittest.TestCase):
         r = run("run", THT, "-o", os.path.join(self.tmp, "out.dat"))
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr, "fundgap: error: cannot tell the format of '%s' from its extension "
-                         "(.txt, .csv, .json); give --format\n" % os.path.join(self.tmp, "out.dat"))
+                         "(.txt, .csv, .md, .json, .xlsx); give --format\n" % os.path.join(self.tmp, "out.dat"))
         r = run("run", THT, "-o", os.path.join(self.tmp, "out.dat"), "--format", "csv")
         self.assertEqual(r.returncode, 0)
 

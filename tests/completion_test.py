@@ -36,7 +36,7 @@ def main():
             (["fundgap", "s"], ["schema", "sensitivity", "simulate", "solve"]),
             (["fundgap", "run", "--view", ""], ["all", "partners", "places", "pools", "schemes", "services"]),
             (["fundgap", "run", "-v", "p"], ["partners", "places", "pools"]),
-            (["fundgap", "check", "--format", ""], ["json", "markdown", "table"]),
+            (["fundgap", "check", "--format", ""], ["json", "markdown", "table", "xlsx"]),
             (["fundgap", "run", "--color", ""], ["always", "auto", "never"]),
             (["fundgap", "run", "--prices", ""], ["cash", "real"]),
             (["fundgap", "report", "--dr"], ["--draws"]),

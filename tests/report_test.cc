@@ -132,8 +132,10 @@ TEST_CASE("views and formats by name and by file extension") {
   CHECK(named(Document::explanation, "why.txt") == "text");
   CHECK(named(Document::report, "GAPS.CSV") == "csv");
   CHECK(named(Document::checks, "summary.md") == "markdown");
-  CHECK(named(Document::report, "summary.md").empty());  // run writes no Markdown
-  CHECK(named(Document::report, "gaps.xlsx").empty());
+  CHECK(named(Document::report, "summary.md") == "markdown");
+  CHECK(named(Document::report, "gaps.xlsx") == "xlsx");
+  CHECK(named(Document::explanation, "why.xlsx").empty());  // explain writes no workbook
+  CHECK(named(Document::report, "gaps.iamc").empty());      // IAMC only by --format
   CHECK(named(Document::report, ".csv").empty());
   CHECK(named(Document::report, "out/.csv").empty());
   CHECK(named(Document::report, "gaps").empty());

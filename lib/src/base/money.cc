@@ -24,16 +24,41 @@ std::string grouped(double value, int decimals) {
 
 }  // namespace
 
+std::string_view unit_suffix(MoneyUnit unit) {
+  switch (unit) {
+    case MoneyUnit::thousands: return "k";
+    case MoneyUnit::millions: return "m";
+    case MoneyUnit::billions: return "bn";
+    case MoneyUnit::pounds:
+    case MoneyUnit::exact: break;
+  }
+  return "";
+}
+
+std::optional<MoneyUnit> parse_money_unit(std::string_view text) {
+  constexpr std::string_view pound = "\xC2\xA3";
+  if (text.starts_with(pound)) {
+    text.remove_prefix(pound.size());
+    if (text.empty()) return MoneyUnit::pounds;
+  } else if (text == "p") {
+    return MoneyUnit::pounds;
+  }
+  if (text == "k") return MoneyUnit::thousands;
+  if (text == "m") return MoneyUnit::millions;
+  if (text == "bn") return MoneyUnit::billions;
+  return std::nullopt;
+}
+
 std::string format_money(double amount, std::string_view symbol, const MoneyStyle& style) {
   double scale = 1;
-  std::string_view suffix;
   switch (style.unit) {
     case MoneyUnit::exact: return amount == 0 ? "0" : fmt::format("{}", amount);
     case MoneyUnit::pounds: break;
-    case MoneyUnit::thousands: scale = 1e3, suffix = "k"; break;
-    case MoneyUnit::millions: scale = 1e6, suffix = "m"; break;
-    case MoneyUnit::billions: scale = 1e9, suffix = "bn"; break;
+    case MoneyUnit::thousands: scale = 1e3; break;
+    case MoneyUnit::millions: scale = 1e6; break;
+    case MoneyUnit::billions: scale = 1e9; break;
   }
+  const std::string_view suffix = unit_suffix(style.unit);
   std::string digits = grouped(amount / scale, style.decimals);
   const bool negative = digits.front() == '-';
   if (negative) digits.erase(0, 1);

@@ -12,19 +12,23 @@ namespace {
 
 using namespace output;
 
-const std::array<OutputFormat, 8> kFormats = {{
-    {"table", {".txt"}, false, false, report_table, checks_table, comparison_table, bridge_table, nullptr,
-     tornado_table, nullptr},
-    {"text", {".txt"}, false, false, nullptr, nullptr, nullptr, nullptr, explanation_text, nullptr, solution_text},
-    {"csv", {".csv"}, false, false, report_csv, nullptr, comparison_csv, bridge_csv, nullptr, tornado_csv, nullptr},
-    {"markdown", {".md"}, false, false, nullptr, checks_markdown, comparison_markdown, nullptr, nullptr, nullptr,
-     nullptr},
-    {"json", {".json"}, false, false, report_json, checks_json, comparison_json, bridge_json, explanation_json,
-     tornado_json, solution_json},
-    {"html", {".html", ".htm"}, false, false, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-     board_html},
-    {"junit", {".xml"}, false, true, nullptr, checks_junit},
-    {"github", {}, false, true, nullptr, checks_github},
+const std::array<OutputFormat, 10> kFormats = {{
+    {.name = "table", .extensions = {".txt"}, .report = report_table, .checks = checks_table,
+     .comparison = comparison_table, .bridge = bridge_table, .tornado = tornado_table},
+    {.name = "text", .extensions = {".txt"}, .explanation = explanation_text, .solution = solution_text},
+    {.name = "csv", .extensions = {".csv"}, .notes = false, .report = report_csv, .comparison = comparison_csv,
+     .bridge = bridge_csv, .tornado = tornado_csv},
+    {.name = "markdown", .extensions = {".md"}, .report = report_markdown, .checks = checks_markdown,
+     .comparison = comparison_markdown},
+    {.name = "json", .extensions = {".json"}, .report = report_json, .checks = checks_json,
+     .comparison = comparison_json, .bridge = bridge_json, .explanation = explanation_json, .tornado = tornado_json,
+     .solution = solution_json},
+    {.name = "xlsx", .extensions = {".xlsx"}, .binary = true, .report = report_xlsx, .checks = checks_xlsx,
+     .comparison = comparison_xlsx, .bridge = bridge_xlsx, .tornado = tornado_xlsx},
+    {.name = "iamc", .extensions = {}, .notes = false, .report = report_iamc},
+    {.name = "html", .extensions = {".html", ".htm"}, .board = board_html},
+    {.name = "junit", .extensions = {".xml"}, .on_request = true, .checks = checks_junit},
+    {.name = "github", .extensions = {}, .on_request = true, .checks = checks_github},
 }};
 
 }  // namespace

@@ -85,7 +85,7 @@ std::string figure(const std::string& caption, const std::string& chart, const s
 }
 
 // A report's sections as tables laid out like `run`'s: entities down, years across.
-void tables(std::ostream& out, const Report& r) {
+void tables(std::ostream& out, const Report& r, const WriteOptions& o) {
   const std::string symbol = currency_symbol(r.currency);
   for (const ReportSection& s : r.sections) {
     out << fmt::format("<h3>{}</h3>\n", escape(std::string(view_name(s.view))));
@@ -93,7 +93,7 @@ void tables(std::ostream& out, const Report& r) {
       out << fmt::format("<p class=\"note\">This scenario has no {}.</p>\n", escape(std::string(view_name(s.view))));
       continue;
     }
-    out << fmt::format("<div class=\"scroll\"><table><thead><tr><th>{}m</th>", escape(symbol));
+    out << fmt::format("<div class=\"scroll\"><table><thead><tr><th>{}</th>", escape(money_heading(r.currency, o)));
     for (FinancialYear y : r.years) out << "<th>" << escape(y.label()) << "</th>";
     out << "</tr></thead><tbody>\n";
     for (const ReportEntity& e : s.entities) {
@@ -105,7 +105,7 @@ void tables(std::ostream& out, const Report& r) {
           const double rounded = std::round(v / 1e5);
           const bool bad = m.unit == Unit::money && ((m.adverse == Adverse::above_zero && rounded > 0) ||
                                                      (m.adverse == Adverse::below_zero && rounded < 0));
-          out << (bad ? "<td class=\"adverse\">" : "<td>") << escape(cell_text(m, v)) << "</td>";
+          out << (bad ? "<td class=\"adverse\">" : "<td>") << escape(cell_text(m, v, o)) << "</td>";
         }
         out << "</tr>\n";
       }
@@ -237,7 +237,7 @@ void checks(std::ostream& out, const CheckRun& run) {
 
 }  // namespace
 
-void board_html(std::ostream& out, const BoardReport& b, const WriteOptions&) {
+void board_html(std::ostream& out, const BoardReport& b, const WriteOptions& o) {
   const std::string symbol = currency_symbol(b.report.currency);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -286,10 +286,10 @@ void board_html(std::ostream& out, const BoardReport& b, const WriteOptions&) {
   uncertainty(out, b, symbol);
   checks(out, b.checks);
   out << "<h2 id=\"tables\">Tables</h2>\n";
-  tables(out, b.report);
+  tables(out, b.report, o);
   if (b.simulation) {
     out << "<h3>Monte Carlo summary</h3>\n";
-    tables(out, *b.simulation);
+    tables(out, *b.simulation, o);
   }
   out << "</main>\n</body>\n</html>\n";
 }

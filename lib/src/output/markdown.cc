@@ -1,4 +1,5 @@
-// Markdown for pull requests and board papers: GitHub-flavoured tables.
+// Markdown for pull requests and board papers: GitHub-flavoured tables, money in the unit
+// and decimals of --units and --decimals (default: £m to one decimal).
 #include <fmt/format.h>
 
 #include "fundgap/base/money.h"
@@ -43,11 +44,40 @@ void checks_markdown(std::ostream& out, const CheckRun& run, const WriteOptions&
   }
 }
 
-void comparison_markdown(std::ostream& out, const Comparisons& cs, const WriteOptions&) {
+void report_markdown(std::ostream& out, const Report& r, const WriteOptions& o) {
+  const std::string unit = money_heading(r.currency, o);
+  bool first = true;
+  for (const ReportSection& s : r.sections) {
+    if (!first) out << '\n';
+    first = false;
+    out << fmt::format("#### {}: {} ({})\n\n", cell(r.scenario), view_name(s.view), unit);
+    if (s.entities.empty() || s.entities.front().kind == EntityKind::system) {
+      out << fmt::format("This scenario has no {}.\n", view_name(s.view));
+      continue;
+    }
+    out << "| | |";
+    for (FinancialYear y : r.years) out << ' ' << y.label() << " |";
+    out << "\n|---|---|";
+    for (std::size_t t = 0; t < r.years.size(); ++t) out << "---:|";
+    out << '\n';
+    for (const ReportEntity& e : s.entities) {
+      const std::string head = e.name == e.id ? e.id : fmt::format("{}: {}", e.id, e.name);
+      for (std::size_t i = 0; i < e.measures.size(); ++i) {
+        const Series& m = e.measures[i];
+        out << (i == 0 ? fmt::format("| **{}** |", cell(head)) : std::string("| |")) << ' ' << cell(m.label) << " |";
+        for (double v : m.values) out << ' ' << cell_text(m, v, o) << " |";
+        out << '\n';
+      }
+    }
+  }
+  for (const std::string& note : r.notes) out << '\n' << note << '\n';  // a paragraph each
+}
+
+void comparison_markdown(std::ostream& out, const Comparisons& cs, const WriteOptions& o) {
   for (const Comparison& c : cs.comparisons) {
     const std::string symbol = currency_symbol(c.currency);
     auto money = [&](double v, bool sign) {
-      return format_money(v, symbol, {MoneyUnit::millions, 1, sign});
+      return format_money(v, symbol, {o.money.unit, o.money.decimals, sign});
     };
     out << fmt::format("#### {}: {} \u2192 {}\n\n| {} | |", c.measure, c.base_name, c.other_name, c.measure);
     for (FinancialYear y : c.years) out << ' ' << y.label() << " |";

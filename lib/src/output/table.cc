@@ -1,4 +1,5 @@
-// Tables for a terminal: money in millions with one decimal, the header naming the unit.
+// Tables for a terminal: money in millions with one decimal (or the unit and decimals of
+// --units and --decimals), the header naming the unit.
 #include <cmath>
 
 #include <fmt/format.h>
@@ -11,12 +12,12 @@ namespace fundgap::output {
 namespace {
 
 std::string millions(double v) { return fmt::format("{:.1m}", Money{v}); }
-std::string signed_millions(double v) { return fmt::format("{:+.1m}", Money{v}); }
 
-// The ANSI colour of a rounded figure: red when its sign is adverse, green when not.
-int sign_colour(Adverse adverse, double rounded) {
-  if (rounded == 0 || adverse == Adverse::none) return 0;
-  const bool bad = adverse == Adverse::above_zero ? rounded > 0 : rounded < 0;
+// The ANSI colour of a figure as shown: red when its sign is adverse, green when not,
+// none when it shows as zero.
+int sign_colour(Adverse adverse, double v, const std::string& shown) {
+  if (shows_zero(shown) || adverse == Adverse::none) return 0;
+  const bool bad = adverse == Adverse::above_zero ? v > 0 : v < 0;
   return bad ? 31 : 32;
 }
 
@@ -26,7 +27,11 @@ std::string paint(bool color, const char* code, const std::string& s) {
 
 }  // namespace
 
-std::string cell_text(const Series& m, double v) {
+std::string money_text(double v, const WriteOptions& o, bool sign) {
+  return format_money(v, "", {o.money.unit, o.money.decimals, sign});
+}
+
+std::string cell_text(const Series& m, double v, const WriteOptions& o) {
   switch (m.unit) {
     case Unit::probability:
     case Unit::share: {
@@ -37,11 +42,17 @@ std::string cell_text(const Series& m, double v) {
     case Unit::count: return fmt::format("{:.1p}", Money{v});
     case Unit::money: break;
   }
-  return millions(v);
+  return money_text(v, o);
 }
 
+std::string money_heading(std::string_view currency, const WriteOptions& o) {
+  return currency_symbol(currency) + std::string(unit_suffix(o.money.unit));
+}
+
+bool shows_zero(std::string_view text) { return text.find_first_of("123456789") == std::string_view::npos; }
+
 void report_table(std::ostream& out, const Report& r, const WriteOptions& o) {
-  const std::string symbol = currency_symbol(r.currency);
+  const std::string unit = money_heading(r.currency, o);
   std::size_t label_width = 6;
   for (const ReportSection& s : r.sections)
     for (const ReportEntity& e : s.entities)
@@ -50,14 +61,14 @@ void report_table(std::ostream& out, const Report& r, const WriteOptions& o) {
   for (const ReportSection& s : r.sections)
     for (const ReportEntity& e : s.entities)
       for (const Series& m : e.measures)
-        for (double v : m.values) value_width = std::max(value_width, cell_text(m, v).size() + 2);
+        for (double v : m.values) value_width = std::max(value_width, cell_text(m, v, o).size() + 2);
 
   auto bold = [&](const std::string& s) { return o.color ? "\x1b[1m" + s + "\x1b[0m" : s; };
   bool first_section = true;
   for (const ReportSection& s : r.sections) {
     if (!first_section) out << '\n';
     first_section = false;
-    out << bold(fmt::format("{}: {} ({}m)", r.scenario, view_name(s.view), symbol)) << '\n';
+    out << bold(fmt::format("{}: {} ({})", r.scenario, view_name(s.view), unit)) << '\n';
     if (s.entities.empty() || s.entities.front().kind == EntityKind::system) {  // nothing of this kind
       out << fmt::format("  (this scenario has no {})\n", view_name(s.view));
       continue;
@@ -71,8 +82,9 @@ void report_table(std::ostream& out, const Report& r, const WriteOptions& o) {
       for (const Series& m : e.measures) {
         out << fmt::format("  {:<{}}", m.label, label_width - 2);
         for (double v : m.values) {
-          const int colour = o.color && m.unit == Unit::money ? sign_colour(m.adverse, std::round(v / 1e5)) : 0;
-          const std::string cell = fmt::format("{:>{}}", cell_text(m, v), value_width);
+          const std::string text = cell_text(m, v, o);
+          const int colour = o.color && m.unit == Unit::money ? sign_colour(m.adverse, v, text) : 0;
+          const std::string cell = fmt::format("{:>{}}", text, value_width);
           out << (colour ? fmt::format("\x1b[{}m{}\x1b[0m", colour, cell) : cell);
         }
         out << '\n';
@@ -110,7 +122,7 @@ void comparison_table(std::ostream& out, const Comparisons& cs, const WriteOptio
   for (std::size_t n = 0; n < cs.comparisons.size(); ++n) {
     const Comparison& c = cs.comparisons[n];
     if (n) out << '\n';
-    out << fmt::format("{} ({}m): {} -> {}\n", c.measure, currency_symbol(c.currency), c.base_name, c.other_name);
+    out << fmt::format("{} ({}): {} -> {}\n", c.measure, money_heading(c.currency, o), c.base_name, c.other_name);
     // Every cell first, so each column is as wide as its widest cell (at least nine, and
     // three more than the widest amount, for the sign of a change).
     struct Cells {
@@ -123,13 +135,13 @@ void comparison_table(std::ostream& out, const Comparisons& cs, const WriteOptio
       Cells row;
       for (std::size_t t = 0; t < c.years.size(); ++t) {
         const bool both = e.base[t] && e.other[t];
-        row.base.push_back(e.base[t] ? millions(*e.base[t]) : "n/a");
-        row.other.push_back(e.other[t] ? millions(*e.other[t]) : "n/a");
+        row.base.push_back(e.base[t] ? money_text(*e.base[t], o) : "n/a");
+        row.other.push_back(e.other[t] ? money_text(*e.other[t], o) : "n/a");
         row.difference.push_back(both ? *e.other[t] - *e.base[t] : 0);
-        row.change.push_back(both ? signed_millions(row.difference.back()) : "n/a");
+        row.change.push_back(both ? money_text(row.difference.back(), o, true) : "n/a");
         row.percent.push_back(change_percent_text(change_fraction(e.base[t], e.other[t])));
         for (const auto& v : {e.base[t], e.other[t]})
-          if (v) width = std::max(width, millions(*v).size() + 3);
+          if (v) width = std::max(width, money_text(*v, o).size() + 3);
         for (const std::string* s : {&row.change.back(), &row.percent.back()})
           width = std::max(width, static_cast<std::size_t>(utf8_length(*s)) + 2);
       }
@@ -148,7 +160,7 @@ void comparison_table(std::ostream& out, const Comparisons& cs, const WriteOptio
         out << fmt::format("  {:<10}", label);
         for (std::size_t t = 0; t < values.size(); ++t) {
           const double d = row.difference[t];
-          const bool paint_it = coloured && o.color && values[t] != "0.0" && values[t] != "n/a";
+          const bool paint_it = coloured && o.color && !shows_zero(values[t]) && values[t] != "n/a";
           out << (paint_it ? fmt::format("\x1b[{}m{}\x1b[0m", d > 0 ? 31 : 32, right(values[t])) : right(values[t]));
         }
         out << '\n';
@@ -166,9 +178,8 @@ void comparison_table(std::ostream& out, const Comparisons& cs, const WriteOptio
 }
 
 void bridge_table(std::ostream& out, const Bridge& b, const WriteOptions& o) {
-  const std::string symbol = currency_symbol(b.currency);
   const std::string from = b.from_year.label(), to = b.to_year.label();
-  out << fmt::format("Gap bridge: {}, {} to {} ({}m)\n", b.entity, from, to, symbol);
+  out << fmt::format("Gap bridge: {}, {} to {} ({})\n", b.entity, from, to, money_heading(b.currency, o));
   std::size_t width = std::string("gap ").size() + from.size();
   for (const BridgeStep& s : b.steps) width = std::max(width, s.name.size());
   double largest = std::max(std::fabs(b.start), std::fabs(b.end));
@@ -182,12 +193,14 @@ void bridge_table(std::ostream& out, const Bridge& b, const WriteOptions& o) {
     return fmt::format("\x1b[{}m{}\x1b[0m", v > 0 ? 31 : 32, glyphs);  // widening red, narrowing green
   };
   std::size_t values = 9;  // as wide as the widest amount
-  values = std::max({values, millions(b.start).size(), millions(b.end).size()});
-  for (const BridgeStep& s : b.steps) values = std::max(values, signed_millions(s.value).size());
-  out << fmt::format("  {:<{}}  {:>{}}  {}\n", "gap " + from, width, millions(b.start), values, bar(b.start, false));
+  values = std::max({values, money_text(b.start, o).size(), money_text(b.end, o).size()});
+  for (const BridgeStep& s : b.steps) values = std::max(values, money_text(s.value, o, true).size());
+  out << fmt::format("  {:<{}}  {:>{}}  {}\n", "gap " + from, width, money_text(b.start, o), values,
+                     bar(b.start, false));
   for (const BridgeStep& s : b.steps)
-    out << fmt::format("  {:<{}}  {:>{}}  {}\n", s.name, width, signed_millions(s.value), values, bar(s.value, true));
-  out << fmt::format("  {:<{}}  {:>{}}  {}\n", "gap " + to, width, millions(b.end), values, bar(b.end, false));
+    out << fmt::format("  {:<{}}  {:>{}}  {}\n", s.name, width, money_text(s.value, o, true), values,
+                       bar(s.value, true));
+  out << fmt::format("  {:<{}}  {:>{}}  {}\n", "gap " + to, width, money_text(b.end, o), values, bar(b.end, false));
   out << "\xE2\x96\xB2 widens the gap, \xE2\x96\xBC narrows it; the steps add up to the change.\n";
 }
 

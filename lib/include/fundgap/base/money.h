@@ -16,6 +16,7 @@
 // shortest text that reads back as the same double, for CSV and JSON.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,6 +40,14 @@ struct MoneyStyle {
 
 // `amount` in `style`; the same text as fmt::format with the matching spec.
 std::string format_money(double amount, std::string_view symbol, const MoneyStyle& style);
+
+// The suffix that names `unit` after an amount: "" (pounds, exact), "k", "m" or "bn".
+std::string_view unit_suffix(MoneyUnit unit);
+
+// The unit `--units` names: "£" (or "p") pounds, "£k" (or "k") thousands, "£m" (or "m")
+// millions, "£bn" (or "bn") billions; nothing for anything else. The £ names the unit
+// whatever the scenario's currency.
+std::optional<MoneyUnit> parse_money_unit(std::string_view text);
 
 // "£" for GBP, "€" for EUR, "$" for USD, otherwise the code and a space ("CHF ").
 std::string currency_symbol(std::string_view code);

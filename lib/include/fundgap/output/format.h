@@ -13,6 +13,7 @@
 #include "fundgap/analysis/compare.h"
 #include "fundgap/analysis/report.h"
 #include "fundgap/analysis/whatif.h"
+#include "fundgap/base/money.h"
 #include "fundgap/model/bridge.h"
 #include "fundgap/model/explanation.h"
 #include "fundgap/output/board.h"
@@ -32,6 +33,14 @@ struct WriteOptions {
   bool color = false;  // ANSI colour in tables: shortfalls red, surpluses green. Default: off
   int depth = -1;      // explanations: levels below the figure (negative: all)
   std::string currency = "GBP";  // explanations, which do not carry their own
+  // The unit and decimals of money in tables and Markdown of reports, comparisons and
+  // bridges, and of the number format of a workbook's money cells (whose values stay at
+  // full precision). CSV, JSON and IAMC ignore it. `sign` is not used.
+  // Default: millions, one decimal.
+  MoneyStyle money = {MoneyUnit::millions, 1, false};
+  std::string source = {};  // the file(s) the document was made from, for a workbook's cover sheet
+  // When a workbook says it was made, in seconds since 1970 (UTC). Default: 0, now.
+  long long created = 0;
 };
 
 struct OutputFormat {
@@ -40,6 +49,8 @@ struct OutputFormat {
   bool binary = false;
   // Not offered by --format: written only on its own request (--junit, GitHub Actions).
   bool on_request = false;
+  // Whether a report's notes have a place in it; where not, commands write them to stderr.
+  bool notes = true;
   // The writers, one per document; nullptr where the format cannot write it.
   void (*report)(std::ostream&, const Report&, const WriteOptions&) = nullptr;
   void (*checks)(std::ostream&, const CheckRun&, const WriteOptions&) = nullptr;
