@@ -64,6 +64,27 @@ TEST_CASE("distributions: means and variances match their closed forms") {
   CHECK(normal_cdf(normal_quantile(0.01)) == doctest::Approx(0.01).epsilon(1e-13));
 }
 
+TEST_CASE("PERT: distributions of one shape share a table and draw exactly as when prepared alone") {
+  // Same shape (mode a third of the way), different ranges; and another shape.
+  std::vector<Distribution> together = {Distribution::pert(0.01, 0.02, 0.04), Distribution::pert(10, 20, 40),
+                                        Distribution::pert(0, 0.9, 1), Distribution::pert(-5, -4, -2)};
+  std::vector<Distribution> alone = together;
+  std::vector<Distribution*> list;
+  for (Distribution& d : together) list.push_back(&d);
+  prepare_for_drawing(list, 2);
+  for (Distribution& d : alone) d.prepare_for_drawing();
+  for (std::size_t k = 0; k < together.size(); ++k)
+    for (int i = 1; i < 1000; ++i) {
+      const double u = i / 1000.0 + 1e-7;
+      CAPTURE(k);
+      CAPTURE(u);
+      CHECK(together[k].sample(u) == alone[k].sample(u));
+    }
+  // The table (not Newton from the middle) is what they draw with: a draw inside it is
+  // the table's interpolation, within the table's accuracy of the exact quantile.
+  CHECK(std::abs(together[1].sample(0.3) - together[1].quantile(0.3)) < 1e-6 * 30);
+}
+
 TEST_CASE("truncation: draws leaving the valid range come from the truncated distribution") {
   // A rate of -90% +- 20% is below -100% about 31% of the time; those are redrawn above.
   Distribution d = Distribution::normal(-0.9, 0.2);

@@ -1,6 +1,7 @@
 #include "document.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
@@ -111,9 +112,12 @@ Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
     std::size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
     const std::size_t indent = text.find_first_not_of(" \t", start);
-    const std::size_t tab = text.find('\t', start);
-    if (indent < end && text[indent] != '#' && tab < indent)
-      tabs.error(SourceLocation{file, static_cast<int>(line), static_cast<int>(tab - start) + 1},
+    // Looked for in the indentation only: a search to the end of the text for every line
+    // made reading quadratic in the file's size.
+    const std::size_t tab = indent < end ? std::string_view(text).substr(start, indent - start).find('\t')
+                                         : std::string_view::npos;
+    if (indent < end && text[indent] != '#' && tab != std::string_view::npos)
+      tabs.error(SourceLocation{file, static_cast<int>(line), static_cast<int>(tab) + 1},
                  "a tab is used for indentation; YAML indents with spaces only: replace it with spaces");
     start = end + 1;
   }

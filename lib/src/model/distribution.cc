@@ -1,7 +1,10 @@
 #include "fundgap/model/distribution.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdint>
+#include <thread>
 
 namespace fundgap {
 
@@ -138,23 +141,56 @@ Distribution Distribution::pert(double low, double mode, double high) {
   return d;
 }
 
-void Distribution::prepare_for_drawing() {
-  if (kind_ != Kind::pert || degenerate() || !table_.empty()) return;
-  // Quantiles on an even grid of p, from the CDF on an even grid of x inverted by linear
-  // interpolation (one pass); sample() interpolates inside and solves in the end cells.
+namespace {
+
+// PERT's quantile table for the standard beta of shape (a, b): quantiles on an even grid
+// of p, from the CDF on an even grid of x inverted by linear interpolation (one pass);
+// sample() interpolates inside and solves in the end cells.
+std::shared_ptr<const std::vector<double>> pert_table(double a, double b, double log_beta) {
   constexpr int n = 16384;
   std::vector<double> cdf(n + 1);
-  for (int j = 0; j <= n; ++j)
-    cdf[static_cast<std::size_t>(j)] = incomplete_beta(static_cast<double>(j) / n, alpha_, beta_, log_beta_);
-  table_.resize(n + 1);
+  for (int j = 0; j <= n; ++j) cdf[static_cast<std::size_t>(j)] = incomplete_beta(static_cast<double>(j) / n, a, b, log_beta);
+  auto table = std::make_shared<std::vector<double>>(n + 1);
   std::size_t j = 0;
   for (int i = 0; i <= n; ++i) {
     const double p = static_cast<double>(i) / n;
     while (j + 1 < static_cast<std::size_t>(n) && cdf[j + 1] <= p) ++j;
     const double span = cdf[j + 1] - cdf[j];
     const double within = span > 0 ? std::clamp((p - cdf[j]) / span, 0.0, 1.0) : 0;
-    table_[static_cast<std::size_t>(i)] = (static_cast<double>(j) + within) / n;
+    (*table)[static_cast<std::size_t>(i)] = (static_cast<double>(j) + within) / n;
   }
+  return table;
+}
+
+}  // namespace
+
+void Distribution::prepare_for_drawing() { fundgap::prepare_for_drawing(std::vector<Distribution*>{this}, 1); }
+
+void prepare_for_drawing(const std::vector<Distribution*>& distributions, int threads) {
+  using Kind = Distribution::Kind;
+  // One table per shape, in the order shapes are first seen.
+  std::vector<Distribution*> shapes;
+  std::vector<std::size_t> shape_of(distributions.size(), SIZE_MAX);
+  for (std::size_t i = 0; i < distributions.size(); ++i) {
+    const Distribution& d = *distributions[i];
+    if (d.kind_ != Kind::pert || d.degenerate() || d.table_) continue;
+    std::size_t k = 0;
+    while (k < shapes.size() && !(shapes[k]->alpha_ == d.alpha_ && shapes[k]->beta_ == d.beta_)) ++k;
+    if (k == shapes.size()) shapes.push_back(distributions[i]);
+    shape_of[i] = k;
+  }
+  std::vector<std::shared_ptr<const std::vector<double>>> tables(shapes.size());
+  std::atomic<std::size_t> next{0};
+  auto build = [&] {
+    for (std::size_t k = next++; k < shapes.size(); k = next++)
+      tables[k] = pert_table(shapes[k]->alpha_, shapes[k]->beta_, shapes[k]->log_beta_);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::min<int>(threads, static_cast<int>(shapes.size())); ++t) pool.emplace_back(build);
+  build();
+  for (std::thread& t : pool) t.join();
+  for (std::size_t i = 0; i < distributions.size(); ++i)
+    if (shape_of[i] != SIZE_MAX) distributions[i]->table_ = tables[shape_of[i]];
 }
 
 std::string Distribution::name() const {
@@ -253,15 +289,16 @@ double Distribution::quantile(double p) const {
       return c_ - std::sqrt((1 - p) * (c_ - a_) * (c_ - b_));
     }
     case Kind::pert: {
-      const double n = table_.empty() ? 1 : static_cast<double>(table_.size() - 1);
+      const std::vector<double>* table = table_.get();
+      const double n = table ? static_cast<double>(table->size() - 1) : 1;
       const double pos = std::clamp(p, 0.0, 1.0) * n;
-      const std::size_t i = table_.empty() ? 0 : std::min(static_cast<std::size_t>(pos), table_.size() - 2);
+      const std::size_t i = table ? std::min(static_cast<std::size_t>(pos), table->size() - 2) : 0;
       // Newton on the exact CDF from the table's estimate, inside a bracket that every
       // evaluation tightens (bisecting when a step would leave it): converges even where
       // the curve is steep.
       double lo = 0, hi = 1;
-      double x = table_.empty() ? alpha_ / (alpha_ + beta_)
-                                : table_[i] + (pos - static_cast<double>(i)) * (table_[i + 1] - table_[i]);
+      double x = table ? (*table)[i] + (pos - static_cast<double>(i)) * ((*table)[i + 1] - (*table)[i])
+                       : alpha_ / (alpha_ + beta_);
       for (int step = 0; step < 100; ++step) {
         const double f = incomplete_beta(x, alpha_, beta_, log_beta_) - p;
         if (std::fabs(f) < 1e-12) break;
@@ -298,11 +335,13 @@ double Distribution::sample(double u) const {
     case Kind::pert: {
       // Inside the table the quantile is smooth and the cells fine: interpolate. In the
       // end cells, where it is steep, solve exactly.
-      const double n = static_cast<double>(table_.size() - 1);
-      const double pos = p * n;
-      const auto i = static_cast<std::size_t>(pos);
-      if (!table_.empty() && i >= 2 && i + 3 < table_.size())
-        return a_ + (table_[i] + (pos - static_cast<double>(i)) * (table_[i + 1] - table_[i])) * (c_ - a_);
+      if (const std::vector<double>* table = table_.get()) {
+        const double n = static_cast<double>(table->size() - 1);
+        const double pos = p * n;
+        const auto i = static_cast<std::size_t>(pos);
+        if (i >= 2 && i + 3 < table->size())
+          return a_ + ((*table)[i] + (pos - static_cast<double>(i)) * ((*table)[i + 1] - (*table)[i])) * (c_ - a_);
+      }
       return quantile(p);
     }
     default: return quantile(p);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include <Random123/philox.h>
@@ -26,7 +27,17 @@ inline double uniform(std::uint64_t seed, std::uint64_t draw, std::uint64_t stre
 class Sampler {
  public:
   explicit Sampler(const Scenario& sc);
-  // REQUIRES: `w` has the structure of the scenario the sampler was built from.
+
+  // Where draws go in one working scenario: each uncertain input's slots, found once so
+  // that a draw writes straight into them, and the copula's scratch vectors.
+  struct Target {
+    std::vector<std::span<double>> slots;  // by parameter; empty for certain ones
+    Eigen::VectorXd z, mixed;
+  };
+  // REQUIRES: `w` has the structure of the scenario the sampler was built from, and
+  // outlives the target (whose slots point into it).
+  Target target(Scenario& w) const;
+  void draw(Target& target, std::uint64_t seed, std::uint64_t d) const;
   void draw(Scenario& w, std::uint64_t seed, std::uint64_t d) const;
 
  private:

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -81,9 +82,14 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
   if (o.shard_count < 1 || o.shard_count > kMaxShards || o.shard < 1 || o.shard > o.shard_count)
     throw InputError(SourceLocation{}, fmt::format("shard {} of {} is not a shard from 1 to {}", o.shard,
                                                    o.shard_count, kMaxShards));
+  const int threads = std::max(1, o.threads);
   Scenario sc = scenario;  // with its distributions prepared for fast drawing
-  for (Parameter& p : sc.parameters)
-    if (p.distribution) p.distribution->prepare_for_drawing();
+  {
+    std::vector<Distribution*> distributions;
+    for (Parameter& p : sc.parameters)
+      if (p.distribution) distributions.push_back(&*p.distribution);
+    prepare_for_drawing(distributions, threads);
+  }
   SimulationState s;
   s.fingerprint = scenario_fingerprint(sc);
   s.scenario_name = sc.name;
@@ -110,22 +116,57 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
   std::vector<char> is_gap(n);
   for (std::size_t i = 0; i < n; ++i) is_gap[i] = s.outputs[i].measure == "gap";
 
-  // The pilot fixes each output's histogram range from the first draws; every shard
-  // computes the same pilot, so their histograms line up.
-  {
-    Scenario w = sc;
+  // One thread's working scenario, projection and output values.
+  struct Worker {
+    Scenario w;
+    Sampler::Target target;
     Projection p;
     std::vector<double> v;
+    std::optional<Accumulator> acc;
+    Worker(const Scenario& sc, const Sampler& sampler) : w(sc), target(sampler.target(w)) {}
+    Worker(const Worker&) = delete;
+  };
+  auto evaluate = [&](Worker& k, std::uint64_t d) {
+    sampler.draw(k.target, o.seed, d);
+    const ProjectionStatus status = engine.run(k.w, k.p, Detail::gaps);
+    if (status.ok()) output_values(k.p, sources, k.v);
+    return status;
+  };
+  // Runs `job(worker)` on every thread and waits for them.
+  std::vector<std::unique_ptr<Worker>> workers;
+  auto on_threads = [&](const auto& job) {
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back([&, t] { job(*workers[static_cast<std::size_t>(t)]); });
+    job(*workers[0]);
+    for (std::thread& t : pool) t.join();
+  };
+  workers.resize(static_cast<std::size_t>(threads));
+  for (auto& k : workers) k = std::make_unique<Worker>(sc, sampler);
+
+  // The pilot fixes each output's histogram range from the first draws; every shard
+  // computes the same pilot, so their histograms line up. Its draws run on every thread
+  // and are kept: this shard's pass below adds them instead of drawing them again.
+  const std::uint64_t pilot = std::min(o.draws, kPilot);
+  std::vector<double> pilot_values(pilot * n);
+  std::vector<char> pilot_ok(pilot, 0);
+  {
+    constexpr std::uint64_t kPilotChunk = 256;
+    std::atomic<std::uint64_t> next_chunk{0};
+    on_threads([&](Worker& k) {
+      for (std::uint64_t c = next_chunk++; c * kPilotChunk < pilot; c = next_chunk++)
+        for (std::uint64_t d = c * kPilotChunk; d < std::min(pilot, (c + 1) * kPilotChunk); ++d) {
+          if (!evaluate(k, d).ok()) continue;  // reported by the draw's own pass below
+          pilot_ok[d] = 1;
+          std::copy(k.v.begin(), k.v.end(), pilot_values.begin() + static_cast<std::ptrdiff_t>(d * n));
+        }
+    });
     std::vector<double> lo(n, INFINITY), hi(n, -INFINITY);
-    for (std::uint64_t d = 0; d < std::min(o.draws, kPilot); ++d) {
-      sampler.draw(w, o.seed, d);
-      if (!engine.run(w, p, Detail::gaps).ok()) continue;  // reported by the draw's own pass below
-      output_values(p, sources, v);
-      for (std::size_t i = 0; i < n; ++i) {
-        lo[i] = std::min(lo[i], v[i]);
-        hi[i] = std::max(hi[i], v[i]);
-      }
-    }
+    for (std::uint64_t d = 0; d < pilot; ++d)
+      if (pilot_ok[d])
+        for (std::size_t i = 0; i < n; ++i) {
+          lo[i] = std::min(lo[i], pilot_values[d * n + i]);
+          hi[i] = std::max(hi[i], pilot_values[d * n + i]);
+        }
     s.bin_low.resize(n);
     s.bin_width.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -154,25 +195,25 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
   std::size_t next_to_write = 0;
   if (o.draws_out) *o.draws_out << csv_header(sc, s.outputs);
 
-  auto work = [&](Accumulator& acc) {
-    Scenario w = sc;
-    Projection p;
-    std::vector<double> v;
+  on_threads([&](Worker& k) {
+    k.acc.emplace(n, s);  // allocated and first touched by the thread that fills it
+    Accumulator& acc = *k.acc;
     for (std::size_t bi = next++; bi < blocks.size(); bi = next++) {
       const std::uint64_t begin = blocks[bi] * kBlock, end = std::min(begin + kBlock, o.draws);
       std::string rows;
       for (std::uint64_t d = begin; d < end; ++d) {
-        sampler.draw(w, o.seed, d);
-        if (const ProjectionStatus status = engine.run(w, p, Detail::gaps); !status.ok()) {
+        if (d < pilot && pilot_ok[d]) {
+          const auto first = pilot_values.begin() + static_cast<std::ptrdiff_t>(d * n);
+          k.v.assign(first, first + static_cast<std::ptrdiff_t>(n));
+        } else if (const ProjectionStatus status = evaluate(k, d); !status.ok()) {
           std::lock_guard<std::mutex> g(lock);
-          if (!first_error || d < first_error->first) first_error = {d, status_diagnostics(w, status)};
+          if (!first_error || d < first_error->first) first_error = {d, status_diagnostics(k.w, status)};
           continue;
         }
-        output_values(p, sources, v);
-        acc.add(v, is_gap, s);
+        acc.add(k.v, is_gap, s);
         if (o.draws_out) {
           rows += std::to_string(d);
-          for (double x : v) rows += fmt::format(",{}", x);
+          for (double x : k.v) rows += fmt::format(",{}", x);
           rows += '\n';
         }
       }
@@ -189,14 +230,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
         }
       }
     }
-  };
-
-  const int threads = std::max(1, o.threads);
-  std::vector<Accumulator> accumulators(static_cast<std::size_t>(threads), Accumulator(n, s));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, std::ref(accumulators[static_cast<std::size_t>(t)]));
-  work(accumulators[0]);
-  for (std::thread& t : pool) t.join();
+  });
 
   if (first_error) {
     Diagnostics d;
@@ -204,7 +238,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
       d.add({e.where, fmt::format("{} (in draw {} of seed {})", e.message, first_error->first, o.seed)});
     throw InputError(d);
   }
-  for (const Accumulator& a : accumulators) add_accumulator(s, a);
+  for (const auto& k : workers) add_accumulator(s, *k->acc);
   return s;
 }
 

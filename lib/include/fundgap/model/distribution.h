@@ -4,6 +4,7 @@
 #pragma once
 
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,10 @@ class Distribution {
   // Builds what fast drawing needs (PERT's quantile table). Optional: without it, draws
   // are exact but slower. Not thread-safe: call before drawing from several threads.
   void prepare_for_drawing();
+  // The same for many distributions at once, on up to `threads` threads: each PERT shape
+  // (alpha, beta) gets one table, shared by every distribution of that shape (the table
+  // is of the standard beta, so distributions that differ only in range share it).
+  friend void prepare_for_drawing(const std::vector<Distribution*>& distributions, int threads);
 
  private:
   Kind kind_ = Kind::normal;
@@ -60,8 +65,12 @@ class Distribution {
   double log_beta_ = 0;           // ln B(alpha, beta)
   double p_low_ = 0, p_high_ = 1; // F at the truncation bounds
   std::optional<double> plan_;    // `plan:`, when given
-  std::vector<double> table_;     // PERT: quantiles on an even grid, refined by Newton
+  // PERT: quantiles of the standard beta on an even grid of p, refined by Newton; shared
+  // between copies and between distributions of one shape. Empty until prepared.
+  std::shared_ptr<const std::vector<double>> table_;
 };
+
+void prepare_for_drawing(const std::vector<Distribution*>& distributions, int threads);
 
 // The standard normal distribution: cumulative and inverse (full double precision).
 double normal_cdf(double z);
