@@ -55,9 +55,17 @@ WriteOptions OutputOptions::write_options() const {
   return o;
 }
 
+void OutputOptions::reserve(OutputFiles& f) const {
+  if (output.empty()) return;
+  index = f.add(output);
+  files = &f;
+}
+
 void OutputOptions::emit(const std::string& text) const {
   if (output.empty()) {
     std::cout << text << std::flush;
+  } else if (files) {
+    files->write(index, text);
   } else {
     write_file_atomically(output, text);
   }

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "fundgap/base/output_file.h"
 #include "fundgap/output/format.h"
 
 namespace fundgap::cli {
@@ -16,6 +17,8 @@ struct OutputOptions {
   std::string output;  // empty: stdout
   std::string color = "auto";
   Document document = Document::report;
+  mutable OutputFiles* files = nullptr;  // set by reserve()
+  mutable std::size_t index = 0;         // --output's index in `files`
 
   // Adds --format (the formats that write `document`), --output and, when the command
   // colours, --color.
@@ -27,7 +30,11 @@ struct OutputOptions {
   bool use_color() const;
   // The options the writers take: colour when use_color() and the format is a table.
   WriteOptions write_options() const;
-  // Writes `text` to stdout or, atomically, to --output.
+  // Checks --output before the work and has emit() write it into `files`, to be
+  // committed with the command's other outputs. Nothing for stdout.
+  void reserve(OutputFiles& files) const;
+  // Writes `text` to stdout or to --output: into the files reserve() named, else
+  // atomically on its own.
   void emit(const std::string& text) const;
   // Writes `doc` in the resolved format and emits it.
   template <typename Doc>

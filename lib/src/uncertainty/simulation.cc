@@ -21,6 +21,7 @@ namespace {
 using uncertainty::Accumulator;
 using uncertainty::Sampler;
 
+constexpr std::size_t kHistogramBudget = std::size_t{1} << 30;  // bytes of histograms for all threads
 constexpr std::uint64_t kBlock = 1024;  // draws per unit of work, and the sharding stripe
 constexpr std::uint64_t kPilot = 2048;  // draws that fix the histogram ranges
 
@@ -99,8 +100,8 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
   s.outputs = outputs_of(sc);
   const std::size_t n = s.outputs.size();
   s.sum_pennies.assign(n, 0);
-  s.min.assign(n, INFINITY);
-  s.max.assign(n, -INFINITY);
+  s.min.assign(n, HUGE_VAL);
+  s.max.assign(n, -HUGE_VAL);
   s.adverse.assign(n, 0);
   s.histogram.assign(n * SimulationState::kBins, 0);
 
@@ -116,7 +117,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
     Scenario w = sc;
     Projection p;
     std::vector<double> v;
-    std::vector<double> lo(n, INFINITY), hi(n, -INFINITY);
+    std::vector<double> lo(n, HUGE_VAL), hi(n, -HUGE_VAL);
     for (std::uint64_t d = 0; d < std::min(o.draws, kPilot); ++d) {
       sampler.draw(w, o.seed, d);
       if (!engine.run(w, p, Detail::gaps).ok()) continue;  // reported by the draw's own pass below
@@ -191,7 +192,13 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
     }
   };
 
-  const int threads = std::max(1, o.threads);
+  // Threads beyond this shard's blocks would have nothing to do and beyond the cores only
+  // contend, each with histograms of every output: neither changes the results.
+  // Nor more than kHistogramBudget of histograms in all (16 KiB an output a thread).
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t per_thread = std::max<std::size_t>(1, n * SimulationState::kBins * sizeof(std::uint32_t));
+  const std::size_t most = std::max<std::size_t>(1, std::min({blocks.size(), cores, kHistogramBudget / per_thread}));
+  const int threads = static_cast<int>(std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, o.threads)), 1, most));
   std::vector<Accumulator> accumulators(static_cast<std::size_t>(threads), Accumulator(n, s));
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) pool.emplace_back(work, std::ref(accumulators[static_cast<std::size_t>(t)]));
