@@ -384,6 +384,13 @@ class HardeningTest(unittest.TestCase):
         path = self.write("one.yaml", "---\n" + GOOD + "...\n")
         self.assertEqual(run("validate", path).returncode, 0)
 
+    def test_fuzz_findings_stay_fixed(self):
+        # Each file once hung or crashed fundgap; each is now bad input, promptly.
+        folder = os.path.join(ROOT, "tests", "fuzz", "regressions")
+        for name in sorted(os.listdir(folder)):
+            r = run("validate", os.path.join(folder, name), timeout=10)
+            self.assertEqual(r.returncode, 2, (name, r.stderr))
+
     # ---- 10: commands with two outputs write both or neither ----------------------
     def test_every_output_is_checked_before_the_work(self):
         plan = self.write("plan.yaml", GOOD + "checks:\n  - ccg.gap[*] <= 500m\n")

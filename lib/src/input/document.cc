@@ -157,24 +157,35 @@ void check_text(const std::shared_ptr<const SourceFile>& file) {
   }
 }
 
-// Where a second document opens: the last `---` marker at or before its first value
-// (0-based `line`, or -1 for an empty document), else that value's line.
-SourceLocation second_document(const std::shared_ptr<const SourceFile>& file, int line) {
-  int marker = 0, number = 1;
-  for (std::size_t start = 0; start < file->text.size() && (line < 0 || number <= line + 1); ++number) {
+// A second YAML document in the file, found in its text (yaml-cpp's LoadAll can loop on
+// malformed input): a `---` line after content, or content after a `...` line. Document
+// markers cannot occur inside a scalar, so this is exact. Throws at its line.
+void check_one_document(const std::shared_ptr<const SourceFile>& file) {
+  bool content = false, ended = false;
+  int number = 1;
+  for (std::size_t start = 0; start < file->text.size(); ++number) {
     std::size_t end = file->text.find('\n', start);
     if (end == std::string::npos) end = file->text.size();
     const std::string_view l = std::string_view(file->text).substr(start, end - start);
-    if (l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r')) marker = number;
     start = end + 1;
+    auto marker = [&](std::string_view m) {
+      return l.substr(0, 3) == m && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+    };
+    const std::size_t first = l.find_first_not_of(" \t\r");
+    const bool blank = first == std::string_view::npos || l[first] == '#';
+    if (marker("---") ? content || ended : !blank && ended && !marker("..."))
+      throw InputError(SourceLocation{file, number, 1}, "a second YAML document starts here; a scenario file holds one");
+    if (marker("...")) ended = true;
+    else if (marker("---")) content = true;  // what follows it is the one document
+    else if (!blank && l[0] != '%') content = true;
   }
-  return {file, marker > 0 ? marker : std::max(line + 1, 1), 1};
 }
 
 }  // namespace
 
 Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
   check_text(file);
+  check_one_document(file);
   // YAML forbids tabs in indentation; yaml-cpp's own message for one does not say so.
   Diagnostics tabs;
   const std::string& text = file->text;
@@ -191,11 +202,7 @@ Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
   if (!tabs.empty()) throw InputError(tabs);
   YAML::Node root;
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(file->text);
-    if (documents.size() > 1)
-      throw InputError(second_document(file, documents[1].Mark().line),
-                       "a second YAML document starts here; a scenario file holds one");
-    if (!documents.empty()) root = documents.front();
+    root = YAML::Load(file->text);
   } catch (const YAML::DeepRecursion& e) {
     throw InputError(Lines(file).at(e.mark.line, e.mark.column),
                      fmt::format("values are nested more than {} levels deep (the limit)", kMaxDepth));
