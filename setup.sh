@@ -3,13 +3,14 @@
 #   bash setup.sh run    runs fundgap on the bundled Tower Hamlets scenario
 #   bash setup.sh test   runs the whole test suite (what CI runs)
 #   bash setup.sh asan   runs the whole test suite under address+undefined sanitizers
+#   bash setup.sh fuzz [SECONDS]  runs each libFuzzer target for SECONDS (default 20)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(cmake ninja-build g++ libcli11-dev libeigen3-dev libfmt-dev libyaml-cpp-dev doctest-dev
           nlohmann-json3-dev python3 python3-yaml libxml2-utils librandom123-dev parallel
           chromium fonts-dejavu-core zsh libxlsxwriter-dev python3-openpyxl python3-pandas
-          libreoffice-calc-nogui)
+          libreoffice-calc-nogui clang-14 libclang-rt-14-dev)
 
 # ajv-cli (from the npm registry) validates the bundled scenarios against the format's
 # JSON Schema; only where Node and npm are present (the test says it is skipped otherwise).
@@ -43,6 +44,11 @@ build() {  # $1: preset
   cmake --build --preset "$1" >&2
 }
 
+build_fuzz() {
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz --target scenario_fuzz expression_fuzz shard_fuzz >&2
+}
+
 case "${1:-}" in
   run)
     install_missing
@@ -53,6 +59,16 @@ case "${1:-}" in
     install_missing
     build release
     ctest --preset release -j "$(nproc)"
+    # The library and the fuzz targets with clang 14 and the sanitizers, then a minute
+    # of fuzzing that fails on any finding (docs/fuzzing.md).
+    build_fuzz
+    bash tests/fuzz/run.sh 20
+    ;;
+  fuzz)
+    install_missing
+    build release
+    build_fuzz
+    bash tests/fuzz/run.sh "${2:-20}"
     ;;
   asan)
     install_missing
@@ -60,7 +76,7 @@ case "${1:-}" in
     ctest --preset asan -j "$(nproc)"
     ;;
   *)
-    echo "usage: bash setup.sh run|test|asan" >&2
+    echo "usage: bash setup.sh run|test|asan|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

@@ -44,6 +44,10 @@ std::string host_name() {
 
 int check(const CheckOptions& o) {
   const OutputFormat& format = o.out.resolved_format();
+  // Both outputs are checked before the work and written together after it.
+  OutputFiles files;
+  const std::size_t junit = o.junit.empty() ? 0 : files.add(o.junit);
+  o.out.reserve(files);
   CheckRun run{{}, now_iso8601(), host_name()};
   for (const std::string& file : o.files) {
     const auto start = std::chrono::steady_clock::now();
@@ -66,11 +70,7 @@ int check(const CheckOptions& o) {
 
   std::ostringstream text;
   write(text, format, run, o.out.write_options(fmt::format("{}", fmt::join(o.files, ", "))));
-  if (!o.junit.empty()) {
-    std::ostringstream xml;
-    write(xml, *find_format("junit"), run);
-    write_file_atomically(o.junit, xml.str());
-  }
+  if (!o.junit.empty()) write(files.stream(junit), *find_format("junit"), run);
   const char* gha = std::getenv("GITHUB_ACTIONS");
   if (gha && std::string_view(gha) == "true") {
     // Workflow commands are read from the job's log; keep Markdown and JSON on stdout
@@ -79,7 +79,10 @@ int check(const CheckOptions& o) {
     write(annotations, *find_format("github"), run);
     (format.name != "table" && o.out.output.empty() ? std::cerr : std::cout) << annotations.str();
   }
-  o.out.emit(text.str());
+  // Files first: standard output is not written when a file cannot be.
+  if (!o.out.output.empty()) o.out.emit(text.str());
+  files.commit();
+  if (o.out.output.empty()) o.out.emit(text.str());
   if (run.any_input_error()) return 2;
   return run.failures() > 0 ? 1 : 0;
 }

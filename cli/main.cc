@@ -63,7 +63,7 @@ Exit codes: 0 success, 1 a check on the plan failed, 2 bad input or usage.)");
     std::vector<std::string> names;
     for (const Command& c : commands()) names.emplace_back(c.name);
     if (std::find(names.begin(), names.end(), word) == names.end()) {
-      std::cerr << fmt::format("fundgap: error: unknown command '{}'{}\n{}", word, did_you_mean(word, names),
+      std::cerr << fmt::format("fundgap: error: unknown command '{}'{}\n{}", printable(word), did_you_mean(word, names),
                                command_list());
       return 2;
     }
@@ -89,7 +89,7 @@ Exit codes: 0 success, 1 a check on the plan failed, 2 bad input or usage.)");
     std::string message = e.what();  // CLI11 capitalises; our messages are lowercase
     if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     std::cerr << fmt::format("fundgap: error: {}\nRun 'fundgap --help' or 'fundgap COMMAND --help' for usage.\n",
-                             message);
+                             printable(message));
     return 2;
   }
   try {
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   try {
     return fundgap::cli::main_impl(argc, argv);
   } catch (const std::exception& e) {
-    std::cerr << "fundgap: error: " << e.what() << '\n';
+    std::cerr << "fundgap: error: " << fundgap::printable(e.what()) << '\n';
     return 2;
   }
 }

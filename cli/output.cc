@@ -106,9 +106,17 @@ WriteOptions OutputOptions::write_options(std::string source) const {
   return o;
 }
 
+void OutputOptions::reserve(OutputFiles& f) const {
+  if (output.empty()) return;
+  index = f.add(output);
+  files = &f;
+}
+
 void OutputOptions::emit(const std::string& text) const {
   if (output.empty()) {
     std::cout << text << std::flush;
+  } else if (files) {
+    files->write(index, text);
   } else {
     write_file_atomically(output, text);
   }

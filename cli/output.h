@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "fundgap/base/output_file.h"
 #include "fundgap/output/format.h"
 
 namespace fundgap::cli {
@@ -18,6 +19,8 @@ struct OutputOptions {
   std::string units;     // --units: empty for the default (£m)
   std::string decimals;  // --decimals: empty for the unit's default
   Document document = Document::report;
+  mutable OutputFiles* files = nullptr;  // set by reserve()
+  mutable std::size_t index = 0;         // --output's index in `files`
 
   // Adds --format (the formats that write `document`), --output, --units and --decimals
   // for the documents whose tables show money in millions (reports, comparisons,
@@ -35,7 +38,11 @@ struct OutputOptions {
   // money_style(), `source` (the scenario file(s), for a workbook's cover sheet), and
   // for a workbook, its creation time from SOURCE_DATE_EPOCH when set (InputError when bad).
   WriteOptions write_options(std::string source = {}) const;
-  // Writes `text` to stdout or, atomically, to --output.
+  // Checks --output before the work and has emit() write it into `files`, to be
+  // committed with the command's other outputs. Nothing for stdout.
+  void reserve(OutputFiles& files) const;
+  // Writes `text` to stdout or to --output: into the files reserve() named, else
+  // atomically on its own.
   void emit(const std::string& text) const;
   // Writes `doc` in the resolved format and emits it.
   template <typename Doc>

@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -16,6 +15,7 @@
 #include "output.h"
 #include "scenario_options.h"
 
+#include "fundgap/base/input_file.h"
 #include "fundgap/base/output_file.h"
 #include "fundgap/uncertainty/simulation.h"
 
@@ -23,12 +23,21 @@ namespace fundgap::cli {
 
 namespace {
 
+// The largest shard file `merge` reads (docs/format.md, "Limits").
+constexpr std::size_t kMaxShardBytes = std::size_t{256} << 20;
+
 // "5,50,95" -> {0.05, 0.5, 0.95}.
 std::vector<double> parse_quantiles(const std::string& text) {
   std::vector<double> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
+  if (text.empty())
+    throw InputError(SourceLocation{}, "--quantiles: expected percentages between 0 and 100 (like 5,50,95), found "
+                                       "nothing");
+  // Every item between commas, the empty ones too ("5," has an empty second item).
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string item = text.substr(start, comma - start);
+    start = comma + 1;
     char* end = nullptr;
     const double v = std::strtod(item.c_str(), &end);
     if (item.empty() || *end != '\0' || !(v > 0 && v < 100))
@@ -89,6 +98,11 @@ int run_simulate(const SimulateOptions& o) {
   } else {
     o.out.resolved_format();
   }
+  // Every output is checked before the draws and written together after them; the
+  // draws stream into their temporary file as they are made.
+  OutputFiles files;
+  if (!o.draws_out.empty()) options.draws_out = &files.stream(files.add(o.draws_out));
+  o.out.reserve(files);
   const Scenario sc = o.scenario.load(o.file);
   if (!sc.uncertain())
     std::cerr << "fundgap: note: no input is uncertain, so every draw is the same as 'run'\n";
@@ -102,18 +116,17 @@ int run_simulate(const SimulateOptions& o) {
                                width, 100.0 * static_cast<double>(done) / static_cast<double>(total))
                 << std::flush;
     };
-  std::ostringstream draws;
-  if (!o.draws_out.empty()) options.draws_out = &draws;
   const SimulationState state = simulate(sc, options);
   if (show) std::cerr << "\r\x1b[K" << std::flush;
-  if (!o.draws_out.empty()) write_file_atomically(o.draws_out, draws.str());
   if (!o.shard.empty()) {
-    std::ostringstream text;
-    write_shard(text, state);
-    write_file_atomically(o.out.output, text.str());
+    write_shard(files.stream(o.out.index), state);
+    files.commit();
     return 0;
   }
-  emit_summary(state, o.quantiles, o.out, o.file);
+  // Files first: standard output is not written when a file cannot be.
+  if (!o.out.output.empty()) emit_summary(state, o.quantiles, o.out, o.file);
+  files.commit();
+  if (o.out.output.empty()) emit_summary(state, o.quantiles, o.out, o.file);
   return 0;
 }
 
@@ -128,11 +141,7 @@ int run_merge(const MergeOptions& o) {
   parse_quantiles(o.quantiles);
   std::optional<SimulationState> merged;
   for (const std::string& path : o.shards) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(SourceLocation{}, fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
-    std::ostringstream text;
-    text << in.rdbuf();
-    SimulationState s = read_shard(path, text.str());
+    SimulationState s = read_shard(path, read_input_file(path, kMaxShardBytes));
     if (merged)
       merged->merge(s);
     else

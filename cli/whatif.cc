@@ -1,5 +1,6 @@
 // `fundgap sensitivity FILE` (a tornado of one-at-a-time swings) and
 // `fundgap solve FILE --vary PATH --target 'FIGURE = VALUE'` (root finding).
+#include <cmath>
 #include <memory>
 #include <sstream>
 
@@ -8,7 +9,9 @@
 #include "scenario_options.h"
 
 #include "fundgap/analysis/whatif.h"
+#include "fundgap/base/money.h"
 #include "fundgap/base/quantity.h"
+#include "fundgap/model/projection.h"
 #include "fundgap/input/references.h"
 
 namespace fundgap::cli {
@@ -76,6 +79,12 @@ int run_solve(const SolveOptions& o) {
       throw InputError(SourceLocation{}, fmt::format("--between: LOW must be below HIGH, found '{}'", o.between));
   }
   const Parameter p = whole_parameter(sc, o.vary, "--vary");
+  if (range && p.kind == ValueKind::money && std::max(std::fabs(range->first), std::fabs(range->second)) > kMaxMoney) {
+    const std::string symbol = currency_symbol(sc.currency);
+    throw InputError(SourceLocation{}, fmt::format("--between: '{}' goes beyond \u00b1{:.0bn}, more than fundgap "
+                                                   "computes to the penny (the limit)", o.between,
+                                                   Money{kMaxMoney, symbol}));
+  }
   const SolveResult result{o.vary, p.kind, figure, goal, sc.currency, solve(sc, o.vary, ref, goal, range)};
   o.out.emit_document(result, {});
   const Solution& s = result.solution;

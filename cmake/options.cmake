@@ -8,8 +8,11 @@ target_compile_options(fundgap_warnings INTERFACE
   $<$<BOOL:${FUNDGAP_WARNINGS_AS_ERRORS}>:-Werror>)
 
 add_library(fundgap_sanitizers INTERFACE)
-if(FUNDGAP_SANITIZE)
+if(FUNDGAP_SANITIZE OR FUNDGAP_FUZZ)
   target_compile_options(fundgap_sanitizers INTERFACE
-    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+    # Fuzzing: libFuzzer's coverage in everything it reaches (its main is linked only
+    # into the fuzz targets).
+    $<$<BOOL:${FUNDGAP_FUZZ}>:-fsanitize=fuzzer-no-link>)
   target_link_options(fundgap_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()

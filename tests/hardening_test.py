@@ -248,6 +248,239 @@ class HardeningTest(unittest.TestCase):
             self.assertError(r, f"fundgap: error: {message}")
         self.assertEqual(os.listdir(self.tmp), [])
 
+    # ---- 5: every figure is finite, money within what adds up to the penny ----------
+    def test_a_figure_that_overflows_is_an_error_at_the_entity_that_caused_it(self):
+        growing = GOOD.replace("to: 2021/22", "to: 2119/20").replace("demand: 10%", "demand: 1000%")
+        path = self.write("grow.yaml", growing + "checks:\n  - ccg.gap[*] <= 5m\n")
+        # 100m x 11^t passes 9e13 when 11^t > 9e5, first at t = 6 (11^6 = 1,771,561).
+        first = (f"{path}:7:3: error: acute.baseline[2026/27] is beyond \u00b1\u00a390,000bn, more than fundgap "
+                 "computes to the penny (the limit): check the inputs of service 'acute' that build it")
+        for args in (("run",), ("run", "-f", "json"), ("check",), ("explain", "ccg.gap[2021/22]"), ("bridge",),
+                     ("compare", path), ("sensitivity", "--input", "services.acute.base")):
+            r = run(args[0], path, *args[1:])
+            self.assertError(r, first)
+            self.assertNotIn("inf", r.stdout)
+            self.assertNotIn("null", r.stdout)
+        # Funding that overflows names its partner.
+        path = self.write("fund.yaml", GOOD.replace("to: 2021/22", "to: 2119/20")
+                          .replace("funding: {base: 100m}", "funding: {base: 100m, growth: 1000%}"))
+        self.assertError(run("run", path), f"{path}:5:3: error: ccg.funding[2026/27] is beyond \u00b1\u00a390,000bn, "
+                                           "more than fundgap computes to the penny (the limit): check the inputs of "
+                                           "partner 'ccg' that build it")
+
+    def test_a_draw_that_overflows_is_an_error(self):
+        path = self.write("grow.yaml", GOOD.replace("to: 2021/22", "to: 2119/20")
+                          .replace("demand: 10%", "demand: {uniform: [0%, 1000%]}"))
+        r = run("simulate", path, "-n", "200")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(f"{path}:7:3: error: acute.baseline[", r.stderr)
+        self.assertEqual(r.stdout, "")
+
+    def test_money_inputs_beyond_the_penny_limit_are_located_errors(self):
+        path = self.write("big.yaml", GOOD.replace("base: 100m}", "base: 1e300}"))
+        self.assertError(run("validate", path), f"{path}:5:25: error: '1e300' is beyond \u00b1\u00a390,000bn, more "
+                                               "than fundgap computes to the penny (the limit) ('base' in funding of "
+                                               "partner 'ccg')")
+        good = self.write("good.yaml", GOOD)
+        self.assertError(run("run", good, "--set", "services.acute.base=1e14"),
+                         "--set:1:21: error: '1e14' is beyond \u00b1\u00a390,000bn, more than fundgap computes to the "
+                         "penny (the limit) ('base' in service 'acute')")
+        r = run("run", good, "--set", "services.acute.base=9e13")  # the limit itself is allowed
+        self.assertEqual(r.returncode, 2, r.stderr)  # ... but its gap with 10% growth is not
+        self.assertIn("acute.baseline[2021/22] is beyond", r.stderr)
+
+    # ---- 11: loose options and wrong messages ------------------------------------
+    def test_numbers_out_of_range_say_which_way(self):
+        for text, message in (("1e-400", "'1e-400' is too close to zero to compute with (nearer than about 2.2e-308); "
+                                         "write 0 if that is meant"),
+                              ("1e400", "'1e400' is too large to compute with (beyond about 1.8e308)"),
+                              ("1e308bn", "'1e308bn' is too large to compute with (beyond about 1.8e308)"),
+                              (".inf", "'.inf' is not a finite number")):
+            path = self.write("n.yaml", GOOD.replace("base: 100m}", f"base: {text}}}"))
+            self.assertError(run("validate", path), f"{path}:5:25: error: {message} ('base' in funding of partner "
+                                                    "'ccg')")
+
+    def test_a_money_range_beyond_the_limit_is_refused_readably(self):
+        good = self.write("good.yaml", GOOD)
+        r = run("solve", good, "--vary", "services.acute.base", "--target", "system.gap[2021/22] = 0", "--between",
+                "0,1.7e308")
+        self.assertError(r, "fundgap: error: --between: '0,1.7e308' goes beyond \u00b1\u00a390,000bn, more than "
+                            "fundgap computes to the penny (the limit)")
+        self.assertLess(max(len(line) for line in r.stderr.splitlines()), 200)
+
+    def test_quantiles_must_name_at_least_one(self):
+        for text, message in (("", "--quantiles: expected percentages between 0 and 100 (like 5,50,95), found "
+                                   "nothing"),
+                              ("5,", "--quantiles: '' is not a percentage between 0 and 100 (like 5,50,95)"),
+                              (",5", "--quantiles: '' is not a percentage between 0 and 100 (like 5,50,95)")):
+            r = run("simulate", UNCERTAIN, "-n", "10", "--quantiles", text)
+            self.assertError(r, f"fundgap: error: {message}")
+            self.assertEqual(r.stdout, "")
+
+    def test_a_second_extends_is_a_duplicate(self):
+        base = self.write("base.yaml", GOOD)
+        path = self.write("child.yaml", "fundgap: 1\nextends: base.yaml\nname: Child\nextends: base.yaml\n")
+        self.assertError(run("validate", path), f"{path}:4:1: error: duplicate key 'extends' in the scenario (first "
+                                                "at line 2)")
+        self.assertTrue(os.path.exists(base))
+
+    # ---- 9: standard input, pipes, process substitution -------------------------
+    def test_dash_reads_standard_input(self):
+        expected = run("run", self.write("good.yaml", GOOD), "-f", "csv").stdout
+        r = run("run", "-", "-f", "csv", stdin=GOOD)
+        self.assertEqual((r.returncode, r.stdout), (0, expected), r.stderr)
+        r = run("validate", "-", stdin=GOOD.replace("demand: 10%", "demand: lots"))
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith("<stdin>:7:44: error: expected a rate"), r.stderr)
+
+    def test_a_pipe_or_process_substitution_is_read(self):
+        good = self.write("good.yaml", GOOD)
+        expected = run("run", good, "-f", "csv").stdout
+        r = subprocess.run(["bash", "-c", f'"{FUNDGAP}" run <(cat "{good}") -f csv'], capture_output=True, text=True)
+        self.assertEqual((r.returncode, r.stdout), (0, expected), r.stderr)
+
+    def test_files_that_cannot_be_read_get_fundgaps_own_message(self):
+        os.symlink("loop2.yaml", os.path.join(self.tmp, "loop1.yaml"))
+        os.symlink("loop1.yaml", os.path.join(self.tmp, "loop2.yaml"))
+        loop = os.path.join(self.tmp, "loop1.yaml")
+        self.assertError(run("validate", loop), f"fundgap: error: cannot open '{loop}': Too many levels of symbolic "
+                                                "links")
+        child = self.write("child.yaml", "extends: loop1.yaml\n")
+        self.assertError(run("validate", child), f"{child}:1:10: error: cannot open '{self.tmp}/loop1.yaml': Too many "
+                                                 "levels of symbolic links (named by 'extends')")
+        for r in (run("validate", loop), run("validate", child), run("validate", self.tmp)):
+            self.assertNotIn("filesystem error", r.stderr)
+        self.assertError(run("validate", self.tmp), f"fundgap: error: cannot read '{self.tmp}': it is a directory")
+
+    # ---- 6: bounded reading ------------------------------------------------------
+    def test_endless_inputs_stop_at_the_size_limit(self):
+        self.assertError(run("validate", "/dev/zero", timeout=30),
+                         "fundgap: error: cannot read '/dev/zero': it is larger than 32 MiB (the limit)")
+        child = self.write("child.yaml", "extends: /dev/urandom\n")
+        self.assertError(run("validate", child, timeout=30),
+                         f"{child}:1:10: error: cannot read '/dev/urandom': it is larger than 32 MiB (the limit) "
+                         "(named by 'extends')")
+        self.assertError(run("merge", "/dev/zero", timeout=60),
+                         "fundgap: error: cannot read '/dev/zero': it is larger than 256 MiB (the limit)")
+
+    # ---- 7: text is UTF-8, one document ------------------------------------------
+    def test_invalid_utf8_and_nul_are_located_errors(self):
+        for data, where, message in ((b"name: caf\xc3\xa9 \xff\n", "1:12", "byte 0xFF is not UTF-8; save the file as "
+                                                                        "UTF-8"),
+                                     (b"name: ok\nservices:\n  a\x00: {}\n", "3:4", "a NUL byte; a scenario file is "
+                                                                                    "text"),
+                                     (b"name: \xed\xa0\x80\n", "1:7", "byte 0xED is not UTF-8; save the file as "
+                                                                     "UTF-8"),
+                                     (b"name: \xc0\xaf\n", "1:7", "byte 0xC0 is not UTF-8; save the file as UTF-8")):
+            path = self.write("bad.yaml", data, mode="wb")
+            self.assertError(run("validate", path), f"{path}:{where}: error: {message}")
+
+    def test_a_second_document_is_an_error_at_its_line(self):
+        for text, line in ((GOOD + "---\nname: Other\n", 8), ("---\n" + GOOD + "---\n", 9),
+                           (GOOD + "--- {name: x}\n", 8)):
+            path = self.write("two.yaml", text)
+            self.assertError(run("validate", path), f"{path}:{line}:1: error: a second YAML document starts here; a "
+                                                    "scenario file holds one")
+        path = self.write("one.yaml", "---\n" + GOOD + "...\n")
+        self.assertEqual(run("validate", path).returncode, 0)
+
+    def test_fuzz_findings_stay_fixed(self):
+        # Each file once hung or crashed fundgap; each is now bad input, promptly.
+        folder = os.path.join(ROOT, "tests", "fuzz", "regressions")
+        for name in sorted(os.listdir(folder)):
+            r = run("validate", os.path.join(folder, name), timeout=10)
+            self.assertEqual(r.returncode, 2, (name, r.stderr))
+
+    # ---- 10: commands with two outputs write both or neither ----------------------
+    def test_every_output_is_checked_before_the_work(self):
+        plan = self.write("plan.yaml", GOOD + "checks:\n  - ccg.gap[*] <= 500m\n")
+        junit = self.write("j.xml", "old\n")
+        missing = os.path.join(self.tmp, "missing", "x.md")
+        r = run("check", plan, "--junit", junit, "-o", missing)
+        self.assertError(r, f"fundgap: error: cannot write '{missing}': No such file or directory")
+        with open(junit) as f:
+            self.assertEqual(f.read(), "old\n")  # not replaced
+        self.assertEqual(r.stdout, "")
+        # simulate finds the missing directory before a single draw (a million would take minutes).
+        draws = self.write("draws.csv", "old\n")
+        missing = os.path.join(self.tmp, "missing", "x.txt")
+        r = run("simulate", UNCERTAIN, "-n", "4000000000", "--draws-out", draws, "-o", missing, timeout=30)
+        self.assertError(r, f"fundgap: error: cannot write '{missing}': No such file or directory")
+        r = run("simulate", UNCERTAIN, "-n", "4000000000", "--draws-out", missing, timeout=30)
+        self.assertError(r, f"fundgap: error: cannot write '{missing}': No such file or directory")
+        with open(draws) as f:
+            self.assertEqual(f.read(), "old\n")
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["draws.csv", "j.xml", "plan.yaml"])
+        # Both written when both can be.
+        out = os.path.join(self.tmp, "checks.md")
+        r = run("check", plan, "--junit", junit, "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(junit) as f:
+            self.assertTrue(f.read().startswith("<?xml"))
+        with open(out) as f:
+            self.assertEqual(f.read(), run("check", plan, "-f", "markdown").stdout)
+
+    def test_draws_out_streams_and_matches_the_summary(self):
+        draws = os.path.join(self.tmp, "draws.csv")
+        r = run("simulate", UNCERTAIN, "-n", "3000", "--seed", "3", "--draws-out", draws, "-o",
+                os.path.join(self.tmp, "s.csv"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(draws) as f:
+            rows = f.read().splitlines()
+        self.assertEqual(len(rows), 3001)  # a header and one row a draw, in draw order
+        self.assertEqual([int(row.split(",")[0]) for row in rows[1:]], list(range(3000)))
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["draws.csv", "s.csv"])
+
+    def test_a_signal_during_the_work_removes_the_temporary_files(self):
+        import signal
+        import time
+        draws = os.path.join(self.tmp, "draws.csv")
+        p = subprocess.Popen([FUNDGAP, "simulate", UNCERTAIN, "-n", "4000000000", "--draws-out", draws, "-o",
+                              os.path.join(self.tmp, "s.txt")], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.time() + 30
+            while time.time() < deadline and not any(n.startswith(".draws.csv.tmp-") for n in os.listdir(self.tmp)):
+                time.sleep(0.02)
+            self.assertTrue(any(n.startswith(".draws.csv.tmp-") for n in os.listdir(self.tmp)))
+            time.sleep(0.2)  # rows are being written
+            p.send_signal(signal.SIGTERM)
+            self.assertEqual(p.wait(timeout=30), -signal.SIGTERM)
+        finally:
+            if p.poll() is None:
+                p.kill()
+        self.assertEqual(os.listdir(self.tmp), [])
+
+    # ---- 8: text that could drive a terminal or a CI runner -----------------------
+    def test_control_characters_are_located_errors(self):
+        for text, where, code in (('name: "x\\e]0;pwned\\a"\n', "1:7", "U+001B"),
+                                  ('name: "ok\\n::error::forged"\n', "1:7", "U+000A (a line break)"),
+                                  ('name: "\\u009b31m"\n', "1:7", "U+009B"),
+                                  ("name: x\x1b[2J\n", "1:8", "U+001B"),
+                                  ("checks:\n  - name: \"a\\tb\"\n", "2:11", "U+0009 (a tab)")):
+            path = self.write("c.yaml", text)
+            r = run("validate", path)
+            self.assertError(r, f"{path}:{where}: error: control character {code}; names and values are printed, "
+                                "so they hold only printable text")
+            self.assertNotIn("\x1b", r.stderr)
+        good = self.write("good.yaml", GOOD)
+        r = run("run", good, "--set", 'name="a\\nb"')
+        self.assertError(r, "--set:1:6: error: control character U+000A (a line break); names and values are "
+                            "printed, so they hold only printable text")
+
+    def test_diagnostics_escape_what_they_quote(self):
+        good = self.write("good.yaml", GOOD)
+        r = run("run", good, "--set", "services.acute\x1b]0;x\x07.demand=3%")
+        self.assertEqual(r.returncode, 2)
+        self.assertNotIn("\x1b", r.stderr)
+        self.assertNotIn("\x07", r.stderr)
+        self.assertIn("\\x1B]0;x\\x07", r.stderr)
+        r = run("explain", good, "--figure", "x\n::error::forged")
+        self.assertEqual(r.returncode, 2)
+        self.assertFalse(any(line.startswith("::") for line in r.stderr.splitlines()), r.stderr)
+        r = run("frobnicate\x1b[2J")
+        self.assertError(r, "fundgap: error: unknown command 'frobnicate\\x1B[2J'")
+
 
 if __name__ == "__main__":
     FUNDGAP = os.path.abspath(sys.argv.pop(1))

@@ -222,7 +222,10 @@ TEST_CASE("error: NaN and infinity") {
   CHECK(errors_of(std::string(kHeader) + "services:\n  a: {funder: ccg, base: 1m, demand: -.inf}\n") ==
         Errors{"8:38: '-.inf' is not a finite number ('demand' in service 'a')"});
   CHECK(errors_of(std::string(kHeader) + "services:\n  a: {funder: ccg, base: 1e999}\n") ==
-        Errors{"8:26: '1e999' is not a finite number ('base' in service 'a')"});
+        Errors{"8:26: '1e999' is too large to compute with (beyond about 1.8e308) ('base' in service 'a')"});
+  CHECK(errors_of(std::string(kHeader) + "services:\n  a: {funder: ccg, base: 1e-999}\n") ==
+        Errors{"8:26: '1e-999' is too close to zero to compute with (nearer than about 2.2e-308); write 0 if that "
+               "is meant ('base' in service 'a')"});
 }
 
 TEST_CASE("error: scheme and pool rules") {

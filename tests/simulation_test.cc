@@ -88,14 +88,14 @@ TEST_CASE("PERT: distributions of one shape share a table and draw exactly as wh
 TEST_CASE("truncation: draws leaving the valid range come from the truncated distribution") {
   // A rate of -90% +- 20% is below -100% about 31% of the time; those are redrawn above.
   Distribution d = Distribution::normal(-0.9, 0.2);
-  REQUIRE(d.truncate(-1, INFINITY));
+  REQUIRE(d.truncate(-1, HUGE_VAL));
   for (int i = 1; i < 1000; ++i) CHECK(d.sample(i / 1000.0) > -1);
   // The truncated median is the untruncated quantile at F(-1) + (1 - F(-1)) / 2 (drawing
   // uses the 1e-9-accurate quantile, hence the tolerance).
   const double f = normal_cdf(-0.5);
   CHECK(d.sample(0.5) == doctest::Approx(-0.9 + 0.2 * normal_quantile(f + (1 - f) / 2)).epsilon(1e-8));
   Distribution none = Distribution::uniform(-3, -2);
-  CHECK_FALSE(none.truncate(-1, INFINITY));
+  CHECK_FALSE(none.truncate(-1, HUGE_VAL));
 }
 
 TEST_CASE("uncertain inputs: run uses the plan value, draws follow the distribution") {

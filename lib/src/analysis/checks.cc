@@ -78,7 +78,7 @@ std::vector<CheckResult> evaluate_checks(const Scenario& sc, const Projection& p
   for (const Check& c : sc.checks) {
     const Figure reference = reference_figure(c);
     CheckResult r{c, true, 0, 0, 0, 0, {}, {}};
-    double worst = INFINITY;
+    double worst = HUGE_VAL;
     // sum(): one value, every year added; change(): each year less the one before (from
     // the first projected year); otherwise the figure in each year.
     int first = c.year ? *c.year : 0, last = c.year ? *c.year : sc.projected_years;

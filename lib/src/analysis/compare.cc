@@ -116,7 +116,7 @@ GateResult evaluate_gate(const Gate& g, const Projected& base, const Projected& 
     throw InputError(SourceLocation{}, fmt::format("--max-increase {}: '{}' has no {}.{}", g.text, other_file,
                                                    g.entity, g.measure));
   GateResult r{g, other_file, true, {}, 0, 0, 0};
-  double worst = -INFINITY;
+  double worst = -HUGE_VAL;
   for (int t = 0; t < base.scenario.years(); ++t) {
     const FinancialYear y = base.scenario.year(t);
     if (g.year && *g.year != y) continue;

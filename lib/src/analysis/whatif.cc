@@ -133,9 +133,9 @@ Solution solve(const Scenario& sc, const std::string& path, const FigureRef& ref
   };
   // Scan the range for sign changes; keep the bracket nearest the input's own value.
   constexpr int kSteps = 200;
-  double best_distance = INFINITY, a = 0, b = 0, fa = 0, fb = 0;
-  s.figure_low = INFINITY;
-  s.figure_high = -INFINITY;
+  double best_distance = HUGE_VAL, a = 0, b = 0, fa = 0, fb = 0;
+  s.figure_low = HUGE_VAL;
+  s.figure_high = -HUGE_VAL;
   double x0 = s.low, f0 = f(x0);
   for (int i = 1; i <= kSteps; ++i) {
     const double x1 = s.low + (s.high - s.low) * i / kSteps, f1 = f(x1);

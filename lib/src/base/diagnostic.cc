@@ -20,22 +20,60 @@ std::string_view SourceFile::line_text(int line) const {
   return s;
 }
 
+std::size_t utf8_char_size(std::string_view s) {
+  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  const std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || s.size() < n) return 0;
+  for (std::size_t i = 1; i < n; ++i)
+    if ((b(i) & 0xC0) != 0x80) return 0;
+  if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+  if (c == 0xED && b(1) > 0x9F) return 0;  // a surrogate
+  if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
+  if (c == 0xF4 && b(1) > 0x8F) return 0;  // beyond U+10FFFF
+  return n;
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_char_size(text.substr(i));
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (n == 0) {
+      out += fmt::format("\\x{:02X}", c);
+      ++i;
+      continue;
+    }
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if ((c < 0x20 && c != '\t') || c == 0x7F) out += fmt::format("\\x{:02X}", c);
+    else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F)
+      out += fmt::format("\\u{:04X}", static_cast<unsigned char>(text[i + 1]));
+    else out.append(text.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
 std::string render(const Diagnostic& d) {
   const char* what = d.warning ? "warning" : "error";
-  if (!d.where.file) return fmt::format("fundgap: {}: {}\n", what, d.message);
-  if (d.where.line <= 0) return fmt::format("{}: {}: {}\n", d.where.file->path, what, d.message);
-  std::string out = fmt::format("{}:{}:{}: {}: {}\n", d.where.file->path, d.where.line,
-                                d.where.column, what, d.message);
+  const std::string message = printable(d.message);
+  if (!d.where.file) return fmt::format("fundgap: {}: {}\n", what, message);
+  const std::string path = printable(d.where.file->path);
+  if (d.where.line <= 0) return fmt::format("{}: {}: {}\n", path, what, message);
+  std::string out = fmt::format("{}:{}:{}: {}: {}\n", path, d.where.line, d.where.column, what, message);
   std::string_view line = d.where.file->line_text(d.where.line);
   if (!line.empty()) {
-    out += fmt::format("  {}\n  ", line);
-    // One space per character before the column (tabs kept, so the caret lines up).
+    out += fmt::format("  {}\n  ", printable(line));
+    // As many spaces as the characters before the column take (tabs kept, so the caret
+    // lines up; an escaped character takes its escape's width).
     int column = 1;
-    for (std::size_t i = 0; i < line.size() && column < d.where.column; ++i) {
-      const auto byte = static_cast<unsigned char>(line[i]);
-      if ((byte & 0xC0) == 0x80) continue;  // a UTF-8 continuation byte
-      out += byte == '\t' ? '\t' : ' ';
-      ++column;
+    for (std::size_t i = 0; i < line.size() && column < d.where.column; ++column) {
+      const std::size_t n = std::max<std::size_t>(1, utf8_char_size(line.substr(i)));
+      if (line[i] == '\t') out += '\t';
+      else out.append(static_cast<std::size_t>(utf8_length(printable(line.substr(i, n)))), ' ');
+      i += n;
     }
     out += "^\n";
   }

@@ -1,9 +1,13 @@
 #include "fundgap/base/output_file.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <streambuf>
+#include <string_view>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -22,7 +26,7 @@ namespace {
 }
 
 // Writes all of `content` to `fd`; returns 0 or the errno of the failure.
-int write_all(int fd, const std::string& content) {
+int write_all(int fd, std::string_view content) {
   const char* data = content.data();
   std::size_t left = content.size();
   while (left > 0) {
@@ -66,49 +70,172 @@ std::filesystem::path final_target(const std::string& path) {
   return p;
 }
 
-// Writes straight to a device, FIFO or open descriptor: there is no file to replace.
-void write_directly(const std::string& path, int fd, const std::string& content) {
-  const bool own = fd < 0;
-  if (own) fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) fail(path, std::strerror(errno));
-  int error = write_all(fd, content);
-  if (own && ::close(fd) != 0 && error == 0) error = errno;
-  if (error != 0) fail(path, std::strerror(error));
+// A stream buffer onto a descriptor that remembers the first write error.
+class DescriptorBuffer final : public std::streambuf {
+ public:
+  explicit DescriptorBuffer(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
+  int error() const { return error_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!drain()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+ private:
+  bool drain() {
+    const std::size_t n = static_cast<std::size_t>(pptr() - pbase());
+    if (error_ == 0 && n > 0) error_ = write_all(fd_, std::string_view(pbase(), n));
+    setp(buffer_, buffer_ + sizeof buffer_);
+    return error_ == 0;
+  }
+  int fd_;
+  int error_ = 0;
+  char buffer_[1 << 16];
+};
+
+// The temporary files not yet renamed, for the signal handler to remove. Fixed storage:
+// a handler may not allocate.
+constexpr int kMaxPending = 32;
+char pending_paths[kMaxPending][4096];
+volatile std::sig_atomic_t pending[kMaxPending];
+
+extern "C" void remove_pending_and_die(int signal) {
+  for (int i = 0; i < kMaxPending; ++i)
+    if (pending[i]) ::unlink(pending_paths[i]);
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);  // delivered once this handler returns: the exit status says which signal
+}
+
+// Registers `path`; returns its slot, or -1 when there is no room (it is then only not
+// removed on a signal).
+int remember_pending(const std::string& path) {
+  static const bool installed = [] {
+    for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
+      struct sigaction old {};
+      // Leave a signal alone that the caller ignores or handles (nohup, a host program).
+      if (::sigaction(signal, nullptr, &old) == 0 && old.sa_handler == SIG_DFL) {
+        struct sigaction action {};
+        action.sa_handler = remove_pending_and_die;
+        sigemptyset(&action.sa_mask);
+        ::sigaction(signal, &action, nullptr);
+      }
+    }
+    return true;
+  }();
+  (void)installed;
+  if (path.size() >= sizeof pending_paths[0]) return -1;
+  for (int i = 0; i < kMaxPending; ++i)
+    if (!pending[i]) {
+      std::memcpy(pending_paths[i], path.c_str(), path.size() + 1);
+      pending[i] = 1;
+      return i;
+    }
+  return -1;
+}
+
+void forget_pending(int slot) {
+  if (slot >= 0) pending[slot] = 0;
 }
 
 }  // namespace
 
-void write_file_atomically(const std::string& path, const std::string& content) {
-  namespace fs = std::filesystem;
-  if (int fd = descriptor_named(path); fd >= 0) return write_directly(path, fd, content);
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) {
+struct OutputFiles::File {
+  std::string path;    // as named
+  std::string target;  // the regular file replaced; empty when written straight to
+  std::string temp;    // the temporary file beside `target`
+  int fd = -1;
+  bool own_fd = false;
+  int slot = -1;
+  std::unique_ptr<DescriptorBuffer> buffer;
+  std::unique_ptr<std::ostream> out;
+};
+
+OutputFiles::OutputFiles() = default;
+
+OutputFiles::~OutputFiles() {
+  if (!committed_) discard();
+}
+
+std::size_t OutputFiles::add(const std::string& path) {
+  auto f = std::make_unique<File>();
+  f->path = path;
+  if (int fd = descriptor_named(path); fd >= 0) {
+    if (::fcntl(fd, F_GETFL) == -1) fail(path, std::strerror(errno));
+    f->fd = fd;
+  } else if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     if (S_ISDIR(st.st_mode)) fail(path, "it is a directory");
-    if (!S_ISREG(st.st_mode)) return write_directly(path, -1, content);
+    f->fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);  // a device or FIFO: no file to replace
+    if (f->fd < 0) fail(path, std::strerror(errno));
+    f->own_fd = true;
+  } else {
+    // A regular file or none yet: through a symbolic link, the file the link names is
+    // replaced, and the link stays.
+    const std::filesystem::path target = final_target(path);
+    std::filesystem::path dir = target.parent_path();
+    if (dir.empty()) dir = ".";
+    std::string tmpl = (dir / fmt::format(".{}.tmp-XXXXXX", target.filename().string())).string();
+    f->fd = ::mkstemp(tmpl.data());
+    if (f->fd < 0) fail(path, std::strerror(errno));
+    f->own_fd = true;
+    f->target = target.string();
+    f->temp = tmpl;
+    f->slot = remember_pending(tmpl);
   }
-  // A regular file or none yet: through a symbolic link, the file the link names is
-  // replaced, and the link stays.
-  const fs::path target = final_target(path);
-  fs::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
-  std::string hidden = fmt::format(".{}.tmp-XXXXXX", target.filename().string());
-  std::string tmpl = (dir / hidden).string();
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) fail(path, std::strerror(errno));
-  if (int error = write_all(fd, content); error != 0) {
-    ::close(fd);
-    ::unlink(tmpl.c_str());
-    fail(path, std::strerror(error));
-  }
+  f->buffer = std::make_unique<DescriptorBuffer>(f->fd);
+  f->out = std::make_unique<std::ostream>(f->buffer.get());
+  files_.push_back(std::move(f));
+  return files_.size() - 1;
+}
+
+std::ostream& OutputFiles::stream(std::size_t i) { return *files_.at(i)->out; }
+
+void OutputFiles::commit() {
+  committed_ = true;
+  auto failed = [&](const File& f, int error) {
+    discard();
+    fail(f.path, std::strerror(error));
+  };
   // Keep the permissions an ordinary new file would get (mkstemp makes it 0600).
-  mode_t mask = ::umask(0);
+  const mode_t mask = ::umask(0);
   ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
-  if (::close(fd) != 0 || std::rename(tmpl.c_str(), target.c_str()) != 0) {
-    std::string why = std::strerror(errno);
-    ::unlink(tmpl.c_str());
-    fail(path, why);
+  for (const auto& f : files_) {
+    f->out->flush();
+    if (int error = f->buffer->error(); error != 0) failed(*f, error);
+    if (!f->temp.empty()) ::fchmod(f->fd, 0666 & ~mask);
+    if (f->own_fd) {
+      const int fd = f->fd;
+      f->own_fd = false;
+      if (::close(fd) != 0) failed(*f, errno);
+    }
   }
+  for (const auto& f : files_) {
+    if (f->temp.empty()) continue;
+    if (std::rename(f->temp.c_str(), f->target.c_str()) != 0) failed(*f, errno);
+    forget_pending(f->slot);
+    f->temp.clear();
+  }
+}
+
+void OutputFiles::discard() noexcept {
+  for (const auto& f : files_) {
+    if (f->own_fd) ::close(f->fd);
+    f->own_fd = false;
+    if (!f->temp.empty()) ::unlink(f->temp.c_str());
+    forget_pending(f->slot);
+    f->temp.clear();
+  }
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  OutputFiles files;
+  files.write(files.add(path), content);
+  files.commit();
 }
 
 }  // namespace fundgap

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -65,8 +66,11 @@ Quantity parse_quantity(std::string_view text) {
   }
   double v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec == std::errc::result_out_of_range) {
-    out.error = NumberError::not_finite;
+  if (ec == std::errc::result_out_of_range && ptr == s.data() + s.size()) {
+    // from_chars says only "out of range"; the exponent's sign says which way.
+    const std::size_t e = s.find_first_of("eE");
+    out.error = e != std::string_view::npos && e + 1 < s.size() && s[e + 1] == '-' ? NumberError::too_small
+                                                                                    : NumberError::too_large;
     return out;
   }
   if (ec != std::errc() || ptr != s.data() + s.size()) {
@@ -74,12 +78,24 @@ Quantity parse_quantity(std::string_view text) {
     return out;
   }
   v *= scale;
-  if (!std::isfinite(v)) {
-    out.error = NumberError::not_finite;
+  if (!std::isfinite(v) || (v != 0 && std::fabs(v) < std::numeric_limits<double>::min())) {
+    out.error = std::isfinite(v) ? NumberError::too_small : NumberError::too_large;
     return out;
   }
   out.value = negative ? -v : v;
   return out;
+}
+
+std::string number_error_text(NumberError error, std::string_view text) {
+  switch (error) {
+    case NumberError::too_large:
+      return fmt::format("'{}' is too large to compute with (beyond about 1.8e308)", text);
+    case NumberError::too_small:
+      return fmt::format("'{}' is too close to zero to compute with (nearer than about 2.2e-308); write 0 if that "
+                         "is meant", text);
+    default:
+      return fmt::format("'{}' is not a finite number", text);
+  }
 }
 
 std::string quantity_suggestion(std::string_view text) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <optional>
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
@@ -14,11 +15,36 @@ const Node* Node::find(const std::string& key) const {
   return nullptr;
 }
 
+Node::Node() = default;
+Node::~Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+
+std::size_t Node::size() const { return kind == Kind::map ? pairs.size() : items.size(); }
+
 Node* Node::find(const std::string& key) {
   return const_cast<Node*>(static_cast<const Node*>(this)->find(key));
 }
 
 namespace {
+
+// The control character (C0, DEL or C1) that the UTF-8 character `c` is, if it is one.
+std::optional<char32_t> control_character(std::string_view c) {
+  const auto b0 = static_cast<unsigned char>(c[0]);
+  if (b0 < 0x20 || b0 == 0x7F) return b0;
+  if (b0 == 0xC2 && c.size() == 2 && static_cast<unsigned char>(c[1]) <= 0x9F)
+    return static_cast<char32_t>(static_cast<unsigned char>(c[1]));  // U+0080 to U+009F
+  return std::nullopt;
+}
+
+// Text is printed to terminals, CI logs and reports: a control character in it could
+// move the cursor, retitle the terminal or start a line a CI runner takes as a command.
+std::string control_message(char32_t c) {
+  return fmt::format("control character U+{:04X}{}; names and values are printed, so they hold only printable text",
+                     static_cast<unsigned>(c), c == '\n' ? " (a line break)" : c == '\t' ? " (a tab)" : "");
+}
 
 // Where each line of a file starts, so columns convert without rescanning the file.
 class Lines {
@@ -71,6 +97,12 @@ class Converter {
       case YAML::NodeType::Scalar:
         out.kind = Node::Kind::scalar;
         out.text = n.Scalar();
+        for (std::size_t i = 0; i < out.text.size();) {  // as written in quotes ("\e", "\n") or a block
+          const std::size_t len = std::max<std::size_t>(1, utf8_char_size(std::string_view(out.text).substr(i)));
+          if (auto c = control_character(std::string_view(out.text).substr(i, len)))
+            throw InputError(out.where, control_message(*c));
+          i += len;
+        }
         if ((text_ += out.text.size()) > kMaxExpandedText)
           throw InputError(out.where, fmt::format("the document has more than {} MiB of text once its aliases are "
                                                   "expanded (the limit)", kMaxExpandedText >> 20));
@@ -102,9 +134,59 @@ class Converter {
   std::size_t count_ = 0, text_ = 0;
 };
 
+// A scenario is UTF-8 text: the first NUL byte or byte that is not UTF-8 is an error
+// at its line and column (names would otherwise reach the table, CSV and JSON raw).
+void check_text(const std::shared_ptr<const SourceFile>& file) {
+  const std::string_view text = file->text;
+  int line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = text[i] == '\0' ? 0 : utf8_char_size(text.substr(i));
+    const std::optional<char32_t> control = n == 0 ? std::nullopt : control_character(text.substr(i, n));
+    if (n == 0 || (control && *control != '\t' && *control != '\n' && *control != '\r')) {
+      const SourceLocation at{file, line, utf8_length(text.substr(line_start, i - line_start)) + 1};
+      if (text[i] == '\0') throw InputError(at, "a NUL byte; a scenario file is text");
+      if (control) throw InputError(at, control_message(*control));
+      throw InputError(at, fmt::format("byte 0x{:02X} is not UTF-8; save the file as UTF-8",
+                                       static_cast<unsigned char>(text[i])));
+    }
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+    i += n;
+  }
+}
+
+// A second YAML document in the file, found in its text (yaml-cpp's LoadAll can loop on
+// malformed input): a `---` line after content, or content after a `...` line. Document
+// markers cannot occur inside a scalar, so this is exact. Throws at its line.
+void check_one_document(const std::shared_ptr<const SourceFile>& file) {
+  bool content = false, ended = false;
+  int number = 1;
+  for (std::size_t start = 0; start < file->text.size(); ++number) {
+    std::size_t end = file->text.find('\n', start);
+    if (end == std::string::npos) end = file->text.size();
+    const std::string_view l = std::string_view(file->text).substr(start, end - start);
+    start = end + 1;
+    auto marker = [&](std::string_view m) {
+      return l.substr(0, 3) == m && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+    };
+    const std::size_t first = l.find_first_not_of(" \t\r");
+    const bool blank = first == std::string_view::npos || l[first] == '#';
+    if (marker("---") ? content || ended : !blank && ended && !marker("..."))
+      throw InputError(SourceLocation{file, number, 1}, "a second YAML document starts here; a scenario file holds one");
+    if (marker("...")) ended = true;
+    else if (marker("---")) content = true;  // what follows it is the one document
+    else if (!blank && l[0] != '%') content = true;
+  }
+}
+
 }  // namespace
 
 Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
+  check_text(file);
+  check_one_document(file);
   // YAML forbids tabs in indentation; yaml-cpp's own message for one does not say so.
   Diagnostics tabs;
   const std::string& text = file->text;
@@ -159,7 +241,9 @@ void merge_into(Node& base, const Node& overlay) {
     return;
   }
   std::vector<std::string> seen;
-  for (const auto& [key, value] : overlay.pairs) {
+  for (const auto& pair : overlay.pairs) {
+    const Node& key = pair.first;  // named, not bound: the lambda below captures it
+    const Node& value = pair.second;
     // A key the overlay repeats stays repeated, so the reader reports the duplicate.
     if (std::find(seen.begin(), seen.end(), key.text) != seen.end()) {
       base.pairs.emplace_back(key, value);

@@ -17,6 +17,15 @@ class Node {
  public:
   enum class Kind { null, scalar, sequence, map };
 
+  // Declared here and defaulted in document.cc, where Node is complete: `pairs` holds
+  // Nodes, and clang 14 with libstdc++ 12 would otherwise need them complete in the class.
+  Node();
+  ~Node();
+  Node(const Node&);
+  Node(Node&&) noexcept;
+  Node& operator=(const Node&);
+  Node& operator=(Node&&) noexcept;
+
   Kind kind = Kind::null;
   std::string text;                          // Kind::scalar
   bool quoted = false;                       // a scalar written in quotes
@@ -29,7 +38,7 @@ class Node {
   bool IsSequence() const { return kind == Kind::sequence; }
   bool IsMap() const { return kind == Kind::map; }
   const std::string& Scalar() const { return text; }
-  std::size_t size() const { return kind == Kind::map ? pairs.size() : items.size(); }
+  std::size_t size() const;
 
   // The value under `key` in a map (the first, if duplicated), or nullptr.
   const Node* find(const std::string& key) const;
@@ -41,6 +50,8 @@ class Node {
 inline constexpr std::size_t kMaxNodes = 2'000'000;
 inline constexpr std::size_t kMaxExpandedText = std::size_t{64} << 20;
 inline constexpr int kMaxDepth = 64;
+// The largest scenario file (or file it extends) read, in bytes.
+inline constexpr std::size_t kMaxFileBytes = std::size_t{32} << 20;
 
 // Parses `file` as YAML. Throws InputError at the parser's position on a syntax error,
 // at an alias that refers to a value it is in, and past the limits above. Throws InputError at the parser's position on a syntax error.

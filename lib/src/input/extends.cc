@@ -13,6 +13,12 @@ Node load_document(const SourceReader& sources, const std::shared_ptr<const Sour
   if (!doc.IsMap()) return doc;
   auto ext = std::find_if(doc.pairs.begin(), doc.pairs.end(), [](const auto& p) { return p.first.text == "extends"; });
   if (ext == doc.pairs.end()) return doc;
+  // A scenario extends one base: a second 'extends' is the duplicate the reader would
+  // report for any other key (it cannot, once the first is merged away).
+  auto again = std::find_if(ext + 1, doc.pairs.end(), [](const auto& p) { return p.first.text == "extends"; });
+  if (again != doc.pairs.end())
+    throw InputError(again->first.where, fmt::format("duplicate key 'extends' in the scenario (first at line {})",
+                                                     ext->first.where.line));
   const Node& value = ext->second;
   if (!value.IsScalar() || value.text.empty())
     throw InputError(value.where, fmt::format("expected a file name for 'extends', found {}", describe(value)));

@@ -110,7 +110,8 @@ void apply_override(Node& root, const std::string& spec) {
   const std::vector<std::string>& top = top_level_keys();
   Node* cur = &root;
   for (std::size_t i = 0; i < segments.size(); ++i) {
-    const auto& [seg, col] = segments[i];
+    const std::string& seg = segments[i].first;  // not a structured binding: a lambda below captures it
+    const int col = segments[i].second;
     const SourceLocation here{file, 1, col};
     const bool last = i + 1 == segments.size();
     if (i == 0 && std::find(top.begin(), top.end(), seg) == top.end())

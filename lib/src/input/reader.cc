@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "fundgap/base/input_file.h"
 #include "fundgap/base/money.h"
 #include "fundgap/model/projection.h"
 #include "loading.h"
@@ -55,7 +56,8 @@ Scenario load_scenario_file(const std::string& path, const LoadOptions& options)
   static const FileSystemSources file_system;
   const SourceReader& sources = options.sources ? *options.sources : file_system;
   std::string text = sources.read(path, SourceLocation{}, "");
-  return read_document(std::make_shared<SourceFile>(SourceFile{path, std::move(text)}), options);
+  const std::string name = path == "-" ? std::string(kStdinName) : path;  // "-" is standard input
+  return read_document(std::make_shared<SourceFile>(SourceFile{name, std::move(text)}), options);
 }
 
 }  // namespace fundgap

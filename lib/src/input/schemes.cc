@@ -74,8 +74,8 @@ bool read_saving(Reading& r, const Entry& e, const std::string& where, const std
     }
     return true;
   }
-  if (q.error == NumberError::not_finite) {
-    r.diags.error(at, "'{}' is not a finite number ({})", e.value.Scalar(), Reading::label(e, where));
+  if (q.error != NumberError::none && q.error != NumberError::malformed) {
+    r.diags.error(at, "{} ({})", number_error_text(q.error, e.value.Scalar()), Reading::label(e, where));
     return false;
   }
   const std::string better = e.value.IsScalar() ? quantity_suggestion(e.value.Scalar()) : std::string();

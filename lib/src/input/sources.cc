@@ -2,9 +2,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "document.h"
+#include "fundgap/base/input_file.h"
 #include "fundgap/input/reader.h"
 
 namespace fundgap {
@@ -20,18 +20,17 @@ namespace {
 
 std::string FileSystemSources::read(const std::string& path, const SourceLocation& named_at,
                                     std::string_view named_by) const {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) cannot(fmt::format("read '{}': it is a directory", path), named_at, named_by);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) cannot(fmt::format("open '{}': {}", path, std::strerror(errno)), named_at, named_by);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) cannot(fmt::format("read '{}': {}", path, std::strerror(errno)), named_at, named_by);
-  return buffer.str();
+  return read_input_file(path, input::kMaxFileBytes, named_at, named_by);
 }
 
 std::string FileSystemSources::identity(const std::string& path) const {
-  return std::filesystem::weakly_canonical(path).string();
+  if (path == "-") return std::string(kStdinName);
+  // A path that cannot be resolved (a loop of symbolic links, a pipe's /dev/fd/N) is
+  // itself: reading it then says what is wrong, or reads the pipe.
+  std::error_code ec;
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
+  if (ec) return std::filesystem::absolute(path, ec).lexically_normal().string();
+  return canonical.string();
 }
 
 MemorySources::MemorySources(std::map<std::string, std::string> files) {

@@ -6,6 +6,7 @@
 
 #include "fundgap/base/money.h"
 #include "fundgap/base/quantity.h"
+#include "fundgap/model/projection.h"
 #include "reading.h"
 
 namespace fundgap::input {
@@ -43,7 +44,10 @@ std::string rewrite_hint(std::string_view text, ValueKind kind) {
 
 std::optional<Distribution> Reading::distribution(const Node& n, ValueKind kind, const std::string& label,
                                                  std::pair<double, double> range) {
-  const auto& [name_node, args] = distribution_entry(n);
+  // Named, not structured bindings: the lambdas below capture them (clang 14 cannot).
+  const std::pair<Node, Node>& entry = distribution_entry(n);
+  const Node& name_node = entry.first;
+  const Node& args = entry.second;
   const std::string& name = name_node.text;
   const std::string lbl = fmt::format("the {} distribution for {}", name, label);
   const Node* plan = nullptr;
@@ -187,14 +191,19 @@ std::optional<double> Reading::plain_number(const Node& n, const SourceLocation&
     return std::nullopt;
   }
   const Quantity q = parse_quantity(n.Scalar());
-  if (q.error == NumberError::not_finite) {
-    diags.error(loc, "'{}' is not a finite number ({})", n.Scalar(), label);
+  if (q.error != NumberError::none && q.error != NumberError::malformed) {
+    diags.error(loc, "{} ({})", number_error_text(q.error, n.Scalar()), label);
     return std::nullopt;
   }
   const bool wrong_kind = (kind == ValueKind::money && q.percent) || (kind != ValueKind::money && q.money) ||
                           (kind == ValueKind::factor && q.percent);
   if (q.error == NumberError::malformed || wrong_kind) {
     diags.error(loc, "expected {} for {}, found {}{}", example, label, describe(n), rewrite_hint(n.Scalar(), kind));
+    return std::nullopt;
+  }
+  if (kind == ValueKind::money && std::fabs(q.value) > kMaxMoney) {
+    diags.error(loc, "'{}' is beyond \u00b1{:.0bn}, more than fundgap computes to the penny (the limit) ({})",
+                n.Scalar(), Money{kMaxMoney, currency_symbol(sc.currency)}, label);
     return std::nullopt;
   }
   return q.value;

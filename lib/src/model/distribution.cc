@@ -54,8 +54,8 @@ double beta_density(double x, double a, double b, double log_beta) {
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
 double normal_quantile_fast(double p) {
-  if (p <= 0) return -INFINITY;
-  if (p >= 1) return INFINITY;
+  if (p <= 0) return -HUGE_VAL;
+  if (p >= 1) return HUGE_VAL;
   static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
                              1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
   static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,

@@ -89,12 +89,14 @@ ProjectionStatus Engine::run(const Scenario& sc, Projection& p, Detail detail) c
     }
   }
   stages::system_totals(sc, p, detail);
+  status.misfit = stages::first_misfit(sc, p, detail);
   return status;
 }
 
 Diagnostics status_diagnostics(const Scenario& sc, const ProjectionStatus& status) {
   Diagnostics d = stages::overspend_diagnostics(sc, status.overspends);
   d.append(stages::allocation_diagnostics(sc, status.allocations));
+  d.append(stages::misfit_diagnostics(sc, status.misfit));
   return d;
 }
 

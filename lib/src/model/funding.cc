@@ -276,7 +276,6 @@ void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps) {
 namespace fundgap::stages {
 
 Explanation explain_stream_target(Explainer& ex, const Figure& f, int t) {
-  using Unit = Explainer::Unit;
   const int i = f.entity, k = f.sub;
   const auto pi = static_cast<std::size_t>(i);
   const FundingStream& st = ex.sc.partners[pi].streams[static_cast<std::size_t>(k)];

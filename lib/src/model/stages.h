@@ -107,4 +107,10 @@ void bridge_place_transfers(const BridgeContext& b, std::vector<BridgeStep>& ste
 // ---- catalogue.cc: the system totals ----------------------------------------------
 void system_totals(const Scenario& sc, Projection& p, Detail detail);  // REQUIRES: rows with a total have a matrix
 
+// ---- finite.cc: every figure `detail` computes is finite, and money within kMaxMoney ---
+// The first figure that is not (earliest year, then services, schemes, partners, pools,
+// places, the system), or nothing.
+std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, Detail detail);
+Diagnostics misfit_diagnostics(const Scenario& sc, const std::optional<FigureRef>& figure);
+
 }  // namespace fundgap::stages

@@ -15,7 +15,12 @@ std::string xml_escape(std::string_view s) {
       case '"': o += "&quot;"; break;
       case '\'': o += "&apos;"; break;
       case '\n': o += "&#10;"; break;
-      default: o += c;
+      case '\r': o += "&#13;"; break;
+      case '\t': o += "&#9;"; break;
+      default:
+        // XML 1.0 has no way to write the other control characters, even as &#N;.
+        if (static_cast<unsigned char>(c) < 0x20) o += fmt::format("\\x{:02X}", static_cast<unsigned char>(c));
+        else o += c;
     }
   }
   return o;

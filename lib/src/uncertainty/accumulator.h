@@ -38,7 +38,7 @@ struct alignas(64) Accumulator {
   std::vector<double> inverse_width;
 
   Accumulator(std::size_t n, const SimulationState& s)
-      : sum(n, 0), partial(n, 0), min(n, INFINITY), max(n, -INFINITY), adverse(n, 0),
+      : sum(n, 0), partial(n, 0), min(n, HUGE_VAL), max(n, -HUGE_VAL), adverse(n, 0),
         histogram(n * SimulationState::kBins, 0) {
     for (double w : s.bin_width) inverse_width.push_back(1 / w);
   }

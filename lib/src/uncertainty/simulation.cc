@@ -22,6 +22,7 @@ namespace {
 using uncertainty::Accumulator;
 using uncertainty::Sampler;
 
+constexpr std::size_t kHistogramBudget = std::size_t{1} << 30;  // bytes of histograms for all threads
 constexpr std::uint64_t kBlock = 1024;  // draws per unit of work, and the sharding stripe
 constexpr std::uint64_t kPilot = 2048;  // draws that fix the histogram ranges
 
@@ -82,7 +83,20 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
   if (o.shard_count < 1 || o.shard_count > kMaxShards || o.shard < 1 || o.shard > o.shard_count)
     throw InputError(SourceLocation{}, fmt::format("shard {} of {} is not a shard from 1 to {}", o.shard,
                                                    o.shard_count, kMaxShards));
-  const int threads = std::max(1, o.threads);
+  // Threads beyond this shard's blocks would have nothing to do and beyond the cores only
+  // contend, each with histograms of every output: neither changes the results.
+  // Nor more than kHistogramBudget of histograms in all (16 KiB an output a thread).
+  const int threads = [&] {
+    const std::uint64_t block_count = (o.draws + kBlock - 1) / kBlock;
+    const auto shard = static_cast<std::uint64_t>(o.shard), count = static_cast<std::uint64_t>(o.shard_count);
+    const std::uint64_t mine = block_count >= shard ? (block_count - shard) / count + 1 : 0;
+    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t per_thread =
+        std::max<std::size_t>(1, outputs_of(scenario).size() * SimulationState::kBins * sizeof(std::uint32_t));
+    const std::size_t most =
+        std::max<std::size_t>(1, std::min({static_cast<std::size_t>(mine), cores, kHistogramBudget / per_thread}));
+    return static_cast<int>(std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, o.threads)), 1, most));
+  }();
   Scenario sc = scenario;  // with its distributions prepared for fast drawing
   {
     std::vector<Distribution*> distributions;
@@ -105,8 +119,8 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
   s.outputs = outputs_of(sc);
   const std::size_t n = s.outputs.size();
   s.sum_pennies.assign(n, 0);
-  s.min.assign(n, INFINITY);
-  s.max.assign(n, -INFINITY);
+  s.min.assign(n, HUGE_VAL);
+  s.max.assign(n, -HUGE_VAL);
   s.adverse.assign(n, 0);
   s.histogram.assign(n * SimulationState::kBins, 0);
 
@@ -160,7 +174,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
           std::copy(k.v.begin(), k.v.end(), pilot_values.begin() + static_cast<std::ptrdiff_t>(d * n));
         }
     });
-    std::vector<double> lo(n, INFINITY), hi(n, -INFINITY);
+    std::vector<double> lo(n, HUGE_VAL), hi(n, -HUGE_VAL);
     for (std::uint64_t d = 0; d < pilot; ++d)
       if (pilot_ok[d])
         for (std::size_t i = 0; i < n; ++i) {

@@ -2,6 +2,7 @@
 // chance of an adverse outcome.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -12,7 +13,7 @@ namespace fundgap {
 namespace {
 
 double quantile_of(const SimulationState& s, std::size_t i, double q) {
-  if (s.count == 0) return NAN;
+  if (s.count == 0) return std::numeric_limits<double>::quiet_NaN();
   // Constant but for rounding far below a penny: every quantile is that value.
   if (s.max[i] - s.min[i] < 0.005) return s.min[i];
   const double target = q * static_cast<double>(s.count - 1);

@@ -82,6 +82,17 @@ class InputError : public std::exception {
   std::string summary_;
 };
 
+// The length in bytes of the UTF-8 character at the start of `text`, or 0 when it does
+// not start with one (a stray continuation byte, a truncated or overlong sequence, a
+// surrogate, beyond U+10FFFF). REQUIRES: `text` is not empty.
+std::size_t utf8_char_size(std::string_view text);
+
+// `text` safe to print: control characters (C0 but the tab, DEL, C1) and bytes that are
+// not UTF-8 written as visible escapes (\n, \r, \x1B, \u009B), so text from a file or the
+// command line cannot move the cursor, retitle a terminal or start a new line (which a CI
+// runner would read as a workflow command). Diagnostics are rendered through it.
+std::string printable(std::string_view text);
+
 // The number of characters (UTF-8 code points) in `text`.
 int utf8_length(std::string_view text);
 

@@ -7,7 +7,13 @@
 
 namespace fundgap {
 
-enum class NumberError { none, malformed, not_finite };
+enum class NumberError {
+  none,
+  malformed,
+  not_finite,  // nan, inf and the like
+  too_large,   // beyond the largest double (1e400, 1e308bn)
+  too_small,   // nearer zero than the smallest normal double but not zero (1e-400)
+};
 
 struct Quantity {
   double value = 0;
@@ -20,6 +26,11 @@ struct Quantity {
 // Rates and shares: `3.5%` (divided by 100) or a plain fraction `0.035`.
 // Sets `percent`/`money` so callers can reject the wrong kind.
 Quantity parse_quantity(std::string_view text);
+
+// What is wrong with `text`, a number that parse_quantity found not finite, too large or
+// too small: "'1e-400' is too close to zero to compute with (nearer than 1e-308); write 0".
+// REQUIRES: error is not_finite, too_large or too_small.
+std::string number_error_text(NumberError error, std::string_view text);
 
 // For text that is not a quantity but plainly means one, the quantity as it should be
 // written: thousands separators dropped (`£206,999,000` -> `£206999000`), spaces closed

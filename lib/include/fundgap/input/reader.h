@@ -22,7 +22,7 @@ class SourceReader {
   virtual std::string identity(const std::string& path) const = 0;
 };
 
-// Files on disk; `identity` is the canonical path.
+// Files on disk, "-" being standard input; `identity` is the canonical path.
 class FileSystemSources final : public SourceReader {
  public:
   std::string read(const std::string& path, const SourceLocation& named_at, std::string_view named_by) const override;

@@ -3,6 +3,7 @@
 // fundgap reports is computed here; reports, checks, `explain` and `bridge` only read.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include <Eigen/Core>
@@ -101,10 +102,17 @@ struct Infeasible {
 };
 
 // What a projection found wrong with its inputs; empty when nothing.
+// The largest money figure fundgap reports: a double holds whole pennies exactly up to
+// 2^53 (about 9.007e13 pounds), and beyond that a figure would not add up to the penny.
+inline constexpr double kMaxMoney = 9e13;
+
 struct ProjectionStatus {
   std::vector<Overspend> overspends;
   std::vector<Infeasible> allocations;
-  bool ok() const { return overspends.empty() && allocations.empty(); }
+  // The first figure that is not finite, or money beyond ±kMaxMoney (an input so large
+  // or growing so fast that the figures built on it overflow).
+  std::optional<FigureRef> misfit;
+  bool ok() const { return overspends.empty() && allocations.empty() && !misfit; }
 };
 
 // Turns a status into located diagnostics ("savings on service 'acute' in 2020/21 ...").

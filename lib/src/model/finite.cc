@@ -1,0 +1,101 @@
+// Every figure a projection reports is a number fundgap can stand behind: finite, and
+// money within what a double holds to the penny. The first that is not is found in the
+// order the stages build the figures, so the message names the entity whose inputs
+// caused it rather than a total it spread to.
+#include <cmath>
+
+#include "fundgap/base/money.h"
+#include "stages.h"
+
+namespace fundgap::stages {
+
+namespace {
+
+// Services and schemes first (the spend), then partners' funding and gaps, pools,
+// places, and the system's totals last.
+constexpr EntityKind kCausalOrder[] = {EntityKind::service, EntityKind::scheme, EntityKind::partner,
+                                       EntityKind::pool,    EntityKind::place,  EntityKind::system};
+
+bool is_money(Measure m) {
+  const Unit u = info(m).unit;
+  return u == Unit::money || u == Unit::pounds;
+}
+
+bool fits(double v, Measure m) { return is_money(m) ? std::fabs(v) <= kMaxMoney : std::isfinite(v); }
+
+bool all_fit(const Eigen::ArrayXXd& a, Measure m) {
+  return is_money(m) ? (a.abs() <= kMaxMoney).all() : a.allFinite();  // NaN compares false
+}
+
+// The figures a projection of `detail` computes.
+bool computed(const Figure& f, Detail detail) {
+  if (detail == Detail::full) return true;
+  switch (f.measure) {
+    case Measure::baseline: case Measure::net: case Measure::funding: case Measure::spend: case Measure::gap:
+    case Measure::pool_balance:
+      return f.kind != EntityKind::system || f.measure == Measure::gap;
+    default:
+      return false;
+  }
+}
+
+// Whether every figure `detail` computes fits: the catalogue's matrices in one pass each,
+// then (for a full projection) the sub-figures that have none.
+bool all_fit(const Scenario& sc, const Projection& p, Detail detail) {
+  for (const MeasureInfo& row : catalogue()) {
+    if (!computed({row.measure, row.kind}, detail)) continue;
+    if (row.total == SystemTotal::sum &&
+        !all_fit(p.system.row(static_cast<Eigen::Index>(row.measure)), row.measure))
+      return false;
+    if (row.matrix) {
+      if (!all_fit(p.*row.matrix, row.measure)) return false;
+      continue;
+    }
+    for (int e = 0; e < sc.count(row.kind); ++e)
+      for (const Figure& f : figures_of(sc, row.kind, e))
+        if (f.measure == row.measure)
+          for (int t = 0; t < sc.years(); ++t)
+            if (!fits(figure_value(p, f, t), f.measure)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, Detail detail) {
+  if (all_fit(sc, p, detail)) return std::nullopt;
+  for (int t = 0; t < sc.years(); ++t)
+    for (EntityKind kind : kCausalOrder)
+      for (int e = kind == EntityKind::system ? -1 : 0; e < (kind == EntityKind::system ? 0 : sc.count(kind)); ++e)
+        for (const Figure& f : figures_of(sc, kind, e))
+          if (computed(f, detail) && !fits(figure_value(p, f, t), f.measure)) return FigureRef{f, t};
+  return std::nullopt;  // not reached: all_fit looks at no figure this scan misses
+}
+
+Diagnostics misfit_diagnostics(const Scenario& sc, const std::optional<FigureRef>& figure) {
+  Diagnostics d;
+  if (!figure) return d;
+  const Figure& f = figure->figure;
+  const std::string ref = figure_text(sc, f, figure->year);
+  const std::string symbol = currency_symbol(sc.currency);
+  const std::string what =
+      is_money(f.measure)
+          ? fmt::format("is beyond \u00b1{:.0bn}, more than fundgap computes to the penny (the limit)",
+                        Money{kMaxMoney, symbol})
+          : std::string("is too large to compute");
+  if (f.kind == EntityKind::system) {
+    d.error(sc.origin("partners"), "{} {}: the figures it adds up are too large together", ref, what);
+    return d;
+  }
+  const char* section = f.kind == EntityKind::scheme    ? "schemes"
+                        : f.kind == EntityKind::pool    ? "pools"
+                        : f.kind == EntityKind::place   ? "places"
+                        : f.kind == EntityKind::service ? "services"
+                                                        : "partners";
+  const std::string& id = sc.id_of(f.kind, f.entity);
+  d.error(sc.origin(fmt::format("{}.{}", section, id)), "{} {}: check the inputs of {} '{}' that build it", ref, what,
+          kind_name(f.kind), id);
+  return d;
+}
+
+}  // namespace fundgap::stages
