@@ -368,3 +368,362 @@ TEST_CASE("pools by source: every error, located") {
                   "pools:\n  p: {host: c, services: [s], contributions: {c: {x: 1m}}}\n") ==
         Errors{"9:47: contributions by source is part of format 1.1; write 'fundgap: 1.1' at the top of the file to use it"});
 }
+
+TEST_CASE("places, delegations and targets: the rest of the errors, located") {
+  // Each input and the one error it gets (line:col: message), exit 2 from the CLI.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      // population_zero
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 0}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 1m}\n",
+       "5:19: 'population' of place 'a' must be above zero"},
+      // no_places_listed
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places: {}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 1m}\n",
+       "4:9: 'places' names no places"},
+      // split_without_places
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 1m, places: {by: population}}\n",
+       "7:30: service 's' is split by place, but the scenario has no 'places'"},
+      // bad_by
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 1m, places: {by: households}}\n",
+       "10:43: expected 'population' or 'weighted_population' for 'by' in 'places' of service 's', found 'households'"},
+      // money_not_base
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 10m, places: {a: 6m, b: 3m}}\n",
+       "10:39: the money by place of service 's' adds up to £9,000,000.00, not its base of £10,000,000.00"},
+      // scheme_unsplit
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 10m}\n"
+       "schemes:\n"
+       "  k: {service: s, saving: 1%, start: 2025/26, places: {a: 2025/26}}\n",
+       "12:47: scheme 'k' is rolled out by place, but its service 's' is not split by place; give the service 'places'"},
+      // fair_not_100
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: fair_share, envelope: 50%, fair_share: {a: 50%, b: 40%}}\n",
+       "13:80: the shares in 'fair_share' of delegation 'd' add up to 90%, not 100%"},
+      // bad_from
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {services: [s], method: fair_share, envelope: 50%, from: [icb]}\n",
+       "13:63: expected a partner or a partner's funding stream (icb.core) for 'from' in delegation 'd', found a list"},
+      // no_stream
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb.cor, services: [s], method: fair_share, envelope: 50%}\n",
+       "13:13: partner 'icb' has no funding stream 'cor' for 'from' in delegation 'd' (did you mean 'core'?)"},
+      // lead_provider_bare
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: fair_share, envelope: 50%, form: {a: lead_provider}}\n",
+       "13:78: a lead provider form names the provider: write {lead_provider: PARTNER} for place 'a' in delegation 'd'"},
+      // no_places_section
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 1m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: fair_share, envelope: 50%}\n",
+       "8:1: 'delegations' delegate budgets to places, but the scenario has no 'places'"},
+      // unsplit_delegated
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [t], method: fair_share, envelope: 50%}\n",
+       "13:29: service 't' is delegated to places by delegation 'd', but is not split by place; give it 'places'"},
+      // twice_delegated
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: fair_share, envelope: 50%}\n"
+       "  e: {from: icb, services: [s], method: fair_share, envelope: 10%}\n",
+       "14:29: service 's' is already delegated by delegation 'd'; a service is delegated once"},
+      // services_not_list
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: {s: 1}, method: fair_share, envelope: 50%}\n",
+       "13:28: expected a list of service ids for 'services' in delegation 'd'"},
+      // bad_method
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: blended, envelope: 50%}\n",
+       "13:41: expected historic, fair_share or hybrid for 'method' in delegation 'd', found 'blended'"},
+      // bad_fair
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: fair_share, envelope: 50%, fair_share: need}\n",
+       "13:80: expected weighted_population, population or a map of shares by place for 'fair_share' in delegation 'd', found 'need'"},
+      // hybrid_no_glide
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: hybrid, envelope: 50%, historic: {a: 50%, b: 50%}}\n",
+       "13:3: delegation 'd' glides from historic to fair shares, so it needs 'glide' ({years: N}, yearly weights or level_up)"},
+      // glide_not_hybrid
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: fair_share, envelope: 50%, glide: {years: 2}}\n",
+       "13:68: 'glide' is for method hybrid; delegation 'd' uses one kind of share throughout"},
+      // glide_years
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: hybrid, envelope: 50%, historic: {a: 50%, b: 50%}, glide: {years: 0}}\n",
+       "13:107: 'years' of 'glide' of delegation 'd' is 0; it is a whole number of years, 1 or more"},
+      // glide_weight
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: hybrid, envelope: 50%, historic: {a: 50%, b: 50%}, glide: [50%, 120%]}\n",
+       "13:99: the glide weight of delegation 'd' in 2026/27 is 120%, outside 0% to 100%"},
+      // floor_above_cap
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "  t: {funder: icb, base: 10m}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: fair_share, envelope: 50%, floor: 5%, cap: 2%}\n",
+       "13:75: the floor of delegation 'd' (5%) is above its cap (2%)"},
+      // infeasible
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "places:\n"
+       "  a: {population: 5}\n"
+       "  b: {population: 5}\n"
+       "partners:\n"
+       "  icb: {funding: {base: 100m, growth: -20%}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m, places: {by: population}}\n"
+       "delegations:\n"
+       "  d: {from: icb, services: [s], method: hybrid, envelope: 100%, historic: {a: 50%, b: 50%}, glide: {years: 1}, floor: 1%}\n",
+       "12:119: in 2025/26 the floors of delegation 'd' need budgets of £101,000,000.00 but its envelope is £80,000,000.00; no budgets meet them"},
+      // convergence_no_target
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m, convergence: {method: level_up, close: 10%}}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m}\n",
+       "5:38: 'convergence' in funding stream 'core' of partner 'icb' needs a 'target' to converge to"},
+      // target_and_amounts
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m, amounts: [1m, 2m], target: {share_of: {base: 1000m}, weighted_population: 1, national_weighted_population: 10}}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m}\n",
+       "5:57: funding stream 'core' of partner 'icb' has both 'target' and 'amounts'; a stream converging to a target grows from its base by 'growth'"},
+      // wp_above_national
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m, target: {share_of: {base: 1000m}, weighted_population: 11, national_weighted_population: 10}}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m}\n",
+       "5:46: the weighted population of funding stream 'core' of partner 'icb' (11) is above the national weighted population (10)"},
+      // min_growth_level_up
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m, target: {share_of: {base: 1000m}, weighted_population: 1, national_weighted_population: 10}, convergence: {method: level_up, close: 10%, min_growth: 1%}}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m}\n",
+       "5:175: 'min_growth' in 'convergence' of funding stream 'core' of partner 'icb' applies to 'pace_of_change' only: under 'level_up' no allocation grows less than the uniform rate"},
+      // bad_conv_method
+      {"fundgap: 1.1\n"
+       "name: T\n"
+       "period: {base: 2024/25, to: 2026/27}\n"
+       "partners:\n"
+       "  icb: {funding: {core: {base: 100m, target: {share_of: {base: 1000m}, weighted_population: 1, national_weighted_population: 10}, convergence: {method: faster, close: 10%}}}}\n"
+       "services:\n"
+       "  s: {funder: icb, base: 100m}\n",
+       "5:153: expected 'pace_of_change' or 'level_up' for 'method' in 'convergence' of funding stream 'core' of partner 'icb', found 'faster'"},
+  };
+  for (const auto& [yaml, message] : cases) {
+    CAPTURE(yaml);
+    CHECK(errors_of(yaml) == Errors{message});
+  }
+}
