@@ -21,9 +21,9 @@ void OutputOptions::add_to(CLI::App& sub, Document doc, bool colours) {
                  fmt::format("Output format: {} (default: from --output's extension, else {})", list, names.front()))
       ->check(CLI::IsMember(names));
   sub.add_option("-o,--output", output, "Write to FILE (atomically) instead of stdout");
-  if (doc == Document::report || doc == Document::comparison || doc == Document::bridge) {
+  if (doc == Document::report || doc == Document::comparison || doc == Document::bridge || doc == Document::board) {
     sub.add_option("--units", units,
-                   "Money in the table, Markdown and Excel formats in \u00A3, \u00A3k, \u00A3m or \u00A3bn "
+                   "Money in the table, Markdown, Excel and HTML formats in \u00A3, \u00A3k, \u00A3m or \u00A3bn "
                    "(default: \u00A3m; CSV, JSON and IAMC stay in full-precision currency units)");
     sub.add_option("--decimals", decimals,
                    "Decimals of money in those formats, 0 to 9 (default: 2 for \u00A3, else 1)");

@@ -20,10 +20,10 @@ struct ReportOptions {
 };
 
 int run_report(const ReportOptions& o) {
-  o.out.resolved_format();
+  const WriteOptions options = o.out.write_options(o.file);  // bad --units: before the work
   const Scenario sc = o.scenario.load(o.file);
   const BoardReport board = make_board_report(sc, o.file, {o.mc.draws, o.mc.seed, o.mc.threads});
-  o.out.emit_document(board, {});
+  o.out.emit_document(board, options);
   return 0;
 }
 

@@ -380,6 +380,16 @@ class CliTest(unittest.TestCase):
             self.assertEqual(r.returncode, 2, args)
             self.assertEqual(r.stderr, message)
 
+    def test_report_tables_take_units(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.html")
+            r = run("report", THT, "-o", out, "--units", "£k", "--decimals", "0")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            html = open(out, encoding="utf-8").read()
+            self.assertIn("<th>£k</th>", html)
+            # The council's 2018/19 funding, £195m, as the table cell of £k with no decimals.
+            self.assertIn("<td>195,000</td>", html)
+
     def test_bridge_a_place(self):
         nel = os.path.join(ROOT, "scenarios", "north_east_london_2021.yaml")
         r = run("bridge", nel, "--place", "tower_hamlets", "--format", "csv")
