@@ -13,12 +13,18 @@ packages=(cmake ninja-build g++ libcli11-dev libeigen3-dev libfmt-dev libyaml-cp
           libreoffice-calc-nogui clang-14 libclang-rt-14-dev)
 
 # ajv-cli (from the npm registry) validates the bundled scenarios against the format's
-# JSON Schema; only where Node and npm are present (the test says it is skipped otherwise).
+# JSON Schema; Debian's nodejs and npm are installed where no Node is (the test says it is
+# skipped only when npm still cannot be had).
 install_ajv() {
   command -v ajv >/dev/null && return 0
-  command -v npm >/dev/null || { echo "setup: npm is absent, so the schema test will skip ajv" >&2; return 0; }
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if ! command -v npm >/dev/null; then  # Debian's Node.js and npm, where no Node is installed
+    echo "setup: installing nodejs and npm" >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >&2 ||
+      echo "setup: could not install npm" >&2
+  fi
+  command -v npm >/dev/null || { echo "setup: npm is absent, so the schema test will skip ajv" >&2; return 0; }
   echo "setup: installing ajv-cli with npm" >&2
   $sudo npm install -g --no-fund --no-audit ajv-cli@5 >&2 ||
     echo "setup: could not install ajv-cli, so the schema test will skip ajv" >&2
