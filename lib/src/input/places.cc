@@ -102,6 +102,7 @@ void read_scheme_places(Reading& r, const Entry& e, Scheme& k) {
   if (!r.expect(e, Kind::map, "a map from place to the year it starts there, like {plympton: 2010/11, rest: 2011/12}",
                 fmt::format("scheme '{}'", k.id)))
     return;
+  if (k.service < 0 || static_cast<std::size_t>(k.service) >= r.sc.services.size()) return;  // reported already
   const Service& sv = r.sc.services[static_cast<std::size_t>(k.service)];
   if (sv.place_basis == Service::PlaceBasis::none) {
     r.diags.error(Reading::at(e.key_node), "scheme '{}' is rolled out by place, but its service '{}' is not split by "

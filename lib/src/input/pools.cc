@@ -258,6 +258,7 @@ void read_allocation(Reading& r, const Entry& e, const std::string& where, const
                     kind ? fmt::format(" (it is a {})", kind_name(*kind)) : std::string());
       continue;
     }
+    if (a.service < 0 || static_cast<std::size_t>(a.service) >= r.sc.services.size()) continue;  // reported already
     if (r.sc.services[static_cast<std::size_t>(a.service)].pool != index) {
       r.diags.error(Reading::at(ae.key_node), "{} '{}' in {} {} not in pool '{}'; a pool allocates only to its own services",
                     kind_name(*kind), ae.key, awhere,
