@@ -1,4 +1,6 @@
 // The engine: the stages of stages.h in their fixed order.
+#include <array>
+
 #include "fundgap/model/projection.h"
 #include "stages.h"
 
@@ -7,7 +9,69 @@ namespace fundgap {
 using Eigen::ArrayXXd;
 using Eigen::Index;
 
-Engine::Engine(const Scenario& sc) {
+namespace {
+
+// What inputs reach: the services whose baseline they move, the schemes whose figures
+// they move, and the services where those land. Funding and pools are not followed:
+// their stages are cheap and rerun in full. Places and delegations (which spread spend
+// by shares any input may move) and the scenario-wide inputs make every row move.
+Engine::Reach reach_of(const Scenario& sc, std::span<const ParameterTarget> varying) {
+  using F = ParameterTarget::Field;
+  const std::size_t S = sc.services.size(), K = sc.schemes.size();
+  std::vector<char> service(S, 0), scheme(K, 0);
+  bool all = !sc.places.empty() || !sc.delegations.empty();
+  for (const ParameterTarget& t : varying) switch (t.field) {
+      case F::service_base: case F::demand: case F::inflation: case F::pressure_amount:
+        service[static_cast<std::size_t>(t.entity)] = 1;
+        break;
+      case F::saving: case F::ramp: case F::confidence: case F::reprovide_share: case F::investment:
+      case F::investment_ramp: case F::scheme_amount: case F::one_off_cost:
+        scheme[static_cast<std::size_t>(t.entity)] = 1;
+        break;
+      case F::funding_base: case F::funding_growth: case F::contribution: case F::pool_growth: case F::stream_base:
+      case F::stream_growth: case F::stream_amount: case F::tax_base: case F::tax_base_growth: case F::band_d:
+      case F::ct_core: case F::ct_precept: case F::reserves_opening: case F::reserves_minimum: case F::reserves_use:
+      case F::stream_quantum: case F::stream_quantum_growth: case F::stream_weighted_population:
+      case F::pool_source_base: case F::pool_source_growth: case F::pool_allocation: case F::pool_minimum:
+      case F::pool_minimum_growth: case F::pool_tier:
+        break;
+      case F::deflator: case F::discount: case F::place_population: case F::place_weighted_population:
+      case F::service_place_share: case F::delegation_envelope: case F::delegation_historic:
+      case F::delegation_fair: case F::delegation_glide: case F::delegation_floor: case F::delegation_cap:
+        all = true;
+        break;
+    }
+  Engine::Reach r;
+  if (all) return r;
+  r.all = false;
+  r.scheme_moves.assign(K, 0);
+  r.net_moves = service;
+  for (std::size_t s = 0; s < S; ++s)
+    if (service[s]) r.services.push_back(static_cast<Index>(s));
+  // A scheme moves with its own inputs or its service's baseline; it lands on its
+  // service (saving, one-off cost), where it re-provides and where it invests.
+  auto destinations = [](const Scheme& k) { return std::array{k.service, k.reprovide_service, k.investment_service}; };
+  for (std::size_t k = 0; k < K; ++k) {
+    const Scheme& sk = sc.schemes[k];
+    if (!scheme[k] && !service[static_cast<std::size_t>(sk.service)]) continue;
+    r.scheme_moves[k] = 1;
+    for (int d : destinations(sk))
+      if (d >= 0) r.net_moves[static_cast<std::size_t>(d)] = 1;
+  }
+  for (std::size_t s = 0; s < S; ++s)
+    if (r.net_moves[s]) r.net.push_back(static_cast<Index>(s));
+  for (std::size_t k = 0; k < K; ++k)
+    for (int d : destinations(sc.schemes[k]))
+      if (d >= 0 && r.net_moves[static_cast<std::size_t>(d)]) {
+        r.contributors.push_back(static_cast<Index>(k));
+        break;
+      }
+  return r;
+}
+
+}  // namespace
+
+Engine::Engine(const Scenario& sc, std::span<const ParameterTarget> varying) : reach_(reach_of(sc, varying)) {
   const Index S = static_cast<Index>(sc.services.size());
   for (Index s = 0; s < S; ++s) {
     const Service& sv = sc.services[static_cast<std::size_t>(s)];
@@ -26,6 +90,14 @@ Engine::Engine(const Scenario& sc) {
 }
 
 ProjectionStatus Engine::run(const Scenario& sc, Projection& p, Detail detail) const {
+  return project(sc, p, detail, all_);
+}
+
+ProjectionStatus Engine::rerun(const Scenario& sc, Projection& p) const {
+  return project(sc, p, Detail::gaps, reach_);
+}
+
+ProjectionStatus Engine::project(const Scenario& sc, Projection& p, Detail detail, const Reach& reach) const {
   const Index Y = sc.years();
   const Index S = static_cast<Index>(sc.services.size()), K = static_cast<Index>(sc.schemes.size());
   const Index P = static_cast<Index>(sc.partners.size()), Q = static_cast<Index>(sc.pools.size());
@@ -53,11 +125,11 @@ ProjectionStatus Engine::run(const Scenario& sc, Projection& p, Detail detail) c
 
   ProjectionStatus status;
   stages::place_shares(sc, p);
-  stages::baseline(sc, p);
-  stages::schemes(sc, p);
-  status.overspends = stages::overspends(sc, p);
+  stages::baseline(sc, p, reach);
+  stages::schemes(sc, p, reach);
+  status.overspends = stages::overspends(sc, p, reach);
   if (!status.ok()) return status;
-  stages::net(p);
+  stages::net(p, reach);
   stages::funding(sc, p);
   stages::pool_contributions(sc, p);
   stages::spend(sc, shares_, membership_, p, p.net, p.pool_spend, p.pool_balance, p.spend, p.pool_shared);
@@ -89,7 +161,7 @@ ProjectionStatus Engine::run(const Scenario& sc, Projection& p, Detail detail) c
     }
   }
   stages::system_totals(sc, p, detail);
-  status.misfit = stages::first_misfit(sc, p, detail);
+  status.misfit = stages::first_misfit(sc, p, detail, reach);
   return status;
 }
 

@@ -23,7 +23,8 @@ bool is_money(Measure m) {
 
 bool fits(double v, Measure m) { return is_money(m) ? std::fabs(v) <= kMaxMoney : std::isfinite(v); }
 
-bool all_fit(const Eigen::ArrayXXd& a, Measure m) {
+template <class A>
+bool all_fit(const A& a, Measure m) {
   return is_money(m) ? (a.abs() <= kMaxMoney).all() : a.allFinite();  // NaN compares false
 }
 
@@ -41,12 +42,17 @@ bool computed(const Figure& f, Detail detail) {
 
 // Whether every figure `detail` computes fits: the catalogue's matrices in one pass each,
 // then (for a full projection) the sub-figures that have none.
-bool all_fit(const Scenario& sc, const Projection& p, Detail detail) {
+bool all_fit(const Scenario& sc, const Projection& p, Detail detail, const Engine::Reach& reach) {
   for (const MeasureInfo& row : catalogue()) {
     if (!computed({row.measure, row.kind}, detail)) continue;
     if (row.total == SystemTotal::sum &&
         !all_fit(p.system.row(static_cast<Eigen::Index>(row.measure)), row.measure))
       return false;
+    if (row.matrix && row.kind == EntityKind::service && !reach.all) {
+      for (Eigen::Index s : reach.net)
+        if (!all_fit((p.*row.matrix).row(s), row.measure)) return false;
+      continue;
+    }
     if (row.matrix) {
       if (!all_fit(p.*row.matrix, row.measure)) return false;
       continue;
@@ -62,8 +68,9 @@ bool all_fit(const Scenario& sc, const Projection& p, Detail detail) {
 
 }  // namespace
 
-std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, Detail detail) {
-  if (all_fit(sc, p, detail)) return std::nullopt;
+std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, Detail detail,
+                                      const Engine::Reach& reach) {
+  if (all_fit(sc, p, detail, reach)) return std::nullopt;
   for (int t = 0; t < sc.years(); ++t)
     for (EntityKind kind : kCausalOrder)
       for (int e = kind == EntityKind::system ? -1 : 0; e < (kind == EntityKind::system ? 0 : sc.count(kind)); ++e)

@@ -21,49 +21,71 @@ double scheme_saving_at(const Scheme& sk, double spend, int t, int start) {
   return sk.confidence * sk.ramp_from(start, t) * full;
 }
 
-void schemes(const Scenario& sc, Projection& p) {
+void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach) {
   const Index K = static_cast<Index>(sc.schemes.size()), Y = sc.years();
-  place_savings(sc, p);
-  p.savings.setZero();
-  p.reprovided.setZero();
-  p.investment.setZero();
-  p.scheme_saving.setZero();
-  p.scheme_reprovided.setZero();
-  p.scheme_investment.setZero();
   const bool one_off_costs = p.scheme_one_off_cost.rows() > 0;
-  if (one_off_costs) p.scheme_one_off_cost.setZero();
-  for (Index k = 0; k < K; ++k) {
+  // Each scheme's own figures.
+  auto figures = [&](Index k) {
     const Scheme& sk = sc.schemes[static_cast<std::size_t>(k)];
     const bool by_place = p.scheme_place_saving[static_cast<std::size_t>(k)].rows() > 0;
+    for (auto* a : {&p.scheme_saving, &p.scheme_reprovided, &p.scheme_investment}) a->row(k).setZero();
     for (int t = by_place ? 1 : sk.start; t < Y; ++t) {
-      const Index ti = t;
-      const double saving = by_place ? p.scheme_place_saving[static_cast<std::size_t>(k)].col(ti).sum()
-                                     : scheme_saving_at(sk, p.baseline(sk.service, ti), t, sk.start);
-      p.scheme_saving(k, ti) = saving;
-      p.savings(sk.service, ti) += saving;
-      if (sk.reprovide_service >= 0) {
-        p.scheme_reprovided(k, ti) = sk.reprovide_share * saving;
-        p.reprovided(sk.reprovide_service, ti) += p.scheme_reprovided(k, ti);
-      }
+      const double saving = by_place ? p.scheme_place_saving[static_cast<std::size_t>(k)].col(t).sum()
+                                     : scheme_saving_at(sk, p.baseline(sk.service, t), t, sk.start);
+      p.scheme_saving(k, t) = saving;
+      if (sk.reprovide_service >= 0) p.scheme_reprovided(k, t) = sk.reprovide_share * saving;
     }
     if (sk.investment_service >= 0)
-      for (int t = sk.investment_start < 0 ? sk.start : sk.investment_start; t < Y; ++t) {
+      for (int t = sk.investment_start < 0 ? sk.start : sk.investment_start; t < Y; ++t)
         p.scheme_investment(k, t) = sk.investment_ramp_at(t) * sk.investment;
-        p.investment(sk.investment_service, t) += p.scheme_investment(k, t);
-      }
-    if (one_off_costs && sk.one_off_cost.size() > 0)
-      for (Index t = 1; t < Y; ++t) {
-        p.scheme_one_off_cost(k, t) = sk.one_off_cost(t);
-        p.investment(sk.service, t) += sk.one_off_cost(t);
-      }
+    if (one_off_costs) {
+      p.scheme_one_off_cost.row(k).setZero();
+      if (sk.one_off_cost.size() > 0)
+        for (Index t = 1; t < Y; ++t) p.scheme_one_off_cost(k, t) = sk.one_off_cost(t);
+    }
+  };
+  // Their sums by service, scheme by scheme in file order (so each sum is added up in the
+  // same order whichever rows are recomputed), onto the services `lands` says.
+  auto land = [&](Index k, const auto& lands) {
+    const Scheme& sk = sc.schemes[static_cast<std::size_t>(k)];
+    if (lands(sk.service)) p.savings.row(sk.service) += p.scheme_saving.row(k);
+    if (sk.reprovide_service >= 0 && lands(sk.reprovide_service))
+      p.reprovided.row(sk.reprovide_service) += p.scheme_reprovided.row(k);
+    if (sk.investment_service >= 0 && lands(sk.investment_service))
+      p.investment.row(sk.investment_service) += p.scheme_investment.row(k);
+    if (one_off_costs && sk.one_off_cost.size() > 0 && lands(sk.service))
+      p.investment.row(sk.service) += p.scheme_one_off_cost.row(k);
+  };
+  if (reach.all) {
+    place_savings(sc, p);
+    for (auto* a : {&p.savings, &p.reprovided, &p.investment}) a->setZero();
+    for (Index k = 0; k < K; ++k) {
+      figures(k);
+      land(k, [](Index) { return true; });
+    }
+    return;
+  }
+  for (Index s : reach.net)
+    for (auto* a : {&p.savings, &p.reprovided, &p.investment}) a->row(s).setZero();
+  for (Index k : reach.contributors) {
+    if (reach.scheme_moves[static_cast<std::size_t>(k)]) figures(k);
+    land(k, [&](Index s) { return reach.net_moves[static_cast<std::size_t>(s)] != 0; });
   }
 }
 
-std::vector<Overspend> overspends(const Scenario& sc, const Projection& p) {
+std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const Engine::Reach& reach) {
   std::vector<Overspend> out;
-  if (!(p.savings > p.baseline * (1 + 1e-12)).any()) return out;
   const Index S = p.baseline.rows(), Y = p.baseline.cols(), K = p.scheme_saving.rows();
-  for (Index s = 0; s < S; ++s) {
+  auto rows = [&](const auto& each) {
+    if (reach.all)
+      for (Index s = 0; s < S; ++s) each(s);
+    else
+      for (Index s : reach.net) each(s);
+  };
+  bool any = false;
+  rows([&](Index s) { any = any || (p.savings.row(s) > p.baseline.row(s) * (1 + 1e-12)).any(); });
+  if (!any) return out;
+  rows([&](Index s) {
     for (Index t = 0; t < Y; ++t) {
       const double spend = p.baseline(s, t);
       if (p.savings(s, t) <= spend * (1 + 1e-12)) continue;
@@ -76,9 +98,9 @@ std::vector<Overspend> overspends(const Scenario& sc, const Projection& p) {
         if (running > spend * (1 + 1e-12)) culprit = static_cast<int>(k);
       }
       out.push_back({static_cast<int>(s), static_cast<int>(t), culprit, p.savings(s, t), spend});
-      break;
+      return;
     }
-  }
+  });
   return out;
 }
 

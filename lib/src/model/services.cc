@@ -23,22 +23,18 @@ double growth_factor(const Service& sv, int t) { return (1 + sv.demand(t)) * (1 
 
 }  // namespace
 
-void baseline(const Scenario& sc, Projection& p) {
-  // X_s(t) = X_s(t-1) (1 + demand) (1 + inflation), a year (column) at a time so that it
-  // vectorises across services.
-  const Index S = static_cast<Index>(sc.services.size()), Y = sc.years();
-  for (Index s = 0; s < S; ++s) {
+void baseline(const Scenario& sc, Projection& p, const Engine::Reach& reach) {
+  // X_s(t) = X_s(t-1) (1 + demand) (1 + inflation); with pressures,
+  // B(t) = B(t-1) (1 + demand)(1 + inflation) + recurrent(t) and X(t) = B(t) + one-off(t).
+  const Index Y = sc.years();
+  auto row = [&](Index s) {
     const Service& sv = sc.services[static_cast<std::size_t>(s)];
     p.baseline(s, 0) = sv.base;
-    for (Index t = 1; t < Y; ++t) p.baseline(s, t) = growth_factor(sv, static_cast<int>(t));
-  }
-  for (Index t = 1; t < Y; ++t) p.baseline.col(t) *= p.baseline.col(t - 1);
-  if (p.pressures.rows() == 0) return;  // no service has pressures
-  // With pressures: B(t) = B(t-1) (1 + demand)(1 + inflation) + recurrent(t); X(t) = B(t) + one-off(t).
-  p.pressures.setZero();
-  for (Index s = 0; s < S; ++s) {
-    const Service& sv = sc.services[static_cast<std::size_t>(s)];
-    if (sv.pressures.empty()) continue;
+    if (sv.pressures.empty()) {
+      for (Index t = 1; t < Y; ++t) p.baseline(s, t) = p.baseline(s, t - 1) * growth_factor(sv, static_cast<int>(t));
+      return;
+    }
+    p.pressures(s, 0) = 0;
     double recurrent_base = sv.base;
     for (Index t = 1; t < Y; ++t) {
       const auto [recurrent, one_off] = pressures_in(sv, static_cast<int>(t));
@@ -46,10 +42,22 @@ void baseline(const Scenario& sc, Projection& p) {
       p.baseline(s, t) = recurrent_base + one_off;
       p.pressures(s, t) = recurrent + one_off;
     }
+  };
+  if (!reach.all) {
+    for (Index s : reach.services) row(s);
+    return;
   }
+  if (p.pressures.rows() > 0) p.pressures.setZero();  // for the services without pressures
+  for (Index s = 0; s < p.baseline.rows(); ++s) row(s);
 }
 
-void net(Projection& p) { p.net = p.baseline - p.savings + p.reprovided + p.investment; }
+void net(Projection& p, const Engine::Reach& reach) {
+  if (reach.all) {
+    p.net = p.baseline - p.savings + p.reprovided + p.investment;
+    return;
+  }
+  for (Index s : reach.net) p.net.row(s) = p.baseline.row(s) - p.savings.row(s) + p.reprovided.row(s) + p.investment.row(s);
+}
 
 namespace {
 

@@ -23,8 +23,9 @@ struct BridgeContext {
 };
 
 // ---- services.cc: X_s(t) with pressures, N_s(t) -------------------------------------
-void baseline(const Scenario& sc, Projection& p);
-void net(Projection& p);
+// Each stage with a Reach computes the rows it reaches only (all for run()).
+void baseline(const Scenario& sc, Projection& p, const Engine::Reach& reach);
+void net(Projection& p, const Engine::Reach& reach);
 Explanation explain_baseline(Explainer& ex, const Figure& f, int t);
 Explanation explain_pressures(Explainer& ex, const Figure& f, int t);
 Explanation explain_net(Explainer& ex, const Figure& f, int t);
@@ -33,8 +34,8 @@ void bridge_demand_and_inflation(const BridgeContext& b, std::vector<BridgeStep>
 // ---- schemes.cc: S_k(t), re-provision, investment, and their sums by service -------
 // A scheme's saving in year t when it starts in `start` (its own start, or a place's).
 double scheme_saving_at(const Scheme& sk, double spend, int t, int start);
-void schemes(const Scenario& sc, Projection& p);  // calls place_savings first
-std::vector<Overspend> overspends(const Scenario& sc, const Projection& p);
+void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach);  // calls place_savings first
+std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const Engine::Reach& reach);
 Diagnostics overspend_diagnostics(const Scenario& sc, const std::vector<Overspend>& overspends);
 Explanation explain_scheme(Explainer& ex, const Figure& f, int t);
 Explanation explain_service_schemes(Explainer& ex, const Figure& f, int t);  // savings, reprovided, investment
@@ -109,8 +110,10 @@ void system_totals(const Scenario& sc, Projection& p, Detail detail);  // REQUIR
 
 // ---- finite.cc: every figure `detail` computes is finite, and money within kMaxMoney ---
 // The first figure that is not (earliest year, then services, schemes, partners, pools,
-// places, the system), or nothing.
-std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, Detail detail);
+// places, the system), or nothing. Services outside `reach` are known to fit: the run that
+// computed them found them so.
+std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, Detail detail,
+                                      const Engine::Reach& reach);
 Diagnostics misfit_diagnostics(const Scenario& sc, const std::optional<FigureRef>& figure);
 
 }  // namespace fundgap::stages

@@ -126,23 +126,32 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
 
   const std::vector<OutputSource> sources = sources_of(s.outputs);
   const Sampler sampler(sc);
-  const Engine engine(sc);
+  // The engine follows the uncertain inputs: a draw recomputes only the services and
+  // schemes they reach, the rest staying as the worker's first run left them.
+  std::vector<ParameterTarget> uncertain;
+  for (const Parameter& p : sc.parameters)
+    if (p.distribution) uncertain.push_back(p.target);
+  const Engine engine(sc, uncertain);
   std::vector<char> is_gap(n);
   for (std::size_t i = 0; i < n; ++i) is_gap[i] = s.outputs[i].measure == "gap";
 
-  // One thread's working scenario, projection and output values.
+  // One thread's working scenario, projection and output values. The projection starts
+  // as a run of the scenario with its inputs' own values; when that run is not ok (a
+  // saving above spend at those values), every draw is projected in full instead.
   struct Worker {
     Scenario w;
     Sampler::Target target;
     Projection p;
+    bool primed;
     std::vector<double> v;
     std::optional<Accumulator> acc;
-    Worker(const Scenario& sc, const Sampler& sampler) : w(sc), target(sampler.target(w)) {}
+    Worker(const Scenario& sc, const Sampler& sampler, const Engine& engine)
+        : w(sc), target(sampler.target(w)), primed(engine.run(w, p, Detail::gaps).ok()) {}
     Worker(const Worker&) = delete;
   };
   auto evaluate = [&](Worker& k, std::uint64_t d) {
     sampler.draw(k.target, o.seed, d);
-    const ProjectionStatus status = engine.run(k.w, k.p, Detail::gaps);
+    const ProjectionStatus status = k.primed ? engine.rerun(k.w, k.p) : engine.run(k.w, k.p, Detail::gaps);
     if (status.ok()) output_values(k.p, sources, k.v);
     return status;
   };
@@ -155,7 +164,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
     for (std::thread& t : pool) t.join();
   };
   workers.resize(static_cast<std::size_t>(threads));
-  for (auto& k : workers) k = std::make_unique<Worker>(sc, sampler);
+  for (auto& k : workers) k = std::make_unique<Worker>(sc, sampler, engine);
 
   // The pilot fixes each output's histogram range from the first draws; every shard
   // computes the same pilot, so their histograms line up. Its draws run on every thread

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include <Eigen/Core>
@@ -129,8 +130,9 @@ enum class Detail {
 // Projection whose arrays are reused. Monte Carlo draws use one Engine per thread.
 class Engine {
  public:
-  // REQUIRES: `scenario` outlives nothing here; its structure is copied.
-  explicit Engine(const Scenario& scenario);
+  // REQUIRES: `scenario` outlives nothing here; its structure is copied. `varying` lists
+  // the inputs that may change between the runs (Monte Carlo draws), for rerun().
+  explicit Engine(const Scenario& scenario, std::span<const ParameterTarget> varying = {});
 
   // Projects `scenario`, which must have the structure (entities, pools, funders) of
   // the one the engine was built from; only parameter values may differ. Returns what was
@@ -139,15 +141,34 @@ class Engine {
   // and caps cannot hold (full detail only).
   ProjectionStatus run(const Scenario& scenario, Projection& out, Detail detail = Detail::full) const;
 
+  // The same as run(scenario, out, Detail::gaps), bit for bit, recomputing only the
+  // services and schemes the `varying` inputs reach (the rest of `out` is kept).
+  // REQUIRES: `out` was written by a run() whose status was ok(), of a scenario that
+  // differs from `scenario` in the varying inputs at most, and since then by rerun()s only
+  // (whether or not theirs were ok).
+  ProjectionStatus rerun(const Scenario& scenario, Projection& out) const;
+
   // Sparse structure: a service has one funder or a few, and is in one pool at most.
   struct Share {
     Eigen::Index partner, service;
     double share;
   };
 
+  // The rows of services and schemes that inputs reach (all of them, for run()).
+  struct Reach {
+    bool all = true;
+    std::vector<Eigen::Index> services;      // whose baseline can move
+    std::vector<char> scheme_moves;          // by scheme: whether its figures can move
+    std::vector<char> net_moves;             // by service: whether its net spend can move
+    std::vector<Eigen::Index> net;           // those services, in order
+    std::vector<Eigen::Index> contributors;  // schemes with a saving, re-provision or cost landing there
+  };
+
  private:
   std::vector<Share> shares_;                                       // unpooled services
   std::vector<std::pair<Eigen::Index, Eigen::Index>> membership_;  // (pool, service)
+  Reach all_, reach_;                                               // every row; what `varying` reaches
+  ProjectionStatus project(const Scenario& scenario, Projection& out, Detail detail, const Reach& reach) const;
   // Which format 1.1 concepts the scenario has: the arrays of the others stay empty.
   bool pressures_ = false, one_off_costs_ = false, council_tax_ = false, reserves_ = false, lead_providers_ = false;
 };
