@@ -2,7 +2,9 @@
 // library's registry (fundgap/output/format.h) that can write the command's document.
 #pragma once
 
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -49,7 +51,7 @@ struct OutputOptions {
   void emit_document(const Doc& doc, WriteOptions options) const {
     std::ostringstream text;
     write(text, resolved_format(), doc, options);
-    emit(text.str());
+    emit(std::move(text).str());  // the text itself, not a copy: an explanation can be hundreds of MB
   }
 };
 

@@ -81,6 +81,47 @@ schemes:
   CHECK(baseline.children[1].where.column == 44);
 }
 
+TEST_CASE("explain lists the schemes on a service in scheme order, and a partner's services in service order") {
+  // Each scheme reaches `community` in a different way (saving, one-off cost, re-provision,
+  // investment); a scheme that reaches it twice is listed once for each figure.
+  Scenario sc = fundgap::testing::scenario(R"(
+fundgap: 1.1
+name: T
+period: {base: 2020/21, to: 2021/22}
+partners:
+  ccg: {funding: {base: 100m}}
+  council: {funding: {base: 50m}}
+services:
+  acute: {funder: ccg, base: 80m}
+  community: {funder: {council: 40%, ccg: 60%}, base: 30m}
+  social: {funder: council, base: 38m}
+schemes:
+  a: {service: acute, saving: 5%, reprovide: {service: community, share: 50%}, investment: {service: community, amount: 1m}}
+  b: {service: community, saving: 10%, one_off_cost: {2021/22: 0.5m}}
+  c: {service: social, saving: 2%, investment: {service: community, amount: 2m}}
+)");
+  Projection p = project(sc);
+  auto labels = [&](const std::string& figure) {
+    std::vector<std::string> out;
+    for (const Explanation& c : explain(sc, p, parse_figure(sc, figure, "FIGURE")).children) out.push_back(c.label);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  CHECK(labels("community.savings[2021/22]") == V{"b.saving[2021/22]"});
+  CHECK(labels("community.reprovided[2021/22]") == V{"a.reprovided[2021/22]"});
+  CHECK(labels("community.investment[2021/22]") ==
+        V{"a.investment[2021/22]", "b.one_off_cost[2021/22]", "c.investment[2021/22]"});
+  CHECK(labels("acute.investment[2021/22]").empty());
+  const V council = labels("council.spend[2021/22]");
+  REQUIRE(council.size() == 2);
+  CHECK(council[0] == "community.net[2021/22] x 40% share");
+  CHECK(council[1] == "social.net[2021/22] x 100% share");
+  const V ccg = labels("ccg.spend[2021/22]");
+  REQUIRE(ccg.size() == 2);
+  CHECK(ccg[0] == "acute.net[2021/22] x 100% share");
+  CHECK(ccg[1] == "community.net[2021/22] x 60% share");
+}
+
 TEST_CASE("explain: a bad figure is an error located in it") {
   Scenario sc = fundgap::testing::scenario(R"(
 fundgap: 1

@@ -222,6 +222,25 @@ class XlsxTest(unittest.TestCase):
                            env={**os.environ, "SOURCE_DATE_EPOCH": "soon"})
         self.assertEqual(r.returncode, 0)  # only a workbook records when it was made
 
+    def test_libxlsxwriter_is_loaded_only_for_a_workbook(self):
+        # A library that cannot be loaded stands first on the loader's path: a workbook is
+        # refused with exit 2 and nothing written, while every other format never loads it.
+        lib = os.path.join(self.tmp, "lib")
+        os.makedirs(lib)
+        name = subprocess.run(["ldd", FUNDGAP], capture_output=True, text=True).stdout
+        self.assertNotIn("xlsxwriter", name)  # not linked
+        for so in ("libxlsxwriter.so.4", "libxlsxwriter.so"):
+            open(os.path.join(lib, so), "w").close()
+        env = {**os.environ, "LD_LIBRARY_PATH": lib}
+        path = os.path.join(self.tmp, "x.xlsx")
+        r = subprocess.run([FUNDGAP, "run", THT, "-o", path], capture_output=True, text=True, cwd=ROOT, env=env)
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, r"^fundgap: error: cannot write the workbook: cannot load libxlsxwriter\S*: "
+                                   r".*file too short\n$")
+        self.assertFalse(os.path.exists(path))
+        r = subprocess.run([FUNDGAP, "run", THT, "-f", "csv"], capture_output=True, text=True, cwd=ROOT, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
     def test_bad_input_leaves_an_existing_workbook_untouched(self):
         path, _ = self.workbook("keep.xlsx", "run", THT)
         with open(path, "rb") as f:

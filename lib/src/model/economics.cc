@@ -77,7 +77,7 @@ Explanation net_in(Explainer& ex, int k, int t) {
   e.children.push_back(Explainer::with(ex.figure(Measure::scheme_investment, k, t), -1));
   if (ex.p.scheme_one_off_cost.rows() > 0)
     e.children.push_back(Explainer::with(ex.figure(Measure::scheme_one_off_cost, k, t), -1));
-  return Explainer::total(e);
+  return Explainer::total(std::move(e));
 }
 
 }  // namespace
@@ -87,7 +87,7 @@ Explanation explain_economics(Explainer& ex, const Figure& f, int t) {
   if (f.measure == Measure::scheme_net_benefit) {
     Explanation e = Explainer::sum(ex.ref(f, t), "the sum of each year's net benefit to this year");
     for (int u = 0; u <= t; ++u) e.children.push_back(net_in(ex, k, u));
-    return Explainer::pinned(e, ex.p.scheme_net_benefit(k, t));
+    return Explainer::pinned(std::move(e), ex.p.scheme_net_benefit(k, t));
   }
   if (f.measure == Measure::scheme_npv) {
     Explanation e = Explainer::sum(ex.ref(f, t), fmt::format("each year's net benefit / (1 + {})^years from the base year",
@@ -97,9 +97,9 @@ Explanation explain_economics(Explainer& ex, const Figure& f, int t) {
       term.children.push_back(net_in(ex, k, u));
       term.children.push_back(ex.leaf(fmt::format("1 / (1 + {})^{}", percent_text(ex.sc.discount), u),
                                       1 / std::pow(1 + ex.sc.discount, u), Unit::factor, ""));
-      e.children.push_back(Explainer::total(term));
+      e.children.push_back(Explainer::total(std::move(term)));
     }
-    return Explainer::pinned(e, ex.p.scheme_npv(k, t));
+    return Explainer::pinned(std::move(e), ex.p.scheme_npv(k, t));
   }
   Explanation e = Explainer::product(ex.ref(f, t), "net benefit to date / costs to date (0 before any cost)");
   e.children.push_back(ex.figure(Measure::scheme_net_benefit, k, t));
@@ -107,7 +107,7 @@ Explanation explain_economics(Explainer& ex, const Figure& f, int t) {
   for (Index u = 0; u <= t; ++u) costs += cost(ex.p, k, u);
   e.children.push_back(ex.leaf(fmt::format("1 / costs to date ({})", fmt::format("{:.2p}", Money{costs})),
                                costs > 0 ? 1 / costs : 0, Unit::factor, ""));
-  return Explainer::pinned(e, ex.p.scheme_roi(k, t));
+  return Explainer::pinned(std::move(e), ex.p.scheme_roi(k, t));
 }
 
 }  // namespace fundgap::stages

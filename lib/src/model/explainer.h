@@ -2,6 +2,7 @@
 // builders. Private to the library.
 #pragma once
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,30 @@ class Explainer {
   // base x (1 + rate) for each year to t, each rate from its own per-year origin.
   Explanation compounded(std::string label, double base, const std::string& base_path,
                          const std::vector<std::pair<std::string, const Eigen::ArrayXd*>>& rates, int t) const;
+
+  // The schemes that save on, re-provide into or invest in service s, in scheme order,
+  // and the (service, share) pairs a partner funds, in service order: built once, on
+  // first use, so that explaining every service or partner stays linear in their number.
+  std::span<const int> schemes_touching(int s);
+  struct FundedShare {
+    int service;
+    double share;
+  };
+  std::span<const FundedShare> funded_by(int partner);
+
+ private:
+  // Compressed rows: row r's entries are entries[offsets[r] .. offsets[r + 1]).
+  template <typename T>
+  struct Rows {
+    std::vector<std::size_t> offsets;
+    std::vector<T> entries;
+    std::span<const T> row(int r) const {
+      const auto i = static_cast<std::size_t>(r);
+      return {entries.data() + offsets[i], offsets[i + 1] - offsets[i]};
+    }
+  };
+  Rows<int> schemes_by_service_;
+  Rows<FundedShare> shares_by_partner_;
 };
 
 }  // namespace fundgap

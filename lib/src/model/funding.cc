@@ -141,7 +141,7 @@ Explanation tax_base_of(Explainer& ex, int i, int t) {
   // Dwellings, not money.
   e.unit = Unit::factor;
   for (Explanation& c : e.children) c.unit = Unit::factor;
-  return Explainer::pinned(e, ex.p.tax_base(i, t));
+  return Explainer::pinned(std::move(e), ex.p.tax_base(i, t));
 }
 
 Explanation band_d_of(Explainer& ex, int i, int t) {
@@ -159,7 +159,7 @@ Explanation band_d_of(Explainer& ex, int i, int t) {
                                  1 + core + precept, Unit::factor,
                                  fmt::format("{}.increase.core[{}]", path, ex.sc.year(y))));
   }
-  return Explainer::pinned(e, ex.p.band_d(i, t));
+  return Explainer::pinned(std::move(e), ex.p.band_d(i, t));
 }
 
 Explanation stream_of(Explainer& ex, int i, int k, int t) {
@@ -176,7 +176,7 @@ Explanation stream_of(Explainer& ex, int i, int k, int t) {
     Explanation e = Explainer::product(ex.ref(f, t), "tax base x Band D");
     e.children.push_back(tax_base_of(ex, i, t));
     e.children.push_back(band_d_of(ex, i, t));
-    return Explainer::pinned(e, value);
+    return Explainer::pinned(std::move(e), value);
   }
   if (st.has_target && t > 0) {
     Explanation e = Explainer::sum(ex.ref(f, t), "last year's grown at the uniform rate + the convergence adjustment");
@@ -184,9 +184,9 @@ Explanation stream_of(Explainer& ex, int i, int k, int t) {
     grown.children.push_back(stream_of(ex, i, k, t - 1));
     grown.children.push_back(ex.leaf(fmt::format("1 + growth {} ({})", percent_text(st.growth(t)), ex.sc.year(t)),
                                      1 + st.growth(t), Unit::factor, fmt::format("{}.growth[{}]", path, ex.sc.year(t))));
-    e.children.push_back(Explainer::total(grown));
+    e.children.push_back(Explainer::total(std::move(grown)));
     e.children.push_back(explain_stream_target(ex, {Measure::stream_convergence, EntityKind::partner, i, k}, t));
-    return Explainer::pinned(e, value);
+    return Explainer::pinned(std::move(e), value);
   }
   if (t == 0 || !st.has_amounts) {
     if (t == 0 || st.growth.tail(t).isZero()) {
@@ -213,7 +213,7 @@ Explanation explain_funding(Explainer& ex, const Figure& f, int t) {
                              ex.p.funding(f.entity, t));
   Explanation e = Explainer::sum(ex.ref(f, t), "the sum of its funding streams");
   for (std::size_t k = 0; k < pt.streams.size(); ++k) e.children.push_back(stream_of(ex, f.entity, static_cast<int>(k), t));
-  return Explainer::pinned(e, ex.p.funding(f.entity, t));
+  return Explainer::pinned(std::move(e), ex.p.funding(f.entity, t));
 }
 
 Explanation explain_stream(Explainer& ex, const Figure& f, int t) { return stream_of(ex, f.entity, f.sub, t); }
@@ -228,14 +228,14 @@ Explanation explain_council_tax(Explainer& ex, const Figure& f, int t) {
       e.children.push_back(ex.leaf("1%", 0.01, Unit::share, ""));
       e.children.push_back(tax_base_of(ex, i, t));
       e.children.push_back(band_d_of(ex, i, t > 0 ? t - 1 : 0));
-      return Explainer::pinned(e, ex.p.ct_per_1pct(i, t));
+      return Explainer::pinned(std::move(e), ex.p.ct_per_1pct(i, t));
     }
     default: {
       Explanation e = Explainer::product(ex.ref(f, t), "gap / (100 x what 1% of council tax raises)");
       e.children.push_back(ex.figure(Measure::gap, i, t));
       e.children.push_back(ex.leaf("1 / (100 x what 1% raises)",
                                    ex.p.ct_per_1pct(i, t) > 0 ? 1 / (100 * ex.p.ct_per_1pct(i, t)) : 0, Unit::factor, ""));
-      return Explainer::pinned(e, ex.p.gap_ct_equivalent(i, t));
+      return Explainer::pinned(std::move(e), ex.p.gap_ct_equivalent(i, t));
     }
   }
 }
@@ -293,20 +293,20 @@ Explanation explain_stream_target(Explainer& ex, const Figure& f, int t) {
                                    path + ".weighted_population"));
       e.children.push_back(ex.leaf("1 / national weighted population", 1 / st.national_weighted_population,
                                    Unit::factor, path + ".national_weighted_population"));
-      return Explainer::pinned(e, ex.p.stream_target[pi](k, t));
+      return Explainer::pinned(std::move(e), ex.p.stream_target[pi](k, t));
     }
     case Measure::stream_distance: {
       Explanation e = Explainer::sum(ex.ref(f, t), "allocation - target (positive: above target)");
       e.children.push_back(ex.figure(funding, t));
       e.children.push_back(Explainer::with(ex.figure(target, t), -1));
-      return Explainer::pinned(e, ex.p.stream_distance[pi](k, t));
+      return Explainer::pinned(std::move(e), ex.p.stream_distance[pi](k, t));
     }
     case Measure::stream_distance_pct: {
       Explanation e = Explainer::product(ex.ref(f, t), "distance / target");
       e.children.push_back(ex.figure({Measure::stream_distance, EntityKind::partner, i, k}, t));
       const double tv = ex.p.stream_target[pi](k, t);
       e.children.push_back(ex.leaf("1 / target", tv != 0 ? 1 / tv : 0, Unit::factor, ""));
-      return Explainer::pinned(e, ex.p.stream_distance_pct[pi](k, t));
+      return Explainer::pinned(std::move(e), ex.p.stream_distance_pct[pi](k, t));
     }
     default: {
       Explanation e = ex.leaf(ex.ref(f, t), ex.p.stream_convergence[pi](k, t), Unit::money,

@@ -42,17 +42,15 @@ Explanation spend_of(Explainer& ex, int i, int t, bool do_nothing) {
   const std::string label = ex.ref({Measure::spend, EntityKind::partner, i}, t);
   Explanation e = Explainer::sum(do_nothing ? label + " with no schemes" : label,
                                  "its share of each service it funds + its net cost of each pool");
-  for (std::size_t s = 0; s < ex.sc.services.size(); ++s)
-    for (const FundingShare& fs : ex.sc.services[s].funders)
-      if (fs.partner == i) {
-        Explanation c = ex.figure(do_nothing ? Measure::baseline : Measure::net, static_cast<int>(s), t);
-        c.label += fmt::format(" x {} share", percent_text(fs.share));
-        e.children.push_back(Explainer::with(std::move(c), fs.share));
-      }
+  for (const auto& [s, share] : ex.funded_by(i)) {
+    Explanation c = ex.figure(do_nothing ? Measure::baseline : Measure::net, s, t);
+    c.label += fmt::format(" x {} share", percent_text(share));
+    e.children.push_back(Explainer::with(std::move(c), share));
+  }
   for (std::size_t q = 0; q < ex.sc.pools.size(); ++q)
     if (ex.sc.pools[q].involves(i)) e.children.push_back(explain_pool_cost(ex, static_cast<int>(q), i, t, do_nothing));
   explain_place_transfers(ex, i, t, do_nothing, e);
-  return Explainer::pinned(e, do_nothing ? ex.p.spend_do_nothing(i, t) : ex.p.spend(i, t));
+  return Explainer::pinned(std::move(e), do_nothing ? ex.p.spend_do_nothing(i, t) : ex.p.spend(i, t));
 }
 
 }  // namespace
@@ -64,7 +62,7 @@ Explanation explain_gap(Explainer& ex, const Figure& f, int t) {
   Explanation e = Explainer::sum(ex.ref(f, t), do_nothing ? "spend with no schemes - funding" : "spend - funding");
   e.children.push_back(spend_of(ex, f.entity, t, do_nothing));
   e.children.push_back(Explainer::with(ex.figure(Measure::funding, f.entity, t), -1));
-  return Explainer::pinned(e, do_nothing ? ex.p.gap_do_nothing(f.entity, t) : ex.p.gap(f.entity, t));
+  return Explainer::pinned(std::move(e), do_nothing ? ex.p.gap_do_nothing(f.entity, t) : ex.p.gap(f.entity, t));
 }
 
 void gap_annual(Projection& p) {
@@ -78,12 +76,12 @@ Explanation explain_gap_annual(Explainer& ex, const Figure& f, int t) {
   if (t == 0) {
     Explanation e = Explainer::sum(ex.ref(f, t), "the base year's gap (the change from nothing)");
     e.children.push_back(ex.figure(Measure::gap, f.entity, 0));
-    return Explainer::pinned(e, ex.p.gap_annual(f.entity, t));
+    return Explainer::pinned(std::move(e), ex.p.gap_annual(f.entity, t));
   }
   Explanation e = Explainer::sum(ex.ref(f, t), "this year's gap - last year's");
   e.children.push_back(ex.figure(Measure::gap, f.entity, t));
   e.children.push_back(Explainer::with(ex.figure(Measure::gap, f.entity, t - 1), -1));
-  return Explainer::pinned(e, ex.p.gap_annual(f.entity, t));
+  return Explainer::pinned(std::move(e), ex.p.gap_annual(f.entity, t));
 }
 
 }  // namespace fundgap::stages

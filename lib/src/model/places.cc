@@ -343,7 +343,7 @@ Explanation fair_share_of(Explainer& ex, std::size_t di, int i) {
                                                                       ? "weighted_population" : "population")));
   e.children.push_back(ex.leaf(fmt::format("1 / all places' {} ({})", what, fmt::format("{:.1p}", Money{total})),
                                total > 0 ? 1 / total : 0, Unit::factor, "places"));
-  return Explainer::pinned(e, value);
+  return Explainer::pinned(std::move(e), value);
 }
 
 // The blended share of place i in delegation d in year t, down to its populations.
@@ -363,9 +363,9 @@ Explanation share_of(Explainer& ex, std::size_t di, int i, int t) {
   Explanation f = Explainer::product("fair-share part", "glide weight x fair share");
   f.children.push_back(ex.leaf("glide weight", w, Unit::share, path + ".glide"));
   f.children.push_back(fair_share_of(ex, di, i));
-  e.children.push_back(Explainer::total(h));
-  e.children.push_back(Explainer::total(f));
-  return Explainer::total(e);
+  e.children.push_back(Explainer::total(std::move(h)));
+  e.children.push_back(Explainer::total(std::move(f)));
+  return Explainer::total(std::move(e));
 }
 
 }  // namespace
@@ -396,14 +396,14 @@ Explanation explain_place(Explainer& ex, const Figure& f, int t) {
                                           "delegations." + d.id + ".envelope"));
           part.children.push_back(share_of(ex, di, i, t));
         }
-        e.children.push_back(Explainer::total(part));
+        e.children.push_back(Explainer::total(std::move(part)));
       }
       double shares_total = 0;
       for (const Explanation& c : e.children) shares_total += c.value;
       Explanation adjust = ex.leaf("floors, caps, levelling up and rounding to the penny",
                                    ex.p.place_budget(i, t) - shares_total, Unit::money, "");
       e.children.push_back(std::move(adjust));
-      return Explainer::pinned(e, ex.p.place_budget(i, t));
+      return Explainer::pinned(std::move(e), ex.p.place_budget(i, t));
     }
     case Measure::place_target: {
       Explanation e = Explainer::sum(ex.ref(f, t), "each delegation's envelope x the place's fair share");
@@ -414,22 +414,22 @@ Explanation explain_place(Explainer& ex, const Figure& f, int t) {
                                         "delegations." + d.id + ".envelope"));
         part.children.push_back(ex.leaf("fair share", ex.p.delegation_fair[di](i), Unit::share,
                                         "delegations." + d.id + ".fair_share"));
-        e.children.push_back(Explainer::total(part));
+        e.children.push_back(Explainer::total(std::move(part)));
       }
-      return Explainer::pinned(e, ex.p.place_target(i, t));
+      return Explainer::pinned(std::move(e), ex.p.place_target(i, t));
     }
     case Measure::place_distance: {
       Explanation e = Explainer::sum(ex.ref(f, t), "budget - fair-share target");
       e.children.push_back(ex.figure(place_figure(Measure::place_budget, i), t));
       e.children.push_back(Explainer::with(ex.figure(place_figure(Measure::place_target, i), t), -1));
-      return Explainer::pinned(e, ex.p.place_distance(i, t));
+      return Explainer::pinned(std::move(e), ex.p.place_distance(i, t));
     }
     case Measure::place_distance_pct: {
       Explanation e = Explainer::product(ex.ref(f, t), "distance / target");
       e.children.push_back(ex.figure(place_figure(Measure::place_distance, i), t));
       const double target = ex.p.place_target(i, t);
       e.children.push_back(ex.leaf("1 / target", target != 0 ? 1 / target : 0, Unit::factor, ""));
-      return Explainer::pinned(e, ex.p.place_distance_pct(i, t));
+      return Explainer::pinned(std::move(e), ex.p.place_distance_pct(i, t));
     }
     case Measure::place_gap: {
       Explanation e = Explainer::sum(ex.ref(f, t), "spend on the delegated services - budget");
@@ -445,7 +445,7 @@ Explanation explain_place(Explainer& ex, const Figure& f, int t) {
       e.children.push_back(ex.leaf("savings of schemes rolled out by place, where they fall",
                                    ex.p.place_gap(i, t) + ex.p.place_budget(i, t) - delegated, Unit::money, ""));
       e.children.push_back(Explainer::with(ex.figure(place_figure(Measure::place_budget, i), t), -1));
-      return Explainer::pinned(e, ex.p.place_gap(i, t));
+      return Explainer::pinned(std::move(e), ex.p.place_gap(i, t));
     }
     default: {
       Explanation e = Explainer::sum(ex.ref(f, t), "each service's net spend x the place's share, with place "
@@ -461,7 +461,7 @@ Explanation explain_place(Explainer& ex, const Figure& f, int t) {
       }
       e.children.push_back(ex.leaf("savings of schemes rolled out by place, where they fall",
                                    ex.p.place_spend(i, t) - shared, Unit::money, ""));
-      return Explainer::pinned(e, ex.p.place_spend(i, t));
+      return Explainer::pinned(std::move(e), ex.p.place_spend(i, t));
     }
   }
 }
@@ -483,9 +483,9 @@ Explanation explain_delegated(Explainer& ex, const Figure& f, int t) {
     else
       c.children.push_back(ex.leaf("growth of that funding since the base year", src0 != 0 ? src / src0 : 1,
                                    Unit::factor, ""));
-    e.children.push_back(Explainer::pinned(c, env));
+    e.children.push_back(Explainer::pinned(std::move(c), env));
   }
-  return Explainer::pinned(e, ex.p.delegated(f.entity, t));
+  return Explainer::pinned(std::move(e), ex.p.delegated(f.entity, t));
 }
 
 void bridge_place(const BridgeContext& b, int place, std::vector<BridgeStep>& steps) {

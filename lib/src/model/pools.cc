@@ -253,7 +253,7 @@ Explanation contribution(Explainer& ex, int q, int i, int t) {
     Explanation e = Explainer::sum(ex.ref(pool_figure(Measure::pool_contribution, q, i), t), "the sum of its sources");
     for (std::size_t s = 0; s < pl.sources.size(); ++s)
       if (pl.sources[s].partner == i) e.children.push_back(source_money(ex, q, static_cast<int>(s), t));
-    return Explainer::pinned(e, ex.p.pool_partner_contribution[static_cast<std::size_t>(q)](i, t));
+    return Explainer::pinned(std::move(e), ex.p.pool_partner_contribution[static_cast<std::size_t>(q)](i, t));
   }
   const std::string& who = ex.sc.partners[static_cast<std::size_t>(i)].id;
   const std::string path = "pools." + pl.id;
@@ -268,7 +268,7 @@ Explanation contributions(Explainer& ex, int q, int t) {
                                  "the sum of the partners' contributions");
   for (std::size_t i = 0; i < ex.sc.partners.size(); ++i)
     if (pl.contributions(static_cast<Index>(i)) != 0) e.children.push_back(contribution(ex, q, static_cast<int>(i), t));
-  return Explainer::pinned(e, ex.p.pool_contributions(q, t));
+  return Explainer::pinned(std::move(e), ex.p.pool_contributions(q, t));
 }
 
 std::string with_no_schemes(bool do_nothing) { return do_nothing ? " with no schemes" : ""; }
@@ -281,15 +281,16 @@ Explanation balance(Explainer& ex, int q, int t, bool do_nothing) {
   Explanation spent = Explainer::sum(ex.ref(pool_figure(Measure::pool_spend, q), t) + with_no_schemes(do_nothing),
                                      "the pooled services' spend");
   for (int s : pl.services) spent.children.push_back(ex.figure(do_nothing ? Measure::baseline : Measure::net, s, t));
-  e.children.push_back(
-      Explainer::with(do_nothing ? Explainer::total(spent) : Explainer::pinned(spent, ex.p.pool_spend(q, t)), -1));
+  e.children.push_back(Explainer::with(do_nothing ? Explainer::total(std::move(spent))
+                                                  : Explainer::pinned(std::move(spent), ex.p.pool_spend(q, t)),
+                                       -1));
   const double v = do_nothing ? ex.p.pool_balance_do_nothing(q, t) : ex.p.pool_balance(q, t);
   if (pl.carry_forward) {
     e.formula = "contributions + underspend brought forward - spend (positive: underspend)";
     e.children.push_back(ex.leaf("underspend brought forward from the year before",
                                  v - e.children[0].value + e.children[1].value, Unit::money, path_of(pl) + ".carry_forward"));
   }
-  return Explainer::pinned(e, v);
+  return Explainer::pinned(std::move(e), v);
 }
 
 Explanation risk_share(Explainer& ex, int q, int i) {
@@ -339,7 +340,7 @@ Explanation nonlinear_share(Explainer& ex, int q, int i, int t, bool do_nothing)
                 c.children.push_back(ex.leaf("amount", part.amount, Unit::money, ""));
                 e.children.push_back(Explainer::total(std::move(c)));
               });
-  return Explainer::pinned(e, v);
+  return Explainer::pinned(std::move(e), v);
 }
 
 Explanation balance_share(Explainer& ex, int q, int i, int t, bool do_nothing) {
@@ -350,7 +351,7 @@ Explanation balance_share(Explainer& ex, int q, int i, int t, bool do_nothing) {
   e.children.push_back(balance(ex, q, t, do_nothing));
   const double v = do_nothing ? ex.p.risk_share(q, i) * ex.p.pool_balance_do_nothing(q, t)
                               : ex.p.pool_balance_share[static_cast<std::size_t>(q)](i, t);
-  return Explainer::pinned(e, v);
+  return Explainer::pinned(std::move(e), v);
 }
 
 }  // namespace
@@ -362,7 +363,7 @@ Explanation explain_pool_cost(Explainer& ex, int q, int i, int t, bool do_nothin
   e.children.push_back(Explainer::with(balance_share(ex, q, i, t, do_nothing), -1));
   const double v = do_nothing ? e.children[0].value - e.children[1].value
                               : ex.p.pool_cost[static_cast<std::size_t>(q)](i, t);
-  return Explainer::pinned(e, v);
+  return Explainer::pinned(std::move(e), v);
 }
 
 namespace {
@@ -401,7 +402,7 @@ Explanation allocated_from(Explainer& ex, int q, int a, int i, int t) {
   else
     e.children.push_back(ex.leaf(fmt::format("growth of {} since the base year", src),
                                  ex.p.pool_source_index[static_cast<std::size_t>(q)](i, t), Unit::factor, ""));
-  return Explainer::total(e);
+  return Explainer::total(std::move(e));
 }
 
 Explanation pool_extra(Explainer& ex, const Figure& f, int t) {
@@ -416,7 +417,7 @@ Explanation pool_extra(Explainer& ex, const Figure& f, int t) {
       for (Eigen::Index i = 0; i < n; ++i)
         if (pl.allocations[static_cast<std::size_t>(f.sub)].amounts(i) != 0)
           e.children.push_back(allocated_from(ex, q, f.sub, static_cast<int>(i), t));
-      return Explainer::pinned(e, ex.p.pool_allocation[qi](f.sub, t));
+      return Explainer::pinned(std::move(e), ex.p.pool_allocation[qi](f.sub, t));
     }
     case Measure::pool_unallocated: {
       Explanation e = Explainer::sum(ex.ref(f, t), "the source's money - what is allocated from it");
@@ -424,7 +425,7 @@ Explanation pool_extra(Explainer& ex, const Figure& f, int t) {
       for (std::size_t a = 0; a < pl.allocations.size(); ++a)
         if (pl.allocations[a].amounts(f.sub) != 0)
           e.children.push_back(Explainer::with(allocated_from(ex, q, static_cast<int>(a), f.sub, t), -1));
-      return Explainer::pinned(e, ex.p.pool_unallocated[qi](f.sub, t));
+      return Explainer::pinned(std::move(e), ex.p.pool_unallocated[qi](f.sub, t));
     }
     case Measure::pool_minimum: {
       const PoolMinimum& m = pl.minimums[static_cast<std::size_t>(f.sub)];
@@ -438,20 +439,20 @@ Explanation pool_extra(Explainer& ex, const Figure& f, int t) {
         e.children.push_back(ex.leaf(fmt::format("growth of {} since the base year", pl.sources[static_cast<std::size_t>(m.source)].id),
                                      ex.p.pool_source_index[qi](m.source, t), Unit::factor, ""));
       }
-      return Explainer::pinned(Explainer::total(e), ex.p.pool_minimum[qi](f.sub, t));
+      return Explainer::pinned(Explainer::total(std::move(e)), ex.p.pool_minimum[qi](f.sub, t));
     }
     case Measure::pool_minimum_headroom: {
       const PoolMinimum& m = pl.minimums[static_cast<std::size_t>(f.sub)];
       Explanation e = Explainer::sum(ex.ref(f, t), "what its allocations give from the source - the minimum");
       for (int a : m.targets) e.children.push_back(allocated_from(ex, q, a, m.source, t));
       e.children.push_back(Explainer::with(pool_extra(ex, {Measure::pool_minimum, EntityKind::pool, q, f.sub}, t), -1));
-      return Explainer::pinned(e, ex.p.pool_minimum_headroom[qi](f.sub, t));
+      return Explainer::pinned(std::move(e), ex.p.pool_minimum_headroom[qi](f.sub, t));
     }
     default: {  // pool_carried
       Explanation e = Explainer::sum(ex.ref(f, t), "the balance when it is an underspend (else nothing)");
       e.children.push_back(balance(ex, q, t, false));
       if (ex.p.pool_balance(q, t) < 0) e.children.back().coefficient = 0;
-      return Explainer::pinned(Explainer::total(e), ex.p.pool_carried(q, t));
+      return Explainer::pinned(Explainer::total(std::move(e)), ex.p.pool_carried(q, t));
     }
   }
 }

@@ -72,7 +72,7 @@ Explanation used(Explainer& ex, int i, int t) {
   }
   Explanation e = Explainer::sum(ex.ref(f, t), "policy cover_gap: the gap, if positive, up to the balance left");
   e.children.push_back(ex.figure(Measure::gap, i, t));
-  return Explainer::pinned(e, ex.p.reserves_used(i, t));
+  return Explainer::pinned(std::move(e), ex.p.reserves_used(i, t));
 }
 
 Explanation balance(Explainer& ex, int i, int t) {
@@ -82,7 +82,7 @@ Explanation balance(Explainer& ex, int i, int t) {
   Explanation e = Explainer::sum(ex.ref(f, t), "last year's balance - this year's use");
   e.children.push_back(balance(ex, i, t - 1));
   e.children.push_back(Explainer::with(used(ex, i, t), -1));
-  return Explainer::pinned(e, ex.p.reserves(i, t));
+  return Explainer::pinned(std::move(e), ex.p.reserves(i, t));
 }
 
 Explanation minimum(Explainer& ex, int i, int t) {
@@ -92,7 +92,7 @@ Explanation minimum(Explainer& ex, int i, int t) {
   Explanation e = Explainer::product(ex.ref(f, t), "the minimum share x spend");
   e.children.push_back(ex.leaf("minimum, share of spend", r.minimum, Unit::share, reserves_path(ex.sc, i) + ".minimum"));
   e.children.push_back(ex.figure(Measure::spend, i, t));
-  return Explainer::pinned(e, ex.p.reserves_minimum(i, t));
+  return Explainer::pinned(std::move(e), ex.p.reserves_minimum(i, t));
 }
 
 }  // namespace
@@ -106,13 +106,13 @@ Explanation explain_reserves(Explainer& ex, const Figure& f, int t) {
       Explanation e = Explainer::sum(ex.ref(f, t), "reserves - their minimum");
       e.children.push_back(balance(ex, i, t));
       e.children.push_back(Explainer::with(minimum(ex, i, t), -1));
-      return Explainer::pinned(e, ex.p.reserves_headroom(i, t));
+      return Explainer::pinned(std::move(e), ex.p.reserves_headroom(i, t));
     }
     case Measure::gap_after_reserves: {
       Explanation e = Explainer::sum(ex.ref(f, t), "gap - reserves used");
       e.children.push_back(ex.figure(Measure::gap, i, t));
       e.children.push_back(Explainer::with(used(ex, i, t), -1));
-      return Explainer::pinned(e, ex.p.gap_after_reserves(i, t));
+      return Explainer::pinned(std::move(e), ex.p.gap_after_reserves(i, t));
     }
     default: return balance(ex, i, t);
   }

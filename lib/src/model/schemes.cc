@@ -146,7 +146,7 @@ Explanation explain_scheme(Explainer& ex, const Figure& f, int t) {
                                    scheme_saving_at(sk, ex.p.baseline(sk.service, t), t, from), Unit::money, path));
       e.children.push_back(Explainer::total(std::move(c)));
     }
-    return Explainer::pinned(e, ex.p.scheme_saving(k, t));
+    return Explainer::pinned(std::move(e), ex.p.scheme_saving(k, t));
   }
   if (f.measure == Measure::scheme_saving) {
     Explanation e = Explainer::product(ex.ref(f, t), sk.efficiency     ? "confidence x ramp x compounded efficiency x baseline"
@@ -169,13 +169,13 @@ Explanation explain_scheme(Explainer& ex, const Figure& f, int t) {
       e.children.push_back(ex.leaf("saving, share of spend", sk.saving, Unit::share, path + ".saving"));
       e.children.push_back(ex.figure(Measure::baseline, sk.service, t));
     }
-    return Explainer::pinned(e, ex.p.scheme_saving(k, t));
+    return Explainer::pinned(std::move(e), ex.p.scheme_saving(k, t));
   }
   if (f.measure == Measure::scheme_reprovided) {
     Explanation e = Explainer::product(ex.ref(f, t), "re-provided share x saving");
     e.children.push_back(ex.leaf("re-provided share", sk.reprovide_share, Unit::share, path + ".reprovide.share"));
     e.children.push_back(ex.figure(Measure::scheme_saving, k, t));
-    return Explainer::pinned(e, ex.p.scheme_reprovided(k, t));
+    return Explainer::pinned(std::move(e), ex.p.scheme_reprovided(k, t));
   }
   Explanation e = Explainer::product(ex.ref(f, t), "ramp x investment at full effect");
   e.children.push_back(ex.leaf(start == sk.start ? ramp_label(sk, t)
@@ -183,7 +183,7 @@ Explanation explain_scheme(Explainer& ex, const Figure& f, int t) {
                                sk.investment_ramp_at(t), Unit::share, path + (sk.investment_ramp.empty() ? ".ramp" : ".investment.ramp")));
   e.children.push_back(ex.leaf("investment at full effect", sk.investment_service < 0 ? 0 : sk.investment, Unit::money,
                                path + ".investment.amount"));
-  return Explainer::pinned(e, ex.p.scheme_investment(k, t));
+  return Explainer::pinned(std::move(e), ex.p.scheme_investment(k, t));
 }
 
 Explanation explain_service_schemes(Explainer& ex, const Figure& f, int t) {
@@ -192,9 +192,8 @@ Explanation explain_service_schemes(Explainer& ex, const Figure& f, int t) {
   Explanation e = Explainer::sum(ex.ref(f, t), m == Measure::savings      ? "the sum of the schemes' savings on it"
                                                : m == Measure::reprovided ? "the sum of the schemes' re-provision into it"
                                                                           : "the sum of the schemes' investment into it");
-  for (std::size_t k = 0; k < ex.sc.schemes.size(); ++k) {
-    const Scheme& sk = ex.sc.schemes[k];
-    const int ki = static_cast<int>(k);
+  for (const int ki : ex.schemes_touching(s)) {
+    const Scheme& sk = ex.sc.schemes[static_cast<std::size_t>(ki)];
     if (m == Measure::savings && sk.service == s) e.children.push_back(ex.figure(Measure::scheme_saving, ki, t));
     if (m == Measure::reprovided && sk.reprovide_service == s)
       e.children.push_back(ex.figure(Measure::scheme_reprovided, ki, t));
@@ -205,7 +204,7 @@ Explanation explain_service_schemes(Explainer& ex, const Figure& f, int t) {
   }
   const Eigen::ArrayXXd& sums = m == Measure::savings ? ex.p.savings : m == Measure::reprovided ? ex.p.reprovided
                                                                                               : ex.p.investment;
-  return Explainer::pinned(e, sums(s, t));
+  return Explainer::pinned(std::move(e), sums(s, t));
 }
 
 void bridge_schemes(const BridgeContext& b, std::vector<BridgeStep>& steps) {

@@ -79,12 +79,12 @@ Explanation recurrent_spend(Explainer& ex, int s, int t) {
       grown.children.push_back(ex.leaf(fmt::format("1 + {} {} ({})", name, percent_text(r), ex.sc.year(t)), 1 + r,
                                        Unit::factor, fmt::format("{}.{}[{}]", path, name, ex.sc.year(t))));
   }
-  e.children.push_back(Explainer::total(grown));
+  e.children.push_back(Explainer::total(std::move(grown)));
   for (const Pressure& pr : sv.pressures)
     if (!pr.one_off && pr.amounts(t) != 0)
       e.children.push_back(ex.leaf(fmt::format("pressure {} ({})", pr.id, ex.sc.year(t)), pr.amounts(t), Unit::money,
                                    fmt::format("{}.pressures.{}.amounts[{}]", path, pr.id, ex.sc.year(t))));
-  return Explainer::total(e);
+  return Explainer::total(std::move(e));
 }
 
 }  // namespace
@@ -103,7 +103,7 @@ Explanation explain_baseline(Explainer& ex, const Figure& f, int t) {
       e.children.push_back(ex.leaf(fmt::format("one-off pressure {} ({})", pr.id, ex.sc.year(t)), pr.amounts(t),
                                    Explainer::Unit::money,
                                    fmt::format("{}.pressures.{}.amounts[{}]", path, pr.id, ex.sc.year(t))));
-  return Explainer::pinned(e, ex.p.baseline(f.entity, t));
+  return Explainer::pinned(std::move(e), ex.p.baseline(f.entity, t));
 }
 
 Explanation explain_pressures(Explainer& ex, const Figure& f, int t) {
@@ -114,7 +114,7 @@ Explanation explain_pressures(Explainer& ex, const Figure& f, int t) {
       e.children.push_back(ex.leaf(fmt::format("{}{}", pr.id, pr.one_off ? " (one-off)" : ""), pr.amounts(t),
                                    Explainer::Unit::money,
                                    fmt::format("services.{}.pressures.{}.amounts[{}]", sv.id, pr.id, ex.sc.year(t))));
-  return Explainer::pinned(e, ex.p.pressures(f.entity, t));
+  return Explainer::pinned(std::move(e), ex.p.pressures(f.entity, t));
 }
 
 Explanation explain_net(Explainer& ex, const Figure& f, int t) {
@@ -123,7 +123,7 @@ Explanation explain_net(Explainer& ex, const Figure& f, int t) {
   e.children.push_back(Explainer::with(ex.figure(Measure::savings, f.entity, t), -1));
   e.children.push_back(ex.figure(Measure::reprovided, f.entity, t));
   e.children.push_back(ex.figure(Measure::investment, f.entity, t));
-  return Explainer::pinned(e, ex.p.net(f.entity, t));
+  return Explainer::pinned(std::move(e), ex.p.net(f.entity, t));
 }
 
 void bridge_demand_and_inflation(const BridgeContext& b, std::vector<BridgeStep>& steps) {

@@ -1,5 +1,6 @@
 // Plain text for documents that are not tables: explanations and solutions.
 #include <cmath>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -22,26 +23,31 @@ std::string value_text(const Explanation& e, const std::string& symbol) {
   return fmt::format("{:.2p}", Money{e.value, symbol});
 }
 
-void write_node(std::ostream& out, const Explanation& e, const std::string& symbol, int level, int depth,
-                const char* joint) {
-  std::string line = fmt::format("{:{}}{}{} = {}", "", 2 * level, joint, e.label, value_text(e, symbol));
-  if (!e.formula.empty()) line += fmt::format("    [{}]", e.formula);
+// Each line is formatted into `line`, one buffer for the whole tree (an explanation of a
+// large system has millions of lines).
+void write_node(std::ostream& out, fmt::memory_buffer& line, const Explanation& e, const std::string& symbol,
+                int level, int depth, const char* joint) {
+  line.clear();
+  fmt::format_to(std::back_inserter(line), "{:{}}{}{} = {}", "", 2 * level, joint, e.label, value_text(e, symbol));
+  if (!e.formula.empty()) fmt::format_to(std::back_inserter(line), "    [{}]", e.formula);
   if (e.op == Op::leaf && e.where.known())
-    line += fmt::format("    {}:{}:{}", e.where.path(), e.where.line, e.where.column);
-  out << line << '\n';
+    fmt::format_to(std::back_inserter(line), "    {}:{}:{}", e.where.file->path, e.where.line, e.where.column);
+  line.push_back('\n');
+  out.write(line.data(), static_cast<std::streamsize>(line.size()));
   if (depth >= 0 && level >= depth) return;
   for (const Explanation& c : e.children) {
     const char* j = e.op == Op::product   ? "x "
                     : c.coefficient == -1 ? "- "
                                           : "+ ";  // a funding share is shown in the child's label
-    write_node(out, c, symbol, level + 1, depth, j);
+    write_node(out, line, c, symbol, level + 1, depth, j);
   }
 }
 
 }  // namespace
 
 void explanation_text(std::ostream& out, const Explanation& e, const WriteOptions& o) {
-  write_node(out, e, currency_symbol(o.currency), 0, o.depth, "");
+  fmt::memory_buffer line;
+  write_node(out, line, e, currency_symbol(o.currency), 0, o.depth, "");
 }
 
 void solution_text(std::ostream& out, const SolveResult& r, const WriteOptions&) {

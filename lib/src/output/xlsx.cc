@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -28,34 +29,67 @@ namespace {
   throw InputError(SourceLocation{}, fmt::format("cannot write the workbook: {}", why));
 }
 
+// libxlsxwriter is loaded when the first workbook is written, not when fundgap starts:
+// linked, it and the libraries under it (libcrypto, minizip, zlib) cost every command,
+// workbook or not, about 6 ms of dynamic loading. The functions fundgap calls:
+#define FUNDGAP_XLSXWRITER_FUNCTIONS(X)                                                                      \
+  X(workbook_new) X(workbook_add_format) X(workbook_add_worksheet) X(workbook_set_properties) X(workbook_close) \
+  X(lxw_workbook_free) X(format_set_bold) X(format_set_font_size) X(format_set_num_format)                 \
+  X(worksheet_write_string) X(worksheet_write_number) X(worksheet_set_column) X(worksheet_freeze_panes)     \
+  X(lxw_strerror)
+
+struct XlsxWriter {
+#define FUNDGAP_DECLARE(name) decltype(&::name) name = nullptr;
+  FUNDGAP_XLSXWRITER_FUNCTIONS(FUNDGAP_DECLARE)
+#undef FUNDGAP_DECLARE
+};
+
+// The library, loaded on first use; throws InputError when it cannot be (and tries again
+// on the next call). FUNDGAP_XLSXWRITER is the file name of the library fundgap was built
+// against, e.g. libxlsxwriter.so.4, found on the loader's usual path.
+const XlsxWriter& lxw() {
+  static const XlsxWriter library = [] {
+    void* handle = ::dlopen(FUNDGAP_XLSXWRITER, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) fail(fmt::format("cannot load {}: {}", FUNDGAP_XLSXWRITER, ::dlerror()));
+    XlsxWriter x;
+#define FUNDGAP_RESOLVE(name)                                                        \
+  x.name = reinterpret_cast<decltype(x.name)>(::dlsym(handle, #name));               \
+  if (!x.name) fail(fmt::format("{} has no function {}", FUNDGAP_XLSXWRITER, #name));
+    FUNDGAP_XLSXWRITER_FUNCTIONS(FUNDGAP_RESOLVE)
+#undef FUNDGAP_RESOLVE
+    return x;  // the handle stays open for the life of the process
+  }();
+  return library;
+}
+
 // A worksheet and the width each of its columns needs to show its widest cell.
 class Sheet {
  public:
   explicit Sheet(lxw_worksheet* ws) : ws_(ws) {}
 
   void text(int row, int col, const std::string& s, lxw_format* f = nullptr) {
-    check(worksheet_write_string(ws_, row_(row), col_(col), s.c_str(), f));
+    check(lxw().worksheet_write_string(ws_, row_(row), col_(col), s.c_str(), f));
     fit(col, s, f != nullptr);
   }
   // `shown`: the figure as Excel shows it in format `f`, for the column's width.
   void number(int row, int col, double v, lxw_format* f, const std::string& shown) {
-    check(worksheet_write_number(ws_, row_(row), col_(col), v, f));
+    check(lxw().worksheet_write_number(ws_, row_(row), col_(col), v, f));
     fit(col, shown, false);
   }
   // A title in the first row, allowed to run over the columns to its right.
-  void title(const std::string& s, lxw_format* f) { check(worksheet_write_string(ws_, 0, 0, s.c_str(), f)); }
-  void freeze(int rows, int cols) { worksheet_freeze_panes(ws_, row_(rows), col_(cols)); }
+  void title(const std::string& s, lxw_format* f) { check(lxw().worksheet_write_string(ws_, 0, 0, s.c_str(), f)); }
+  void freeze(int rows, int cols) { lxw().worksheet_freeze_panes(ws_, row_(rows), col_(cols)); }
   // Sets every column's width; call once all its cells are written.
   void finish() {
     for (std::size_t c = 0; c < widths_.size(); ++c)
-      check(worksheet_set_column(ws_, col_(static_cast<int>(c)), col_(static_cast<int>(c)), widths_[c], nullptr));
+      check(lxw().worksheet_set_column(ws_, col_(static_cast<int>(c)), col_(static_cast<int>(c)), widths_[c], nullptr));
   }
 
  private:
   static lxw_row_t row_(int r) { return static_cast<lxw_row_t>(r); }
   static lxw_col_t col_(int c) { return static_cast<lxw_col_t>(c); }
   static void check(lxw_error e) {
-    if (e != LXW_NO_ERROR) fail(lxw_strerror(e));
+    if (e != LXW_NO_ERROR) fail(lxw().lxw_strerror(e));
   }
   void fit(int col, const std::string& s, bool bold) {
     const auto c = static_cast<std::size_t>(col);
@@ -79,16 +113,16 @@ class Book {
     const int fd = ::mkstemps(path_.data(), 5);
     if (fd < 0) fail(fmt::format("cannot create a temporary file in '{}': {}", dir.string(), std::strerror(errno)));
     ::close(fd);
-    book_ = workbook_new(path_.c_str());
+    book_ = lxw().workbook_new(path_.c_str());
     if (!book_) {
       ::unlink(path_.c_str());
       fail("libxlsxwriter could not start it");
     }
-    bold_ = workbook_add_format(book_);
-    format_set_bold(bold_);
-    title_ = workbook_add_format(book_);
-    format_set_bold(title_);
-    format_set_font_size(title_, 14);
+    bold_ = lxw().workbook_add_format(book_);
+    lxw().format_set_bold(bold_);
+    title_ = lxw().workbook_add_format(book_);
+    lxw().format_set_bold(title_);
+    lxw().format_set_font_size(title_, 14);
     // Money as the tables show it: `"£"#,##0.0,,"m"` scales by a thousand per trailing comma.
     const MoneyStyle& m = o.money;
     const std::size_t commas = m.unit == MoneyUnit::thousands ? 1 : m.unit == MoneyUnit::millions ? 2
@@ -100,7 +134,7 @@ class Book {
     count_ = number_format("#,##0.0");
   }
   ~Book() {
-    if (book_) lxw_workbook_free(book_);
+    if (book_) lxw().lxw_workbook_free(book_);
     ::unlink(path_.c_str());
   }
   Book(const Book&) = delete;
@@ -121,7 +155,7 @@ class Book {
     std::string unique = clean;
     for (int k = 2; taken(unique); ++k) unique = fmt::format("{} {}", clean, k);
     names_.push_back(unique);
-    lxw_worksheet* ws = workbook_add_worksheet(book_, unique.c_str());
+    lxw_worksheet* ws = lxw().workbook_add_worksheet(book_, unique.c_str());
     if (!ws) fail(fmt::format("cannot add a sheet named '{}'", unique));
     return Sheet(ws);
   }
@@ -176,10 +210,10 @@ class Book {
     if (!options_.source.empty()) comments += ", from " + options_.source;
     properties.comments = comments.data();
     properties.created = static_cast<time_t>(options_.created);
-    workbook_set_properties(book_, &properties);
-    const lxw_error e = workbook_close(book_);  // frees the workbook, whatever it returns
+    lxw().workbook_set_properties(book_, &properties);
+    const lxw_error e = lxw().workbook_close(book_);  // frees the workbook, whatever it returns
     book_ = nullptr;
-    if (e != LXW_NO_ERROR) fail(lxw_strerror(e));
+    if (e != LXW_NO_ERROR) fail(lxw().lxw_strerror(e));
     std::ifstream in(path_, std::ios::binary);
     if (!in) fail(fmt::format("cannot read back '{}': {}", path_, std::strerror(errno)));
     out << in.rdbuf();
@@ -188,8 +222,8 @@ class Book {
  private:
   static std::string decimals(int n) { return n > 0 ? "." + std::string(static_cast<std::size_t>(n), '0') : ""; }
   lxw_format* number_format(const std::string& code) {
-    lxw_format* f = workbook_add_format(book_);
-    format_set_num_format(f, code.c_str());
+    lxw_format* f = lxw().workbook_add_format(book_);
+    lxw().format_set_num_format(f, code.c_str());
     return f;
   }
   bool taken(const std::string& name) const {
