@@ -722,8 +722,9 @@ TEST_CASE("places, delegations and targets: the rest of the errors, located") {
        "  s: {funder: icb, base: 100m}\n",
        "5:153: expected 'pace_of_change' or 'level_up' for 'method' in 'convergence' of funding stream 'core' of partner 'icb', found 'faster'"},
   };
-  for (const auto& [yaml, message] : cases) {
+  for (const auto& c : cases) {
+    const auto& yaml = c.first;  // named: clang 14 captures no structured bindings
     CAPTURE(yaml);
-    CHECK(errors_of(yaml) == Errors{message});
+    CHECK(errors_of(yaml) == Errors{c.second});
   }
 }

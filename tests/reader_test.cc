@@ -399,3 +399,41 @@ TEST_CASE("hints for the slips people make, each at its place with the fix") {
   CHECK(one_error(std::string(kHeader) + "services:\n\ta: {funder: ccg, base: 1m}\n") ==
         "8:1: a tab is used for indentation; YAML indents with spaces only: replace it with spaces");
 }
+
+TEST_CASE("limits: the period and each section's entries, each at the place it is passed") {
+  // 100 projected years are read; 101 are an error at `to`.
+  CHECK(scenario("fundgap: 1\nname: T\nperiod: {base: 2019/20, to: 2119/20}\npartners:\n"
+                 "  ccg: {funding: {base: 1m}}\nservices:\n  a: {funder: ccg, base: 1m}\n")
+            .projected_years == 100);
+  CHECK(errors_of("fundgap: 1\nname: T\nperiod: {base: 2019/20, to: 2120/21}\npartners:\n"
+                  "  ccg: {funding: {base: 1m}}\nservices:\n  a: {funder: ccg, base: 1m}\n") ==
+        Errors{"3:29: the period runs 101 years past its base; at most 100 are projected"});
+
+  // A section of `n` entries `{prefix}0:` ... as lines of their own, each `entry`.
+  auto section = [](const char* name, const char* prefix, int n, const std::string& entry) {
+    std::string s = std::string(name) + ":\n";
+    for (int i = 0; i < n; ++i) s += fmt::format("  {}{}: {}\n", prefix, i, entry);
+    return s;
+  };
+  const std::string head = "fundgap: 1.1\nname: T\nperiod: {base: 2019/20, to: 2021/22}\n";  // lines 1-3
+  const std::string partner = "partners:\n  ccg: {funding: {base: 1m}}\n";                    // lines 4-5
+  const std::string service = "services:\n  a: {funder: ccg, base: 1m}\n";                    // lines 6-7
+  // 10,000 partners and 100,000 services are read.
+  CHECK(scenario(head + section("partners", "p", 10'000, "{funding: {base: 1m}}") + "services:\n  a: {funder: p0, base: 1m}\n")
+            .partners.size() == 10'000);
+  CHECK(scenario(head + partner + section("services", "s", 100'000, "{funder: ccg, base: 1m}")).services.size() ==
+        100'000);
+  // One more is an error at its key, line (the section's line) + 10,001 or 100,001; the
+  // section's line is 4 for partners, 6 after partners, 8 after partners and services.
+  CHECK(errors_of(head + section("partners", "p", 10'001, "")) == Errors{"10005:3: more than 10000 partners (the limit)"});
+  CHECK(errors_of(head + partner + section("services", "s", 100'001, "")) ==
+        Errors{"100007:3: more than 100000 services (the limit)"});
+  CHECK(errors_of(head + partner + service + section("schemes", "k", 100'001, "")) ==
+        Errors{"100009:3: more than 100000 schemes (the limit)"});
+  CHECK(errors_of(head + partner + service + section("pools", "q", 10'001, "")) ==
+        Errors{"10009:3: more than 10000 pools (the limit)"});
+  CHECK(errors_of(head + partner + section("places", "l", 10'001, "") + service) ==
+        Errors{"10007:3: more than 10000 places (the limit)"});
+  CHECK(errors_of(head + partner + "places:\n  north: {population: 1}\n" + service +
+                  section("delegations", "d", 10'001, "")) == Errors{"10011:3: more than 10000 delegations (the limit)"});
+}

@@ -44,6 +44,11 @@ struct ParameterSpec {
   bool signed_money = false;  // money that may be negative (its range is then unbounded)
 };
 
+// The most entries a section may have once `extends` is applied (docs/format.md#limits):
+// 100,000 services and schemes, 10,000 partners, places, pools and delegations. Far above
+// any real plan; they bound what one scenario can make a projection hold.
+std::size_t section_limit(std::string_view section);
+
 class Reading {
  public:
   explicit Reading(std::shared_ptr<const SourceFile> file) : file_(std::move(file)) {}
@@ -69,6 +74,7 @@ class Reading {
   // The pairs of `map`, reporting duplicate and non-scalar keys. `where` names the map.
   std::vector<Entry> entries(const Node& map, const std::string& where);
   // The pairs of a section (`partners:` ...), which must be a map by id (or empty).
+  // Throws InputError at the first entry past the section's limit (section_limit).
   std::vector<Entry> section_entries(const Entry& section, const char* what);
   // "line 12", or "base.yaml:12" when the place is in another file than the one read.
   std::string line_ref(const SourceLocation& loc) const;

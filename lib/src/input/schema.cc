@@ -42,9 +42,18 @@ std::vector<Entry> Reading::entries(const Node& map, const std::string& where) {
   return out;
 }
 
+std::size_t section_limit(std::string_view section) {
+  return section == "services" || section == "schemes" ? 100'000 : 10'000;
+}
+
 std::vector<Entry> Reading::section_entries(const Entry& section, const char* what) {
   if (section.value.IsNull()) return {};
   if (!expect(section, Kind::map, fmt::format("a map of {} by id", what).c_str(), "the scenario")) return {};
+  const std::size_t limit = section_limit(what);
+  if (section.value.pairs.size() > limit) {
+    diags.error(at(section.value.pairs[limit].first), "more than {} {} (the limit)", limit, what);
+    throw InputError(diags);
+  }
   return entries(section.value, fmt::format("'{}'", section.key));
 }
 

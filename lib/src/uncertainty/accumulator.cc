@@ -2,6 +2,18 @@
 
 #include <algorithm>
 
+namespace fundgap {
+
+int histogram_bins(std::size_t outputs) {
+  constexpr std::size_t kCells = std::size_t{1} << 22;  // 16 MiB of 4-byte counts, one thread's
+  constexpr int kFewestBins = 256;
+  int bins = SimulationState::kMaxBins;
+  while (bins > kFewestBins && outputs * static_cast<std::size_t>(bins) > kCells) bins /= 2;
+  return bins;
+}
+
+}  // namespace fundgap
+
 namespace fundgap::uncertainty {
 
 void add_accumulator(SimulationState& s, const Accumulator& a) {

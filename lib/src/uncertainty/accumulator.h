@@ -39,7 +39,7 @@ struct alignas(64) Accumulator {
 
   Accumulator(std::size_t n, const SimulationState& s)
       : sum(n, 0), partial(n, 0), min(n, HUGE_VAL), max(n, -HUGE_VAL), adverse(n, 0),
-        histogram(n * SimulationState::kBins, 0) {
+        histogram(n * static_cast<std::size_t>(s.bins), 0) {
     for (double w : s.bin_width) inverse_width.push_back(1 / w);
   }
 
@@ -61,8 +61,8 @@ struct alignas(64) Accumulator {
       max[i] = std::max(max[i], v[i]);
       if (gap[i] ? pennies > 0 : pennies < 0) ++adverse[i];
       const double pos = (v[i] - s.bin_low[i]) * inverse_width[i];
-      const auto bin = static_cast<std::int64_t>(std::clamp(pos, 0.0, double{SimulationState::kBins - 1}));
-      ++histogram[i * SimulationState::kBins + static_cast<std::size_t>(bin)];
+      const auto bin = static_cast<std::int64_t>(std::clamp(pos, 0.0, static_cast<double>(s.bins - 1)));
+      ++histogram[i * static_cast<std::size_t>(s.bins) + static_cast<std::size_t>(bin)];
     }
     if (++pending == kFlush) flush();
   }

@@ -59,8 +59,8 @@ void write_shard(std::ostream& out, const SimulationState& s) {
   nlohmann::ordered_json outputs = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < s.outputs.size(); ++i) {
     nlohmann::ordered_json bins = nlohmann::ordered_json::array();
-    for (int b = 0; b < SimulationState::kBins; ++b)
-      if (std::uint32_t c = s.histogram[i * SimulationState::kBins + static_cast<std::size_t>(b)])
+    for (int b = 0; b < s.bins; ++b)
+      if (std::uint32_t c = s.histogram[i * static_cast<std::size_t>(s.bins) + static_cast<std::size_t>(b)])
         bins.push_back({b, c});
     const Int128 sum = s.sum_pennies[i];
     const bool negative = sum < 0;
@@ -136,7 +136,8 @@ SimulationState read_shard(const std::string& path, const std::string& text) {
         outputs.size() / years > s.names.size() + 1)
       fail(fmt::format("'outputs' is not a list of {} figures for the system and each of its {} names", years,
                        s.names.size()));
-    s.histogram.assign(outputs.size() * SimulationState::kBins, 0);
+    s.bins = histogram_bins(outputs.size());
+    s.histogram.assign(outputs.size() * static_cast<std::size_t>(s.bins), 0);
     bool system = false;
     for (std::size_t i = 0; i < outputs.size(); ++i) {
       const auto& o = outputs[i];
@@ -159,7 +160,7 @@ SimulationState read_shard(const std::string& path, const std::string& text) {
       s.bin_low.push_back(o.at("bin_low").get<double>());
       s.bin_width.push_back(o.at("bin_width").get<double>());
       if (!std::isfinite(s.bin_low.back()) || !std::isfinite(s.bin_width.back()) || !(s.bin_width.back() > 0) ||
-          !std::isfinite(s.bin_low.back() + s.bin_width.back() * SimulationState::kBins))
+          !std::isfinite(s.bin_low.back() + s.bin_width.back() * s.bins))
         fail(field + ".bin_low' and 'bin_width' are not a finite range");
       const std::string sum = o.at("sum_pennies").get<std::string>();
       const bool negative = !sum.empty() && sum[0] == '-';
@@ -192,8 +193,8 @@ SimulationState read_shard(const std::string& path, const std::string& text) {
       for (const auto& bin : o.at("bins")) {
         const int b = bin.at(0).get<int>();
         const std::uint32_t c = bin.at(1).get<std::uint32_t>();
-        if (b < 0 || b >= SimulationState::kBins) fail(field + ".bins' has a bin out of range");
-        std::uint32_t& slot = s.histogram[i * SimulationState::kBins + static_cast<std::size_t>(b)];
+        if (b < 0 || b >= s.bins) fail(field + ".bins' has a bin out of range");
+        std::uint32_t& slot = s.histogram[i * static_cast<std::size_t>(s.bins) + static_cast<std::size_t>(b)];
         if (slot != 0 || c == 0) fail(field + ".bins' has a bin twice or an empty bin");
         slot = c;
         in_bins += c;

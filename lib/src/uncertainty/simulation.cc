@@ -85,14 +85,15 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
                                                    o.shard_count, kMaxShards));
   // Threads beyond this shard's blocks would have nothing to do and beyond the cores only
   // contend, each with histograms of every output: neither changes the results.
-  // Nor more than kHistogramBudget of histograms in all (16 KiB an output a thread).
+  // Nor more than kHistogramBudget of histograms in all (4 bytes a bin an output a thread).
   const int threads = [&] {
     const std::uint64_t block_count = (o.draws + kBlock - 1) / kBlock;
     const auto shard = static_cast<std::uint64_t>(o.shard), count = static_cast<std::uint64_t>(o.shard_count);
     const std::uint64_t mine = block_count >= shard ? (block_count - shard) / count + 1 : 0;
     const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    const std::size_t per_thread =
-        std::max<std::size_t>(1, outputs_of(scenario).size() * SimulationState::kBins * sizeof(std::uint32_t));
+    const std::size_t outputs = outputs_of(scenario).size();
+    const std::size_t per_thread = std::max<std::size_t>(
+        1, outputs * static_cast<std::size_t>(histogram_bins(outputs)) * sizeof(std::uint32_t));
     const std::size_t most =
         std::max<std::size_t>(1, std::min({static_cast<std::size_t>(mine), cores, kHistogramBudget / per_thread}));
     return static_cast<int>(std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, o.threads)), 1, most));
@@ -122,7 +123,8 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
   s.min.assign(n, HUGE_VAL);
   s.max.assign(n, -HUGE_VAL);
   s.adverse.assign(n, 0);
-  s.histogram.assign(n * SimulationState::kBins, 0);
+  s.bins = histogram_bins(n);
+  s.histogram.assign(n * static_cast<std::size_t>(s.bins), 0);
 
   const std::vector<OutputSource> sources = sources_of(s.outputs);
   const Sampler sampler(sc);
@@ -197,7 +199,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
       double width = hi[i] - lo[i];
       if (width <= 0) width = std::max(1.0, std::fabs(lo[i]) * 1e-9);
       s.bin_low[i] = lo[i] - width / 4;
-      s.bin_width[i] = width * 1.5 / SimulationState::kBins;
+      s.bin_width[i] = width * 1.5 / s.bins;
     }
   }
 
@@ -279,7 +281,7 @@ void SimulationState::merge(const SimulationState& other) {
         return a.entity == b.entity && a.measure == b.measure && a.year == b.year;
       }))
     fail("their 'outputs' are different figures");
-  if (other.bin_low != bin_low || other.bin_width != bin_width)
+  if (other.bins != bins || other.bin_low != bin_low || other.bin_width != bin_width)
     fail("their histogram bins differ ('bin_low' and 'bin_width')");
   for (int k : other.shards)
     if (std::find(shards.begin(), shards.end(), k) != shards.end()) fail(fmt::format("shard {} is given twice", k));

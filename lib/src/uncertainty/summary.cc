@@ -17,15 +17,15 @@ double quantile_of(const SimulationState& s, std::size_t i, double q) {
   // Constant but for rounding far below a penny: every quantile is that value.
   if (s.max[i] - s.min[i] < 0.005) return s.min[i];
   const double target = q * static_cast<double>(s.count - 1);
-  const std::uint32_t* h = &s.histogram[i * SimulationState::kBins];
+  const std::uint32_t* h = &s.histogram[i * static_cast<std::size_t>(s.bins)];
   double cumulative = 0;
-  for (int b = 0; b < SimulationState::kBins; ++b) {
+  for (int b = 0; b < s.bins; ++b) {
     const double c = static_cast<double>(h[b]);
     if (c == 0) continue;
     if (cumulative + c > target) {
       double lo = s.bin_low[i] + b * s.bin_width[i], hi = lo + s.bin_width[i];
       if (b == 0) lo = std::min(lo, s.min[i]);
-      if (b == SimulationState::kBins - 1) hi = std::max(hi, s.max[i]);
+      if (b == s.bins - 1) hi = std::max(hi, s.max[i]);
       lo = std::max(lo, s.min[i]);
       hi = std::min(hi, s.max[i]);
       const double v = lo + (target - cumulative + 0.5) / c * (hi - lo);

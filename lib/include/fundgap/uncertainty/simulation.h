@@ -28,10 +28,10 @@ struct SimulationOutput {
 
 // The summaries of some draws of a simulation, mergeable with those of other draws.
 struct SimulationState {
-  // Histogram bins per output over 1.5 times the pilot's range: a bin is about 1/2,700
-  // of that range, far below the sampling error of a quantile even at a million draws,
-  // and the histograms of all outputs stay small enough for the cache.
-  static constexpr int kBins = 4096;
+  // Histogram bins per output over 1.5 times the pilot's range: at most kMaxBins, where a
+  // bin is about 1/2,700 of that range, far below the sampling error of a quantile even at
+  // a million draws; fewer when there are many outputs (histogram_bins).
+  static constexpr int kMaxBins = 4096;
 
   std::uint64_t fingerprint = 0;  // of the scenario: shards of different scenarios do not merge
   // What printing needs, so merged shards print without the scenario file.
@@ -44,6 +44,7 @@ struct SimulationState {
   int shard_count = 1;
   std::vector<int> shards;        // which shards (1-based) this state holds
   std::vector<SimulationOutput> outputs;
+  int bins = kMaxBins;                     // per output: histogram_bins(outputs.size())
   std::vector<double> bin_low, bin_width;  // per output: histogram range, from the pilot draws
 
   // Per output, over the draws added:
@@ -51,7 +52,7 @@ struct SimulationState {
   std::vector<Int128> sum_pennies;       // exact: order of addition does not matter
   std::vector<double> min, max;
   std::vector<std::uint64_t> adverse;      // gap > 0 (shortfall) or balance < 0 (overspend)
-  std::vector<std::uint32_t> histogram;    // outputs x kBins (so at most 2^32 - 1 draws)
+  std::vector<std::uint32_t> histogram;    // outputs x bins (so at most 2^32 - 1 draws)
 
   // Adds `other`'s draws. Throws InputError unless both come from the same run.
   void merge(const SimulationState& other);
@@ -79,6 +80,12 @@ double parameter_draw(const Scenario& scenario, std::size_t parameter, std::uint
 // quantile, as a percentage) and p_shortfall; pools with balance_mean, balance_pN and
 // p_overspend. `quantiles` are fractions (0.05 for P5).
 Report summarise(const SimulationState& state, const std::vector<double>& quantiles);
+
+// The histogram bins of each of `outputs` outputs: SimulationState::kMaxBins while one
+// thread's histograms fit in 16 MiB, else the largest power of two that fits, but never
+// fewer than 256 (a bin 1/170 of the range). It depends on the scenario alone (its
+// outputs), never on threads or shards, so their results stay bit-identical.
+int histogram_bins(std::size_t outputs);
 
 // The most shards a simulation may be split into.
 inline constexpr int kMaxShards = 65536;
