@@ -63,16 +63,43 @@ namespace {
 
 std::string input_text(const Scenario& sc, const Parameter& p, double v) { return value_text(p.kind, v, sc.currency, 4); }
 
-double figure_with(const Scenario& sc, const ParameterTarget& t, double v, const FigureRef& ref) {
-  Scenario w = sc;
-  set_parameter(w, t, v);
-  return projected_value(w, ref);
-}
+// Projections of a scenario with one input at a time set to another value, on one working
+// copy, none copied. A figure a gaps run gives comes from an engine that recomputes only
+// what the inputs reach (Engine::rerun); any other figure, or any figure of a scenario with
+// delegations (whose floors and caps only a full run checks), from a full run.
+class Variations {
+ public:
+  Variations(const Scenario& sc, const std::vector<ParameterTarget>& targets, const FigureRef& ref)
+      : w_(sc), engine_(sc, targets), ref_(ref),
+        gaps_(computed_in(ref.figure, Detail::gaps) && sc.delegations.empty()) {
+    primed_ = gaps_ && engine_.run(w_, p_, Detail::gaps).ok();
+  }
+
+  // The figure with `target` set to v. Throws InputError when v makes the scenario bad input.
+  double figure_with(const ParameterTarget& target, double v) {
+    const std::span<double> slots = parameter_slots(w_, target);
+    const std::vector<double> own(slots.begin(), slots.end());
+    std::fill(slots.begin(), slots.end(), v);
+    const ProjectionStatus status =
+        primed_ ? engine_.rerun(w_, p_) : engine_.run(w_, p_, gaps_ ? Detail::gaps : Detail::full);
+    Diagnostics bad = status.ok() ? Diagnostics{} : status_diagnostics(w_, status);
+    std::copy(own.begin(), own.end(), slots.begin());
+    if (!status.ok()) throw InputError(bad);
+    return figure_value(p_, ref_.figure, ref_.year);
+  }
+
+ private:
+  Scenario w_;
+  Engine engine_;
+  FigureRef ref_;
+  bool gaps_, primed_ = false;
+  Projection p_;
+};
 
 // The same, for a swing: a swing that makes the scenario bad input says so.
-double swung(const Scenario& sc, const Parameter& p, double v, const char* end, const FigureRef& ref) {
+double swung(Variations& variations, const Scenario& sc, const Parameter& p, double v, const char* end) {
   try {
-    return figure_with(sc, p.target, v, ref);
+    return variations.figure_with(p.target, v);
   } catch (const InputError& e) {
     Diagnostics d;
     for (const Diagnostic& x : e.diagnostics().list())
@@ -86,17 +113,22 @@ double swung(const Scenario& sc, const Parameter& p, double v, const char* end, 
 
 std::vector<Swing> sensitivity(const Scenario& sc, const FigureRef& ref, const std::vector<std::string>& certain) {
   std::vector<Swing> out;
+  std::vector<ParameterTarget> swung_inputs;
+  for (const Parameter& p : sc.parameters)
+    if (p.distribution) swung_inputs.push_back(p.target);
+  for (const std::string& path : certain) swung_inputs.push_back(find_parameter(sc, path, "--input").target);
+  Variations variations(sc, swung_inputs, ref);
   for (const Parameter& p : sc.parameters) {
     if (!p.distribution) continue;
     const double low = p.distribution->truncated_quantile(0.1), high = p.distribution->truncated_quantile(0.9);
-    out.push_back({p.path, p.where, "P10 to P90", low, high, swung(sc, p, low, "P10", ref),
-                   swung(sc, p, high, "P90", ref), input_text(sc, p, low), input_text(sc, p, high)});
+    out.push_back({p.path, p.where, "P10 to P90", low, high, swung(variations, sc, p, low, "P10"),
+                   swung(variations, sc, p, high, "P90"), input_text(sc, p, low), input_text(sc, p, high)});
   }
   for (const std::string& path : certain) {
     const Parameter& p = find_parameter(sc, path, "--input");
     const double low = p.value * 0.9, high = p.value * 1.1;
-    out.push_back({p.path, p.where, "-10% to +10%", low, high, swung(sc, p, low, "-10%", ref),
-                   swung(sc, p, high, "+10%", ref), input_text(sc, p, low), input_text(sc, p, high)});
+    out.push_back({p.path, p.where, "-10% to +10%", low, high, swung(variations, sc, p, low, "-10%"),
+                   swung(variations, sc, p, high, "+10%"), input_text(sc, p, low), input_text(sc, p, high)});
   }
   std::stable_sort(out.begin(), out.end(), [](const Swing& a, const Swing& b) { return a.size() > b.size(); });
   return out;
@@ -124,9 +156,10 @@ Solution solve(const Scenario& sc, const std::string& path, const FigureRef& ref
     s.low = 0, s.high = std::max(1e6, 10 * std::fabs(p.value));
   }
   // f(x) = figure - goal; undefined where the scenario is bad input (savings above spend).
+  Variations variations(sc, {p.target}, ref);
   auto f = [&](double x) {
     try {
-      return figure_with(sc, p.target, x, ref) - goal;
+      return variations.figure_with(p.target, x) - goal;
     } catch (const InputError&) {
       return std::numeric_limits<double>::quiet_NaN();
     }

@@ -7,7 +7,21 @@
 #include "fundgap/base/money.h"
 #include "stages.h"
 
-namespace fundgap::stages {
+namespace fundgap {
+
+bool computed_in(const Figure& f, Detail detail) {
+  if (detail == Detail::full) return true;
+  switch (f.measure) {
+    case Measure::baseline: case Measure::net: case Measure::funding: case Measure::spend: case Measure::gap:
+    case Measure::pool_balance:
+      return f.kind != EntityKind::system || f.measure == Measure::gap;
+    default:
+      return false;
+  }
+}
+
+
+namespace stages {
 
 namespace {
 
@@ -28,23 +42,11 @@ bool all_fit(const A& a, Measure m) {
   return is_money(m) ? (a.abs() <= kMaxMoney).all() : a.allFinite();  // NaN compares false
 }
 
-// The figures a projection of `detail` computes.
-bool computed(const Figure& f, Detail detail) {
-  if (detail == Detail::full) return true;
-  switch (f.measure) {
-    case Measure::baseline: case Measure::net: case Measure::funding: case Measure::spend: case Measure::gap:
-    case Measure::pool_balance:
-      return f.kind != EntityKind::system || f.measure == Measure::gap;
-    default:
-      return false;
-  }
-}
-
 // Whether every figure `detail` computes fits: the catalogue's matrices in one pass each,
 // then (for a full projection) the sub-figures that have none.
 bool all_fit(const Scenario& sc, const Projection& p, Detail detail, const Engine::Reach& reach) {
   for (const MeasureInfo& row : catalogue()) {
-    if (!computed({row.measure, row.kind}, detail)) continue;
+    if (!computed_in({row.measure, row.kind}, detail)) continue;
     if (row.total == SystemTotal::sum &&
         !all_fit(p.system.row(static_cast<Eigen::Index>(row.measure)), row.measure))
       return false;
@@ -75,7 +77,7 @@ std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, D
     for (EntityKind kind : kCausalOrder)
       for (int e = kind == EntityKind::system ? -1 : 0; e < (kind == EntityKind::system ? 0 : sc.count(kind)); ++e)
         for (const Figure& f : figures_of(sc, kind, e))
-          if (computed(f, detail) && !fits(figure_value(p, f, t), f.measure)) return FigureRef{f, t};
+          if (computed_in(f, detail) && !fits(figure_value(p, f, t), f.measure)) return FigureRef{f, t};
   return std::nullopt;  // not reached: all_fit looks at no figure this scan misses
 }
 
@@ -105,4 +107,5 @@ Diagnostics misfit_diagnostics(const Scenario& sc, const std::optional<FigureRef
   return d;
 }
 
-}  // namespace fundgap::stages
+}  // namespace stages
+}  // namespace fundgap

@@ -125,6 +125,9 @@ enum class Detail {
   gaps,  // what Monte Carlo summarises: partners' gaps, the system gap, pool balances
 };
 
+// Whether a projection of `detail` computes `figure` (every figure, in full).
+bool computed_in(const Figure& figure, Detail detail);
+
 // Projects scenarios of one structure over and over without allocating: the funding
 // shares and pool membership are fixed when it is built, and each run writes into a
 // Projection whose arrays are reused. Monte Carlo draws use one Engine per thread.
