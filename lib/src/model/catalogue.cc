@@ -15,12 +15,12 @@ namespace {
 using Eigen::Index;
 using namespace stages;
 
-template <Eigen::ArrayXXd Projection::*member>
+template <Table Projection::*member>
 double entity_row(const Projection& p, const Figure& f, int t) {
   return (p.*member)(f.entity, t);
 }
 
-template <std::vector<Eigen::ArrayXXd> Projection::*member>
+template <std::vector<Table> Projection::*member>
 double sub_row(const Projection& p, const Figure& f, int t) {
   return (p.*member)[static_cast<std::size_t>(f.entity)](f.sub, t);
 }
@@ -334,7 +334,7 @@ void system_totals(const Scenario& sc, Projection& p, Detail detail) {
     if (!any_applies(row, sc)) continue;
     // Row by row in file order: each year's total is 0 + x_0 + x_1 + ..., as a person adds
     // them. Entities without the measure hold zeros.
-    const Eigen::ArrayXXd& x = p.*row.matrix;
+    const Table& x = p.*row.matrix;
     const Index r = static_cast<Index>(row.measure);
     for (Index e = 0; e < x.rows(); ++e) p.system.row(r) += x.row(e);
   }

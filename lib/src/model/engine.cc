@@ -6,7 +6,6 @@
 
 namespace fundgap {
 
-using Eigen::ArrayXXd;
 using Eigen::Index;
 
 namespace {
@@ -44,34 +43,48 @@ Engine::Reach reach_of(const Scenario& sc, std::span<const ParameterTarget> vary
   Engine::Reach r;
   if (all) return r;
   r.all = false;
-  r.scheme_moves.assign(K, 0);
-  r.net_moves = service;
+  std::vector<char> net = service;
   for (std::size_t s = 0; s < S; ++s)
     if (service[s]) r.services.push_back(static_cast<Index>(s));
   // A scheme moves with its own inputs or its service's baseline; it lands on its
   // service (saving, one-off cost), where it re-provides and where it invests.
-  auto destinations = [](const Scheme& k) { return std::array{k.service, k.reprovide_service, k.investment_service}; };
   for (std::size_t k = 0; k < K; ++k) {
     const Scheme& sk = sc.schemes[k];
     if (!scheme[k] && !service[static_cast<std::size_t>(sk.service)]) continue;
-    r.scheme_moves[k] = 1;
-    for (int d : destinations(sk))
-      if (d >= 0) r.net_moves[static_cast<std::size_t>(d)] = 1;
+    r.schemes.push_back(static_cast<Index>(k));
+    for (int d : {sk.service, sk.reprovide_service, sk.investment_service})
+      if (d >= 0) net[static_cast<std::size_t>(d)] = 1;
   }
   for (std::size_t s = 0; s < S; ++s)
-    if (r.net_moves[s]) r.net.push_back(static_cast<Index>(s));
-  for (std::size_t k = 0; k < K; ++k)
-    for (int d : destinations(sc.schemes[k]))
-      if (d >= 0 && r.net_moves[static_cast<std::size_t>(d)]) {
-        r.contributors.push_back(static_cast<Index>(k));
-        break;
-      }
+    if (net[s]) r.net.push_back(static_cast<Index>(s));
   return r;
+}
+
+Engine::Landings landings_of(const Scenario& sc) {
+  const std::size_t S = sc.services.size();
+  std::vector<std::vector<Engine::Landing>> sums(3 * S);
+  for (std::size_t k = 0; k < sc.schemes.size(); ++k) {
+    const Scheme& sk = sc.schemes[k];
+    const auto ki = static_cast<Index>(k);
+    auto onto = [&](int s, int j) -> auto& { return sums[3 * static_cast<std::size_t>(s) + static_cast<std::size_t>(j)]; };
+    onto(sk.service, 0).push_back({&Projection::scheme_saving, ki});
+    if (sk.reprovide_service >= 0) onto(sk.reprovide_service, 1).push_back({&Projection::scheme_reprovided, ki});
+    if (sk.investment_service >= 0) onto(sk.investment_service, 2).push_back({&Projection::scheme_investment, ki});
+    if (sk.one_off_cost.size() > 0) onto(sk.service, 2).push_back({&Projection::scheme_one_off_cost, ki});
+  }
+  Engine::Landings out;
+  out.offsets.push_back(0);
+  for (const auto& sum : sums) {
+    out.entries.insert(out.entries.end(), sum.begin(), sum.end());
+    out.offsets.push_back(out.entries.size());
+  }
+  return out;
 }
 
 }  // namespace
 
-Engine::Engine(const Scenario& sc, std::span<const ParameterTarget> varying) : reach_(reach_of(sc, varying)) {
+Engine::Engine(const Scenario& sc, std::span<const ParameterTarget> varying)
+    : reach_(reach_of(sc, varying)), landings_(landings_of(sc)) {
   const Index S = static_cast<Index>(sc.services.size());
   for (Index s = 0; s < S; ++s) {
     const Service& sv = sc.services[static_cast<std::size_t>(s)];
@@ -104,13 +117,13 @@ ProjectionStatus Engine::project(const Scenario& sc, Projection& p, Detail detai
   const bool full = detail == Detail::full;
   // resize() keeps the storage when the size is unchanged: no allocation after the first run.
   // Arrays of a concept the scenario does not have get no rows.
-  for (ArrayXXd* a : {&p.baseline, &p.savings, &p.reprovided, &p.investment, &p.net}) a->resize(S, Y);
+  for (Table* a : {&p.baseline, &p.savings, &p.reprovided, &p.investment, &p.net}) a->resize(S, Y);
   p.pressures.resize(pressures_ ? S : 0, Y);
-  for (ArrayXXd* a : {&p.scheme_saving, &p.scheme_reprovided, &p.scheme_investment}) a->resize(K, Y);
+  for (Table* a : {&p.scheme_saving, &p.scheme_reprovided, &p.scheme_investment}) a->resize(K, Y);
   p.scheme_one_off_cost.resize(one_off_costs_ ? K : 0, Y);
-  for (ArrayXXd* a : {&p.funding, &p.spend, &p.gap, &p.spend_do_nothing, &p.gap_do_nothing}) a->resize(P, Y);
-  for (ArrayXXd* a : {&p.tax_base, &p.band_d}) a->resize(council_tax_ ? P : 0, Y);
-  for (ArrayXXd* a : {&p.pool_contributions, &p.pool_spend, &p.pool_balance, &p.pool_balance_do_nothing})
+  for (Table* a : {&p.funding, &p.spend, &p.gap, &p.spend_do_nothing, &p.gap_do_nothing}) a->resize(P, Y);
+  for (Table* a : {&p.tax_base, &p.band_d}) a->resize(council_tax_ ? P : 0, Y);
+  for (Table* a : {&p.pool_contributions, &p.pool_spend, &p.pool_balance, &p.pool_balance_do_nothing})
     a->resize(Q, Y);
   p.risk_share.resize(Q, P);
   for (auto* v : {&p.pool_partner_contribution, &p.pool_balance_share, &p.pool_cost, &p.pool_source,
@@ -126,7 +139,7 @@ ProjectionStatus Engine::project(const Scenario& sc, Projection& p, Detail detai
   ProjectionStatus status;
   stages::place_shares(sc, p);
   stages::baseline(sc, p, reach);
-  stages::schemes(sc, p, reach);
+  stages::schemes(sc, p, reach, landings_);
   status.overspends = stages::overspends(sc, p, reach);
   if (!status.ok()) return status;
   stages::net(p, reach);
@@ -143,20 +156,20 @@ ProjectionStatus Engine::project(const Scenario& sc, Projection& p, Detail detai
   p.gap = p.spend - p.funding;
   if (full) {
     stages::pool_shares(sc, p);
-    ArrayXXd pooled_baseline(Q, Y);
+    Table pooled_baseline(Q, Y);
     stages::spend(sc, shares_, membership_, p, p.baseline, pooled_baseline, p.pool_balance_do_nothing, p.spend_do_nothing,
                   p.pool_shared_do_nothing);
     if (lead_providers_) stages::carry_place_variance(sc, p, true);
     p.gap_do_nothing = p.spend_do_nothing - p.funding;
     if (sc.format_minor >= 1) {
       stages::gap_annual(p);
-      for (ArrayXXd* a : {&p.ct_per_1pct, &p.gap_ct_equivalent}) a->setZero(council_tax_ ? P : 0, Y);
+      for (Table* a : {&p.ct_per_1pct, &p.gap_ct_equivalent}) a->setZero(council_tax_ ? P : 0, Y);
       if (council_tax_) stages::council_tax_measures(sc, p);
-      for (ArrayXXd* a : {&p.reserves_used, &p.reserves, &p.reserves_minimum, &p.reserves_headroom,
+      for (Table* a : {&p.reserves_used, &p.reserves, &p.reserves_minimum, &p.reserves_headroom,
                           &p.gap_after_reserves})
         a->setZero(reserves_ ? P : 0, Y);
       if (reserves_) stages::reserves(sc, p);
-      for (ArrayXXd* a : {&p.scheme_net_benefit, &p.scheme_npv, &p.scheme_roi}) a->resize(K, Y);
+      for (Table* a : {&p.scheme_net_benefit, &p.scheme_npv, &p.scheme_roi}) a->resize(K, Y);
       stages::economics(sc, p);
     }
   }

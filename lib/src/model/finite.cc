@@ -37,9 +37,17 @@ bool is_money(Measure m) {
 
 bool fits(double v, Measure m) { return is_money(m) ? std::fabs(v) <= kMaxMoney : std::isfinite(v); }
 
-template <class A>
-bool all_fit(const A& a, Measure m) {
-  return is_money(m) ? (a.abs() <= kMaxMoney).all() : a.allFinite();  // NaN compares false
+// Whether every value of a Table (or of its row r only) fits: one pass, no early exit,
+// as most projections fit.
+bool all_fit(const Table& a, Measure m, Eigen::Index r = -1) {
+  const double* x = r < 0 ? a.data() : row_data(a, r);
+  const Eigen::Index n = r < 0 ? a.size() : a.cols();
+  bool ok = true;
+  if (is_money(m))
+    for (Eigen::Index i = 0; i < n; ++i) ok &= std::fabs(x[i]) <= kMaxMoney;  // NaN compares false
+  else
+    for (Eigen::Index i = 0; i < n; ++i) ok &= std::isfinite(x[i]);
+  return ok;
 }
 
 // Whether every figure `detail` computes fits: the catalogue's matrices in one pass each,
@@ -47,12 +55,11 @@ bool all_fit(const A& a, Measure m) {
 bool all_fit(const Scenario& sc, const Projection& p, Detail detail, const Engine::Reach& reach) {
   for (const MeasureInfo& row : catalogue()) {
     if (!computed_in({row.measure, row.kind}, detail)) continue;
-    if (row.total == SystemTotal::sum &&
-        !all_fit(p.system.row(static_cast<Eigen::Index>(row.measure)), row.measure))
+    if (row.total == SystemTotal::sum && !all_fit(p.system, row.measure, static_cast<Eigen::Index>(row.measure)))
       return false;
     if (row.matrix && row.kind == EntityKind::service && !reach.all) {
       for (Eigen::Index s : reach.net)
-        if (!all_fit((p.*row.matrix).row(s), row.measure)) return false;
+        if (!all_fit(p.*row.matrix, row.measure, s)) return false;
       continue;
     }
     if (row.matrix) {

@@ -9,7 +9,6 @@
 
 namespace fundgap::stages {
 
-using Eigen::ArrayXXd;
 using Eigen::Index;
 using Kind = FundingStream::Kind;
 
@@ -18,14 +17,14 @@ namespace {
 // The rows a stream writes: its value, and for council tax its tax base and Band D, for a
 // stream with a target its target, distance and convergence adjustment.
 struct StreamRows {
-  Eigen::Block<ArrayXXd, 1, Eigen::Dynamic> out;
-  ArrayXXd* tax_base = nullptr;  // partners x years, with `row`
-  ArrayXXd* band_d = nullptr;
+  Table::RowXpr out;
+  Table* tax_base = nullptr;  // partners x years, with `row`
+  Table* band_d = nullptr;
   Index row = 0;
-  ArrayXXd* target = nullptr;    // streams x years, with `stream`
-  ArrayXXd* distance = nullptr;
-  ArrayXXd* distance_pct = nullptr;
-  ArrayXXd* convergence = nullptr;
+  Table* target = nullptr;    // streams x years, with `stream`
+  Table* distance = nullptr;
+  Table* distance_pct = nullptr;
+  Table* convergence = nullptr;
   Index stream = 0;
 };
 
@@ -94,7 +93,7 @@ void funding(const Scenario& sc, Projection& p) {
     }
     const auto pi = static_cast<std::size_t>(i);
     const Index K = static_cast<Index>(pt.streams.size());
-    ArrayXXd& s = p.stream_funding[pi];
+    Table& s = p.stream_funding[pi];
     s.resize(K, Y);
     for (auto* a : {&p.stream_target, &p.stream_distance, &p.stream_distance_pct, &p.stream_convergence})
       (*a)[pi].setZero(K, Y);
@@ -262,7 +261,7 @@ void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps) {
   for (std::size_t i = 0; i < b.sc.partners.size(); ++i) {
     const Partner& pt = b.sc.partners[i];
     if (pt.streams.empty() || (b.partner >= 0 && b.partner != static_cast<int>(i))) continue;
-    const ArrayXXd& s = b.p.stream_funding[i];
+    const Table& s = b.p.stream_funding[i];
     for (std::size_t k = 0; k < pt.streams.size(); ++k) {
       const Index ki = static_cast<Index>(k);
       const std::string id = b.partner < 0 ? pt.id + "." + pt.streams[k].id : pt.streams[k].id;

@@ -8,19 +8,27 @@
 
 namespace fundgap::stages {
 
-using Eigen::ArrayXXd;
 using Eigen::Index;
 
 void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
-           const std::vector<std::pair<Index, Index>>& membership, const Projection& p, const ArrayXXd& x,
-           ArrayXXd& pool_spend, ArrayXXd& balance, ArrayXXd& spend, std::vector<ArrayXXd>& shared) {
+           const std::vector<std::pair<Index, Index>>& membership, const Projection& p, const Table& x,
+           Table& pool_spend, Table& balance, Table& spend, std::vector<Table>& shared) {
   // The unpooled services by funding share, plus each pool's contribution less the
   // partner's share of its balance.
+  const Index Y = x.cols();
   pool_spend.setZero();
-  for (const auto& [q, s] : membership) pool_spend.row(q) += x.row(s);
+  for (const auto& [q, s] : membership) {
+    const double* in = row_data(x, s);
+    double* out = row_data(pool_spend, q);
+    for (Index t = 0; t < Y; ++t) out[t] += in[t];
+  }
   balance = p.pool_contributions - pool_spend;
   spend.setZero();
-  for (const Engine::Share& f : shares) spend.row(f.partner) += f.share * x.row(f.service);
+  for (const Engine::Share& f : shares) {
+    const double* in = row_data(x, f.service);
+    double* out = row_data(spend, f.partner);
+    for (Index t = 0; t < Y; ++t) out[t] += f.share * in[t];
+  }
   shared.resize(static_cast<std::size_t>(balance.rows()));
   for (Index q = 0; q < balance.rows(); ++q) {
     const auto qi = static_cast<std::size_t>(q);

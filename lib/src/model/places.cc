@@ -16,7 +16,6 @@
 namespace fundgap::stages {
 
 using Eigen::ArrayXd;
-using Eigen::ArrayXXd;
 using Eigen::Index;
 
 namespace {
@@ -126,7 +125,7 @@ void place_savings(const Scenario& sc, Projection& p) {
   const Index L = static_cast<Index>(sc.places.size()), Y = sc.years();
   for (std::size_t k = 0; k < sc.schemes.size(); ++k) {
     const Scheme& sk = sc.schemes[k];
-    ArrayXXd& by_place = p.scheme_place_saving[k];
+    Table& by_place = p.scheme_place_saving[k];
     if (sk.place_start.empty()) {
       by_place.resize(0, Y);
       continue;
@@ -145,14 +144,14 @@ void place_savings(const Scenario& sc, Projection& p) {
 ProjectionStatus places(const Scenario& sc, Projection& p) {
   ProjectionStatus status;
   const Index L = static_cast<Index>(sc.places.size()), Y = sc.years();
-  for (ArrayXXd* a : {&p.place_budget, &p.place_target, &p.place_distance, &p.place_distance_pct, &p.place_spend,
+  for (Table* a : {&p.place_budget, &p.place_target, &p.place_distance, &p.place_distance_pct, &p.place_spend,
                       &p.place_gap})
     a->setZero(L, Y);
   p.delegated.setZero(static_cast<Index>(sc.partners.size()), Y);
   if (L == 0) return status;
   // Spend by place: each service's net spend by its place shares, with the savings of
   // schemes rolled out by place taken where they fall; and by delegation.
-  std::vector<ArrayXXd> service_spend(sc.services.size());  // places x years, for split services
+  std::vector<Table> service_spend(sc.services.size());  // places x years, for split services
   for (std::size_t s = 0; s < sc.services.size(); ++s) {
     const ArrayXd& shares = p.service_place_shares[s];
     if (shares.size() == 0) continue;
@@ -170,7 +169,7 @@ ProjectionStatus places(const Scenario& sc, Projection& p) {
       p.place_spend.row(i) += spend.transpose();
     }
   }
-  ArrayXXd delegated_spend = ArrayXXd::Zero(L, Y);
+  Table delegated_spend = Table::Zero(L, Y);
   std::vector<char> delegated(sc.services.size(), 0);
   for (const Delegation& d : sc.delegations)
     for (int s : d.services) delegated[static_cast<std::size_t>(s)] = 1;
@@ -293,7 +292,7 @@ void carry_place_variance(const Scenario& sc, Projection& p, bool do_nothing) {
       const int lead = d.lead_provider[i];
       if (lead < 0) continue;
       const Index ii = static_cast<Index>(i);
-      ArrayXXd& spend = do_nothing ? p.spend_do_nothing : p.spend;
+      Table& spend = do_nothing ? p.spend_do_nothing : p.spend;
       Eigen::ArrayXd variance(p.spend.cols());
       for (Index t = 0; t < variance.size(); ++t) variance(t) = lead_variance(sc, p, di, ii, t, do_nothing);
       spend.row(lead) += variance.transpose();

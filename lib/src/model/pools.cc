@@ -39,7 +39,6 @@ bool Pool::linear() const {
 
 namespace fundgap::stages {
 
-using Eigen::ArrayXXd;
 using Eigen::Index;
 
 namespace {
@@ -48,8 +47,8 @@ namespace {
 // the sum of their sources; the allocations, what is left unallocated, and the minimums.
 void pool_sources(const Pool& pool, Projection& p, std::size_t q, Index P, Index Y) {
   const Index n = static_cast<Index>(pool.sources.size());
-  ArrayXXd& src = p.pool_source[q];
-  ArrayXXd& index = p.pool_source_index[q];
+  Table& src = p.pool_source[q];
+  Table& index = p.pool_source_index[q];
   src.resize(n, Y);
   index.resize(n, Y);
   for (Index i = 0; i < n; ++i) {
@@ -62,12 +61,12 @@ void pool_sources(const Pool& pool, Projection& p, std::size_t q, Index P, Index
       index(i, t) = index(i, t - 1) * (1 + g(t));
     }
   }
-  ArrayXXd& k = p.pool_partner_contribution[q];
+  Table& k = p.pool_partner_contribution[q];
   k.setZero(P, Y);
   for (Index i = 0; i < n; ++i) k.row(pool.sources[static_cast<std::size_t>(i)].partner) += src.row(i);
   const Index A = static_cast<Index>(pool.allocations.size());
-  ArrayXXd& alloc = p.pool_allocation[q];
-  ArrayXXd& left = p.pool_unallocated[q];
+  Table& alloc = p.pool_allocation[q];
+  Table& left = p.pool_unallocated[q];
   alloc.setZero(A, Y);
   left = src;
   // An amount by source: base-year money grown with its source, or a share of it.
@@ -106,7 +105,7 @@ void pool_contributions(const Scenario& sc, Projection& p) {
   for (Index q = 0; q < Q; ++q) {
     const Pool& pool = sc.pools[static_cast<std::size_t>(q)];
     const auto qi = static_cast<std::size_t>(q);
-    ArrayXXd& k = p.pool_partner_contribution[qi];
+    Table& k = p.pool_partner_contribution[qi];
     if (pool.sources.empty()) {
       k.resize(P, Y);
       k.col(0) = pool.contributions;
@@ -147,8 +146,8 @@ struct SharePart {
 // Calls emit(partner, part) for every part of year t's balance `v` (after carry-forward)
 // that the pool's rule gives to a partner.
 template <typename Emit>
-void year_shares(const Pool& pool, const Projection& p, std::size_t q, const ArrayXXd& x, Index t, double v, Emit emit) {
-  const ArrayXXd& k = p.pool_partner_contribution[q];
+void year_shares(const Pool& pool, const Projection& p, std::size_t q, const Table& x, Index t, double v, Emit emit) {
+  const Table& k = p.pool_partner_contribution[q];
   // `amount` by one rule: by the year's contributions, all to the host, or fixed shares.
   auto by_rule = [&](RiskShareRule rule, const Eigen::ArrayXd& fixed, double amount, SharePart part) {
     part.amount = amount;
@@ -201,8 +200,8 @@ double shared_balance(const Pool& pool, double v) { return pool.carry_forward ? 
 
 }  // namespace
 
-void balance_shares(const Pool& pool, const Projection& p, std::size_t q, const ArrayXXd& x, ArrayXXd& balance,
-                    Index row, ArrayXXd& out) {
+void balance_shares(const Pool& pool, const Projection& p, std::size_t q, const Table& x, Table& balance,
+                    Index row, Table& out) {
   out.setZero(p.pool_partner_contribution[q].rows(), balance.cols());
   double carried = 0;
   for (Index t = 0; t < balance.cols(); ++t) {
@@ -222,8 +221,8 @@ void pool_shares(const Scenario& sc, Projection& p) {
   for (Index q = 0; q < Q; ++q) {
     const auto qi = static_cast<std::size_t>(q);
     const Pool& pool = sc.pools[qi];
-    ArrayXXd& share = p.pool_balance_share[qi];
-    ArrayXXd& cost = p.pool_cost[qi];
+    Table& share = p.pool_balance_share[qi];
+    Table& cost = p.pool_cost[qi];
     share.resize(P, Y);
     cost.resize(P, Y);
     if (pool.linear()) {
@@ -317,7 +316,7 @@ Explanation nonlinear_share(Explainer& ex, int q, int i, int t, bool do_nothing)
                                  std::string(rule) + (pl.carry_forward ? " (an underspend is carried forward, so only an "
                                                                          "overspend is shared)" : ""));
   const Explanation whole = balance(ex, q, t, do_nothing);
-  const Eigen::ArrayXXd& x = do_nothing ? ex.p.baseline : ex.p.net;
+  const Table& x = do_nothing ? ex.p.baseline : ex.p.net;
   const std::string symbol = currency_symbol(ex.sc.currency);
   year_shares(pl, ex.p, static_cast<std::size_t>(q), x, t, shared_balance(pl, whole.value),
               [&](Index who, const SharePart& part) {

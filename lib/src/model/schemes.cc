@@ -21,56 +21,60 @@ double scheme_saving_at(const Scheme& sk, double spend, int t, int start) {
   return sk.confidence * sk.ramp_from(start, t) * full;
 }
 
-void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach) {
-  const Index K = static_cast<Index>(sc.schemes.size()), Y = sc.years();
+void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach, const Engine::Landings& landings) {
+  const Index Y = sc.years();
   const bool one_off_costs = p.scheme_one_off_cost.rows() > 0;
-  // Each scheme's own figures.
+  // Each scheme's own figures, every year.
   auto figures = [&](Index k) {
     const Scheme& sk = sc.schemes[static_cast<std::size_t>(k)];
-    const bool by_place = p.scheme_place_saving[static_cast<std::size_t>(k)].rows() > 0;
-    for (auto* a : {&p.scheme_saving, &p.scheme_reprovided, &p.scheme_investment}) a->row(k).setZero();
-    for (int t = by_place ? 1 : sk.start; t < Y; ++t) {
-      const double saving = by_place ? p.scheme_place_saving[static_cast<std::size_t>(k)].col(t).sum()
-                                     : scheme_saving_at(sk, p.baseline(sk.service, t), t, sk.start);
-      p.scheme_saving(k, t) = saving;
-      if (sk.reprovide_service >= 0) p.scheme_reprovided(k, t) = sk.reprovide_share * saving;
+    const Table* by_place = p.scheme_place_saving[static_cast<std::size_t>(k)].rows() > 0
+                                ? &p.scheme_place_saving[static_cast<std::size_t>(k)]
+                                : nullptr;
+    double* saving = row_data(p.scheme_saving, k);
+    double* reprovided = row_data(p.scheme_reprovided, k);
+    const bool reprovides = sk.reprovide_service >= 0;
+    for (Index t = 0; t < Y; ++t) {
+      double v = 0;
+      if (by_place) {
+        if (t >= 1) v = by_place->col(t).sum();
+      } else if (t >= sk.start) {
+        v = scheme_saving_at(sk, p.baseline(sk.service, t), static_cast<int>(t), sk.start);
+      }
+      saving[t] = v;
+      reprovided[t] = reprovides ? sk.reprovide_share * v : 0;
     }
-    if (sk.investment_service >= 0)
-      for (int t = sk.investment_start < 0 ? sk.start : sk.investment_start; t < Y; ++t)
-        p.scheme_investment(k, t) = sk.investment_ramp_at(t) * sk.investment;
+    double* investment = row_data(p.scheme_investment, k);
+    const int from = sk.investment_start < 0 ? sk.start : sk.investment_start;
+    const bool invests = sk.investment_service >= 0;
+    for (Index t = 0; t < Y; ++t) investment[t] = invests && t >= from ? sk.investment_ramp_at(static_cast<int>(t)) * sk.investment : 0;
     if (one_off_costs) {
-      p.scheme_one_off_cost.row(k).setZero();
-      if (sk.one_off_cost.size() > 0)
-        for (Index t = 1; t < Y; ++t) p.scheme_one_off_cost(k, t) = sk.one_off_cost(t);
+      double* cost = row_data(p.scheme_one_off_cost, k);
+      const bool costs = sk.one_off_cost.size() > 0;
+      for (Index t = 0; t < Y; ++t) cost[t] = costs && t >= 1 ? sk.one_off_cost(static_cast<int>(t)) : 0;
     }
   };
-  // Their sums by service, scheme by scheme in file order (so each sum is added up in the
-  // same order whichever rows are recomputed), onto the services `lands` says.
-  auto land = [&](Index k, const auto& lands) {
-    const Scheme& sk = sc.schemes[static_cast<std::size_t>(k)];
-    if (lands(sk.service)) p.savings.row(sk.service) += p.scheme_saving.row(k);
-    if (sk.reprovide_service >= 0 && lands(sk.reprovide_service))
-      p.reprovided.row(sk.reprovide_service) += p.scheme_reprovided.row(k);
-    if (sk.investment_service >= 0 && lands(sk.investment_service))
-      p.investment.row(sk.investment_service) += p.scheme_investment.row(k);
-    if (one_off_costs && sk.one_off_cost.size() > 0 && lands(sk.service))
-      p.investment.row(sk.service) += p.scheme_one_off_cost.row(k);
+  // A service's three sums, each 0 + the figures landing on it in file order.
+  Table* const sums[] = {&p.savings, &p.reprovided, &p.investment};
+  auto land = [&](Index s) {
+    for (std::size_t j = 0; j < 3; ++j) {
+      const std::size_t at = 3 * static_cast<std::size_t>(s) + j;
+      double* out = row_data(*sums[j], s);
+      for (Index t = 0; t < Y; ++t) out[t] = 0;
+      for (std::size_t e = landings.offsets[at]; e < landings.offsets[at + 1]; ++e) {
+        const Engine::Landing& l = landings.entries[e];
+        const double* in = row_data(p.*l.figure, l.scheme);
+        for (Index t = 0; t < Y; ++t) out[t] += in[t];
+      }
+    }
   };
   if (reach.all) {
     place_savings(sc, p);
-    for (auto* a : {&p.savings, &p.reprovided, &p.investment}) a->setZero();
-    for (Index k = 0; k < K; ++k) {
-      figures(k);
-      land(k, [](Index) { return true; });
-    }
+    for (Index k = 0; k < p.scheme_saving.rows(); ++k) figures(k);
+    for (Index s = 0; s < p.savings.rows(); ++s) land(s);
     return;
   }
-  for (Index s : reach.net)
-    for (auto* a : {&p.savings, &p.reprovided, &p.investment}) a->row(s).setZero();
-  for (Index k : reach.contributors) {
-    if (reach.scheme_moves[static_cast<std::size_t>(k)]) figures(k);
-    land(k, [&](Index s) { return reach.net_moves[static_cast<std::size_t>(s)] != 0; });
-  }
+  for (Index k : reach.schemes) figures(k);
+  for (Index s : reach.net) land(s);
 }
 
 std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const Engine::Reach& reach) {
@@ -83,7 +87,10 @@ std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const
       for (Index s : reach.net) each(s);
   };
   bool any = false;
-  rows([&](Index s) { any = any || (p.savings.row(s) > p.baseline.row(s) * (1 + 1e-12)).any(); });
+  rows([&](Index s) {
+    const double *saving = row_data(p.savings, s), *spend = row_data(p.baseline, s);
+    for (Index t = 0; t < Y; ++t) any |= saving[t] > spend[t] * (1 + 1e-12);
+  });
   if (!any) return out;
   rows([&](Index s) {
     for (Index t = 0; t < Y; ++t) {
@@ -202,7 +209,7 @@ Explanation explain_service_schemes(Explainer& ex, const Figure& f, int t) {
     if (m == Measure::investment && sk.service == s && sk.one_off_cost.size() > 0)
       e.children.push_back(ex.figure(Measure::scheme_one_off_cost, ki, t));
   }
-  const Eigen::ArrayXXd& sums = m == Measure::savings ? ex.p.savings : m == Measure::reprovided ? ex.p.reprovided
+  const Table& sums = m == Measure::savings ? ex.p.savings : m == Measure::reprovided ? ex.p.reprovided
                                                                                               : ex.p.investment;
   return Explainer::pinned(std::move(e), sums(s, t));
 }

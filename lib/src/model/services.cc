@@ -56,7 +56,13 @@ void net(Projection& p, const Engine::Reach& reach) {
     p.net = p.baseline - p.savings + p.reprovided + p.investment;
     return;
   }
-  for (Index s : reach.net) p.net.row(s) = p.baseline.row(s) - p.savings.row(s) + p.reprovided.row(s) + p.investment.row(s);
+  const Index Y = p.net.cols();
+  for (Index s : reach.net) {
+    const double *x = row_data(p.baseline, s), *saved = row_data(p.savings, s), *back = row_data(p.reprovided, s),
+                 *invested = row_data(p.investment, s);
+    double* out = row_data(p.net, s);
+    for (Index t = 0; t < Y; ++t) out[t] = x[t] - saved[t] + back[t] + invested[t];
+  }
 }
 
 namespace {

@@ -11,6 +11,11 @@
 
 namespace fundgap::stages {
 
+// Row r of a Table: one entity's years, side by side. The stages' per-row loops work on
+// these directly: a row is a handful of years, too short for Eigen's blocks to pay off.
+inline double* row_data(Table& a, Eigen::Index r) { return a.data() + r * a.cols(); }
+inline const double* row_data(const Table& a, Eigen::Index r) { return a.data() + r * a.cols(); }
+
 // What a bridge step needs: the figures of the two years, and how much of each service's
 // spend lands on the entity bridged (its funding share, or its risk share of the pool the
 // service is in; 1 for the system).
@@ -34,7 +39,8 @@ void bridge_demand_and_inflation(const BridgeContext& b, std::vector<BridgeStep>
 // ---- schemes.cc: S_k(t), re-provision, investment, and their sums by service -------
 // A scheme's saving in year t when it starts in `start` (its own start, or a place's).
 double scheme_saving_at(const Scheme& sk, double spend, int t, int start);
-void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach);  // calls place_savings first
+// Calls place_savings first (in a run of every row).
+void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach, const Engine::Landings& landings);
 std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const Engine::Reach& reach);
 Diagnostics overspend_diagnostics(const Scenario& sc, const std::vector<Overspend>& overspends);
 Explanation explain_scheme(Explainer& ex, const Figure& f, int t);
@@ -57,8 +63,8 @@ void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps);
 // (partners x years; no rows for a linear one) and its balance with what it carries forward.
 void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
            const std::vector<std::pair<Eigen::Index, Eigen::Index>>& membership, const Projection& p,
-           const Eigen::ArrayXXd& x, Eigen::ArrayXXd& pool_spend, Eigen::ArrayXXd& balance, Eigen::ArrayXXd& spend,
-           std::vector<Eigen::ArrayXXd>& shared);
+           const Table& x, Table& pool_spend, Table& balance, Table& spend,
+           std::vector<Table>& shared);
 Explanation explain_spend(Explainer& ex, const Figure& f, int t);
 Explanation explain_gap(Explainer& ex, const Figure& f, int t);  // gap and gap_do_nothing
 void gap_annual(Projection& p);
@@ -80,8 +86,8 @@ void pool_shares(const Scenario& sc, Projection& p);  // rho V and K - rho V, on
 // The partners' shares (partners x years) of the balance of a pool that is not linear, for
 // services' spend `x`: by each year's contributions, by tiers, by lead commissioner, with
 // underspends carried forward (row `row` of `balance` then gains what is brought forward).
-void balance_shares(const Pool& pool, const Projection& p, std::size_t q, const Eigen::ArrayXXd& x,
-                    Eigen::ArrayXXd& balance, Eigen::Index row, Eigen::ArrayXXd& out);
+void balance_shares(const Pool& pool, const Projection& p, std::size_t q, const Table& x,
+                    Table& balance, Eigen::Index row, Table& out);
 Explanation explain_pool(Explainer& ex, const Figure& f, int t);
 // A partner's net cost of a pool, planned or with no schemes (for spend_do_nothing).
 Explanation explain_pool_cost(Explainer& ex, int pool, int partner, int t, bool do_nothing);

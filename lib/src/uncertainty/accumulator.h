@@ -33,7 +33,7 @@ struct alignas(64) Accumulator {
   std::vector<double> min, max;
   std::vector<std::uint64_t> adverse;
   std::vector<std::uint32_t> histogram;
-  std::uint64_t count = 0;
+  std::uint64_t count = 0;  // draws added
 
   std::vector<double> inverse_width;
 
@@ -43,28 +43,49 @@ struct alignas(64) Accumulator {
     for (double w : s.bin_width) inverse_width.push_back(1 / w);
   }
 
-  // `gap[i]`: output i is a gap (adverse when above zero), else a balance (below zero).
-  void add(const std::vector<double>& v, const std::vector<char>& gap, const SimulationState& s) {
-    ++count;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      const double scaled = v[i] * 100;
-      std::int64_t pennies;
-      if (std::fabs(scaled) < 0x1p52) {
-        pennies = round_to_integer(scaled);
-        partial[i] += pennies;
-      } else {
-        const double rounded = std::round(scaled);
-        sum[i] += static_cast<Int128>(rounded);
-        pennies = rounded > 0 ? 1 : rounded < 0 ? -1 : 0;  // only its sign is used below
+  // Adds `draws` draws (at most kFlush): output i of draw j is values[i * stride + j]; a
+  // draw j with ok[j] == 0 is left out. `gap[i]`: output i is a gap (adverse when above
+  // zero), else a balance (below zero). Output by output, so that one output's histogram
+  // stays in the cache while its draws go in.
+  void add(const double* values, std::size_t stride, std::size_t draws, const char* ok, const std::vector<char>& gap,
+           const SimulationState& s) {
+    std::size_t added = 0;
+    for (std::size_t j = 0; j < draws; ++j) added += ok[j] != 0;
+    if (pending + added > kFlush) flush();
+    pending += added;
+    count += added;
+    const auto bins = static_cast<std::size_t>(s.bins);
+    const double last_bin = static_cast<double>(s.bins - 1);
+    for (std::size_t i = 0; i < sum.size(); ++i) {
+      const double* v = values + i * stride;
+      std::uint32_t* h = histogram.data() + i * bins;
+      const double low = s.bin_low[i], inverse = inverse_width[i];
+      double lo = min[i], hi = max[i];
+      std::int64_t pennies_sum = 0;
+      std::uint64_t adverse_count = 0;
+      for (std::size_t j = 0; j < draws; ++j) {
+        if (!ok[j]) continue;
+        const double x = v[j];
+        const double scaled = x * 100;
+        std::int64_t pennies;
+        if (std::fabs(scaled) < 0x1p52) {
+          pennies = round_to_integer(scaled);
+          pennies_sum += pennies;
+        } else {
+          const double rounded = std::round(scaled);
+          sum[i] += static_cast<Int128>(rounded);
+          pennies = rounded > 0 ? 1 : rounded < 0 ? -1 : 0;  // only its sign is used below
+        }
+        lo = std::min(lo, x);
+        hi = std::max(hi, x);
+        adverse_count += gap[i] ? pennies > 0 : pennies < 0;
+        ++h[static_cast<std::size_t>(std::clamp((x - low) * inverse, 0.0, last_bin))];
       }
-      min[i] = std::min(min[i], v[i]);
-      max[i] = std::max(max[i], v[i]);
-      if (gap[i] ? pennies > 0 : pennies < 0) ++adverse[i];
-      const double pos = (v[i] - s.bin_low[i]) * inverse_width[i];
-      const auto bin = static_cast<std::int64_t>(std::clamp(pos, 0.0, static_cast<double>(s.bins - 1)));
-      ++histogram[i * static_cast<std::size_t>(s.bins) + static_cast<std::size_t>(bin)];
+      partial[i] += pennies_sum;
+      min[i] = lo;
+      max[i] = hi;
+      adverse[i] += adverse_count;
     }
-    if (++pending == kFlush) flush();
   }
 
   // Moves the partial sums into the totals.

@@ -6,49 +6,63 @@
 
 namespace fundgap::uncertainty {
 
-Sampler::Sampler(const Scenario& sc) : sc_(sc) {
+Sampler::Sampler(const Scenario& sc) : sc_(sc), row_of_(sc.parameters.size(), SIZE_MAX) {
   std::vector<bool> grouped(sc.parameters.size(), false);
   for (const CorrelationGroup& g : sc.correlations)
     for (int i : g.parameters) grouped[static_cast<std::size_t>(i)] = true;
-  for (std::size_t i = 0; i < sc.parameters.size(); ++i)
-    if (sc.parameters[i].distribution && !grouped[i]) independent_.push_back(i);
+  for (std::size_t i = 0; i < sc.parameters.size(); ++i) {
+    if (!sc.parameters[i].distribution) continue;
+    row_of_[i] = inputs_.size();
+    if (!grouped[i]) independent_.push_back(inputs_.size());
+    inputs_.push_back(i);
+  }
 }
 
 Sampler::Target Sampler::target(Scenario& w) const {
   Target t;
-  t.slots.resize(sc_.parameters.size());
-  for (std::size_t i = 0; i < sc_.parameters.size(); ++i)
-    if (sc_.parameters[i].distribution) t.slots[i] = parameter_slots(w, sc_.parameters[i].target);
+  for (std::size_t i : inputs_) t.slots.push_back(parameter_slots(w, sc_.parameters[i].target));
   return t;
 }
 
-void Sampler::draw(Target& target, std::uint64_t seed, std::uint64_t d) const {
-  auto set = [&](std::size_t i, double v) {
-    for (double& slot : target.slots[i]) slot = v;
-  };
-  for (std::size_t i : independent_) set(i, sc_.parameters[i].distribution->sample(uniform(seed, d, i)));
+void Sampler::set(Target& target, const Batch& batch, std::size_t j) {
+  for (std::size_t r = 0; r < target.slots.size(); ++r) {
+    const double v = batch.at(r, j);
+    for (double& slot : target.slots[r]) slot = v;
+  }
+}
+
+void Sampler::draw(std::uint64_t seed, std::uint64_t first, std::size_t count, Batch& out) const {
+  out.first = first;
+  out.count = count;
+  out.values.resize(inputs_.size() * count);
+  auto row = [&](std::size_t r) { return out.values.begin() + static_cast<std::ptrdiff_t>(r * count); };
+  for (std::size_t r : independent_) {
+    const std::size_t i = inputs_[r];
+    const Distribution& d = *sc_.parameters[i].distribution;
+    auto v = row(r);
+    for (std::size_t j = 0; j < count; ++j) v[static_cast<std::ptrdiff_t>(j)] = d.sample(uniform(seed, first + j, i));
+  }
   // Correlated groups: standard normals from the same streams, mixed by the Cholesky
   // factor, back to uniforms (a Gaussian copula), then each input's own distribution.
-  Eigen::VectorXd& z = target.z;
-  Eigen::VectorXd& mixed = target.mixed;
+  Eigen::VectorXd& z = out.z;
+  Eigen::VectorXd& mixed = out.mixed;
   for (const CorrelationGroup& g : sc_.correlations) {
     const Eigen::Index k = static_cast<Eigen::Index>(g.parameters.size());
     z.resize(k);
     mixed.resize(k);
-    for (Eigen::Index j = 0; j < k; ++j)
-      z(j) = normal_quantile_fast(uniform(seed, d, static_cast<std::uint64_t>(g.parameters[static_cast<std::size_t>(j)])));
-    mixed.noalias() = g.cholesky.triangularView<Eigen::Lower>() * z;
-    for (Eigen::Index j = 0; j < k; ++j) {
-      const auto i = static_cast<std::size_t>(g.parameters[static_cast<std::size_t>(j)]);
-      const double u = std::clamp(normal_cdf(mixed(j)), 1e-300, 1 - 1e-16);
-      set(i, sc_.parameters[i].distribution->sample(u));
+    auto member = [&](Eigen::Index m) { return static_cast<std::size_t>(g.parameters[static_cast<std::size_t>(m)]); };
+    for (std::size_t j = 0; j < count; ++j) {
+      for (Eigen::Index m = 0; m < k; ++m) z(m) = normal_quantile_fast(uniform(seed, first + j, member(m)));
+      mixed.noalias() = g.cholesky.triangularView<Eigen::Lower>() * z;
+      for (Eigen::Index m = 0; m < k; ++m)
+        row(row_of_[member(m)])[static_cast<std::ptrdiff_t>(j)] = std::clamp(normal_cdf(mixed(m)), 1e-300, 1 - 1e-16);
+    }
+    for (Eigen::Index m = 0; m < k; ++m) {
+      const Distribution& d = *sc_.parameters[member(m)].distribution;
+      auto v = row(row_of_[member(m)]);
+      for (std::size_t j = 0; j < count; ++j) v[static_cast<std::ptrdiff_t>(j)] = d.sample(v[static_cast<std::ptrdiff_t>(j)]);
     }
   }
-}
-
-void Sampler::draw(Scenario& w, std::uint64_t seed, std::uint64_t d) const {
-  Target t = target(w);
-  draw(t, seed, d);
 }
 
 }  // namespace fundgap::uncertainty
@@ -56,8 +70,12 @@ void Sampler::draw(Scenario& w, std::uint64_t seed, std::uint64_t d) const {
 namespace fundgap {
 
 double parameter_draw(const Scenario& sc, std::size_t parameter, std::uint64_t seed, std::uint64_t draw) {
+  const uncertainty::Sampler sampler(sc);
+  uncertainty::Sampler::Batch batch;
+  sampler.draw(seed, draw, 1, batch);
   Scenario w = sc;
-  uncertainty::Sampler(sc).draw(w, seed, draw);
+  uncertainty::Sampler::Target target = sampler.target(w);
+  uncertainty::Sampler::set(target, batch, 0);
   return parameter_value(w, sc.parameters[parameter].target);
 }
 

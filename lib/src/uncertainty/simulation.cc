@@ -24,7 +24,11 @@ using uncertainty::Sampler;
 
 constexpr std::size_t kHistogramBudget = std::size_t{1} << 30;  // bytes of histograms for all threads
 constexpr std::uint64_t kBlock = 1024;  // draws per unit of work, and the sharding stripe
-constexpr std::uint64_t kPilot = 2048;  // draws that fix the histogram ranges
+constexpr std::uint64_t kPilot = 2048;  // draws that fix the histogram ranges: whole blocks
+// Draws sampled, projected and summarised together: a batch's outputs (8 bytes x outputs x
+// kBatch) stay in the cache between the projections and the accumulator.
+constexpr std::size_t kBatch = 64;
+static_assert(kPilot % kBlock == 0 && kBlock % kBatch == 0);
 
 // What a simulation summarises: every partner's gap, the system gap and every pool's
 // balance, in every year.
@@ -43,7 +47,7 @@ std::vector<SimulationOutput> outputs_of(const Scenario& sc) {
 // Where each output is read from: an array of Projection and its row (the catalogue's
 // fast path), so a draw's outputs are plain loads.
 struct OutputSource {
-  const Eigen::ArrayXXd Projection::*matrix;
+  const Table Projection::*matrix;
   Eigen::Index row, year;
 };
 
@@ -55,12 +59,6 @@ std::vector<OutputSource> sources_of(const std::vector<SimulationOutput>& output
                    system ? static_cast<Eigen::Index>(o.figure.measure) : o.figure.entity, o.year});
   }
   return out;
-}
-
-// The outputs' values in one projection, in outputs_of order.
-void output_values(const Projection& p, const std::vector<OutputSource>& sources, std::vector<double>& v) {
-  v.resize(sources.size());
-  for (std::size_t i = 0; i < sources.size(); ++i) v[i] = (p.*sources[i].matrix)(sources[i].row, sources[i].year);
 }
 
 std::string csv_header(const Scenario& sc, const std::vector<SimulationOutput>& outputs) {
@@ -137,25 +135,54 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
   std::vector<char> is_gap(n);
   for (std::size_t i = 0; i < n; ++i) is_gap[i] = s.outputs[i].measure == "gap";
 
-  // One thread's working scenario, projection and output values. The projection starts
-  // as a run of the scenario with its inputs' own values; when that run is not ok (a
-  // saving above spend at those values), every draw is projected in full instead.
+  // This shard's blocks, processed by the threads in any order.
+  std::vector<std::uint64_t> blocks;
+  const std::uint64_t block_count = (o.draws + kBlock - 1) / kBlock;
+  for (std::uint64_t b = static_cast<std::uint64_t>(o.shard - 1); b < block_count;
+       b += static_cast<std::uint64_t>(o.shard_count))
+    blocks.push_back(b);
+  auto mine = [&](std::uint64_t d) {
+    return (d / kBlock) % static_cast<std::uint64_t>(o.shard_count) == static_cast<std::uint64_t>(o.shard - 1);
+  };
+
+  std::mutex lock;  // guards everything below
+  std::optional<std::pair<std::uint64_t, Diagnostics>> first_error;
+
+  // One thread's working scenario and projection, and a batch of draws: their inputs,
+  // then their outputs (outputs x kBatch, draws the inner dimension). The projection
+  // starts as a run of the scenario with its inputs' own values; when that run is not ok
+  // (a saving above spend at those values), every draw is projected in full instead.
   struct Worker {
     Scenario w;
     Sampler::Target target;
     Projection p;
     bool primed;
-    std::vector<double> v;
+    Sampler::Batch batch;
+    std::vector<double> out;
+    std::vector<char> ok;
     std::optional<Accumulator> acc;
-    Worker(const Scenario& sc, const Sampler& sampler, const Engine& engine)
-        : w(sc), target(sampler.target(w)), primed(engine.run(w, p, Detail::gaps).ok()) {}
+    Worker(const Scenario& sc, const Sampler& sampler, const Engine& engine, std::size_t n)
+        : w(sc), target(sampler.target(w)), primed(engine.run(w, p, Detail::gaps).ok()), out(n * kBatch),
+          ok(kBatch) {}
     Worker(const Worker&) = delete;
   };
-  auto evaluate = [&](Worker& k, std::uint64_t d) {
-    sampler.draw(k.target, o.seed, d);
-    const ProjectionStatus status = k.primed ? engine.rerun(k.w, k.p) : engine.run(k.w, k.p, Detail::gaps);
-    if (status.ok()) output_values(k.p, sources, k.v);
-    return status;
+  // Draws first .. first + count - 1 (count <= kBatch) into k.out and k.ok. A draw of this
+  // shard that is not ok is kept as the first error if it is the earliest.
+  auto evaluate = [&](Worker& k, std::uint64_t first, std::size_t count) {
+    sampler.draw(o.seed, first, count, k.batch);
+    for (std::size_t j = 0; j < count; ++j) {
+      Sampler::set(k.target, k.batch, j);
+      const ProjectionStatus status = k.primed ? engine.rerun(k.w, k.p) : engine.run(k.w, k.p, Detail::gaps);
+      k.ok[j] = status.ok();
+      if (status.ok()) {
+        for (std::size_t i = 0; i < n; ++i) k.out[i * kBatch + j] = (k.p.*sources[i].matrix)(sources[i].row, sources[i].year);
+        continue;
+      }
+      const std::uint64_t d = first + j;
+      if (!mine(d)) continue;
+      std::lock_guard<std::mutex> g(lock);
+      if (!first_error || d < first_error->first) first_error = {d, status_diagnostics(k.w, status)};
+    }
   };
   // Runs `job(worker)` on every thread and waits for them.
   std::vector<std::unique_ptr<Worker>> workers;
@@ -166,56 +193,50 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
     for (std::thread& t : pool) t.join();
   };
   workers.resize(static_cast<std::size_t>(threads));
-  for (auto& k : workers) k = std::make_unique<Worker>(sc, sampler, engine);
+  for (auto& k : workers) k = std::make_unique<Worker>(sc, sampler, engine, n);
 
   // The pilot fixes each output's histogram range from the first draws; every shard
   // computes the same pilot, so their histograms line up. Its draws run on every thread
-  // and are kept: this shard's pass below adds them instead of drawing them again.
+  // and are kept (outputs x pilot): this shard's pass below adds them instead of drawing
+  // them again. The pilot is whole blocks, so a block is in it or not.
   const std::uint64_t pilot = std::min(o.draws, kPilot);
   std::vector<double> pilot_values(pilot * n);
   std::vector<char> pilot_ok(pilot, 0);
   {
-    constexpr std::uint64_t kPilotChunk = 256;
-    std::atomic<std::uint64_t> next_chunk{0};
+    std::atomic<std::uint64_t> next_batch{0};
     on_threads([&](Worker& k) {
-      for (std::uint64_t c = next_chunk++; c * kPilotChunk < pilot; c = next_chunk++)
-        for (std::uint64_t d = c * kPilotChunk; d < std::min(pilot, (c + 1) * kPilotChunk); ++d) {
-          if (!evaluate(k, d).ok()) continue;  // reported by the draw's own pass below
-          pilot_ok[d] = 1;
-          std::copy(k.v.begin(), k.v.end(), pilot_values.begin() + static_cast<std::ptrdiff_t>(d * n));
-        }
+      for (std::uint64_t c = next_batch++; c * kBatch < pilot; c = next_batch++) {
+        const std::uint64_t first = c * kBatch;
+        const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kBatch, pilot - first));
+        evaluate(k, first, count);
+        for (std::size_t j = 0; j < count; ++j) pilot_ok[first + j] = k.ok[j];
+        for (std::size_t i = 0; i < n; ++i)
+          std::copy_n(k.out.begin() + static_cast<std::ptrdiff_t>(i * kBatch), count,
+                      pilot_values.begin() + static_cast<std::ptrdiff_t>(i * pilot + first));
+      }
     });
-    std::vector<double> lo(n, HUGE_VAL), hi(n, -HUGE_VAL);
-    for (std::uint64_t d = 0; d < pilot; ++d)
-      if (pilot_ok[d])
-        for (std::size_t i = 0; i < n; ++i) {
-          lo[i] = std::min(lo[i], pilot_values[d * n + i]);
-          hi[i] = std::max(hi[i], pilot_values[d * n + i]);
-        }
     s.bin_low.resize(n);
     s.bin_width.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
-      if (!std::isfinite(lo[i])) lo[i] = hi[i] = 0;
-      double width = hi[i] - lo[i];
-      if (width <= 0) width = std::max(1.0, std::fabs(lo[i]) * 1e-9);
-      s.bin_low[i] = lo[i] - width / 4;
+      double lo = HUGE_VAL, hi = -HUGE_VAL;
+      for (std::uint64_t d = 0; d < pilot; ++d)
+        if (pilot_ok[d]) {
+          lo = std::min(lo, pilot_values[i * pilot + d]);
+          hi = std::max(hi, pilot_values[i * pilot + d]);
+        }
+      if (!std::isfinite(lo)) lo = hi = 0;
+      double width = hi - lo;
+      if (width <= 0) width = std::max(1.0, std::fabs(lo) * 1e-9);
+      s.bin_low[i] = lo - width / 4;
       s.bin_width[i] = width * 1.5 / s.bins;
     }
   }
 
-  // This shard's blocks, processed by the threads in any order.
-  std::vector<std::uint64_t> blocks;
-  const std::uint64_t block_count = (o.draws + kBlock - 1) / kBlock;
-  for (std::uint64_t b = static_cast<std::uint64_t>(o.shard - 1); b < block_count;
-       b += static_cast<std::uint64_t>(o.shard_count))
-    blocks.push_back(b);
   std::uint64_t shard_draws = 0;
   for (std::uint64_t b : blocks) shard_draws += std::min(kBlock, o.draws - b * kBlock);
 
   std::atomic<std::size_t> next{0};
-  std::mutex lock;  // guards everything below
   std::uint64_t done = 0;
-  std::optional<std::pair<std::uint64_t, Diagnostics>> first_error;
   std::map<std::size_t, std::string> pending_rows;
   std::size_t next_to_write = 0;
   if (o.draws_out) *o.draws_out << csv_header(sc, s.outputs);
@@ -226,21 +247,21 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
     for (std::size_t bi = next++; bi < blocks.size(); bi = next++) {
       const std::uint64_t begin = blocks[bi] * kBlock, end = std::min(begin + kBlock, o.draws);
       std::string rows;
-      for (std::uint64_t d = begin; d < end; ++d) {
-        if (d < pilot && pilot_ok[d]) {
-          const auto first = pilot_values.begin() + static_cast<std::ptrdiff_t>(d * n);
-          k.v.assign(first, first + static_cast<std::ptrdiff_t>(n));
-        } else if (const ProjectionStatus status = evaluate(k, d); !status.ok()) {
-          std::lock_guard<std::mutex> g(lock);
-          if (!first_error || d < first_error->first) first_error = {d, status_diagnostics(k.w, status)};
-          continue;
-        }
-        acc.add(k.v, is_gap, s);
-        if (o.draws_out) {
-          rows += std::to_string(d);
-          for (double x : k.v) rows += fmt::format(",{}", x);
-          rows += '\n';
-        }
+      for (std::uint64_t first = begin; first < end; first += kBatch) {
+        const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kBatch, end - first));
+        const bool piloted = first < pilot;
+        if (!piloted) evaluate(k, first, count);
+        const double* values = piloted ? pilot_values.data() + first : k.out.data();
+        const std::size_t stride = piloted ? pilot : kBatch;
+        const char* ok = piloted ? pilot_ok.data() + first : k.ok.data();
+        acc.add(values, stride, count, ok, is_gap, s);
+        if (o.draws_out)
+          for (std::size_t j = 0; j < count; ++j) {
+            if (!ok[j]) continue;
+            rows += std::to_string(first + j);
+            for (std::size_t i = 0; i < n; ++i) rows += fmt::format(",{}", values[i * stride + j]);
+            rows += '\n';
+          }
       }
       std::lock_guard<std::mutex> g(lock);
       done += end - begin;

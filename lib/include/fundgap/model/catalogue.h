@@ -13,6 +13,11 @@
 
 namespace fundgap {
 
+// A figure's values: one row per entity, one column per year t = 0..T (base year first).
+// Row-major: the stages work entity by entity, so each entity's years are side by side
+// in memory.
+using Table = Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
 struct Projection;
 struct Scenario;
 struct Explanation;
@@ -120,7 +125,7 @@ struct MeasureInfo {
   Explanation (*explain)(Explainer&, const Figure&, int t);
   // The entities x years array of Projection that holds the measure, when one does
   // (not for sub-figures): the fast path for totals and Monte Carlo outputs.
-  const Eigen::ArrayXXd Projection::*matrix;
+  const Table Projection::*matrix;
 };
 
 // Every row, in report order.

@@ -13,78 +13,78 @@
 
 namespace fundgap {
 
-// Every array has one column per year t = 0..T (base year first).
+// Every Table (catalogue.h) has one row per entity and one column per year t = 0..T.
 struct Projection {
   // services x years
-  Eigen::ArrayXXd baseline;    // X_s(t)
-  Eigen::ArrayXXd savings;     // sum of scheme savings on s
-  Eigen::ArrayXXd reprovided;  // sum of re-provision into s
-  Eigen::ArrayXXd investment;  // sum of scheme investment into s
-  Eigen::ArrayXXd net;         // N_s(t) = baseline - savings + reprovided + investment
+  Table baseline;    // X_s(t)
+  Table savings;     // sum of scheme savings on s
+  Table reprovided;  // sum of re-provision into s
+  Table investment;  // sum of scheme investment into s
+  Table net;         // N_s(t) = baseline - savings + reprovided + investment
 
   // schemes x years
-  Eigen::ArrayXXd scheme_saving;      // S_k(t)
-  Eigen::ArrayXXd scheme_reprovided;  // phi_k S_k(t)
-  Eigen::ArrayXXd scheme_investment;  // I_k(t)
+  Table scheme_saving;      // S_k(t)
+  Table scheme_reprovided;  // phi_k S_k(t)
+  Table scheme_investment;  // I_k(t)
 
   // partners x years
-  Eigen::ArrayXXd funding;           // F_p(t)
-  Eigen::ArrayXXd spend;             // E_p(t)
-  Eigen::ArrayXXd gap;               // G_p(t) = E_p(t) - F_p(t)
-  Eigen::ArrayXXd spend_do_nothing;  // E_p(t) with X in place of N
-  Eigen::ArrayXXd gap_do_nothing;
+  Table funding;           // F_p(t)
+  Table spend;             // E_p(t)
+  Table gap;               // G_p(t) = E_p(t) - F_p(t)
+  Table spend_do_nothing;  // E_p(t) with X in place of N
+  Table gap_do_nothing;
 
   // pools x years
-  Eigen::ArrayXXd pool_contributions;    // sum_p K_{q,p}(t)
-  Eigen::ArrayXXd pool_spend;            // P_q(t)
-  Eigen::ArrayXXd pool_balance;          // V_q(t); positive is an underspend
-  Eigen::ArrayXXd pool_balance_do_nothing;
+  Table pool_contributions;    // sum_p K_{q,p}(t)
+  Table pool_spend;            // P_q(t)
+  Table pool_balance;          // V_q(t); positive is an underspend
+  Table pool_balance_do_nothing;
   // pools x partners: rho_{q,p}, each row sums to 1 (constant over years: contributions
   // all grow at the pool's rate, so proportional shares do not move)
-  Eigen::ArrayXXd risk_share;
+  Table risk_share;
   // per pool, partners x years
-  std::vector<Eigen::ArrayXXd> pool_partner_contribution;  // K_{q,p}(t)
-  std::vector<Eigen::ArrayXXd> pool_balance_share;         // rho_{q,p} V_q(t)
-  std::vector<Eigen::ArrayXXd> pool_cost;                  // K_{q,p}(t) - rho_{q,p} V_q(t)
+  std::vector<Table> pool_partner_contribution;  // K_{q,p}(t)
+  std::vector<Table> pool_balance_share;         // rho_{q,p} V_q(t)
+  std::vector<Table> pool_cost;                  // K_{q,p}(t) - rho_{q,p} V_q(t)
   // Format 1.1, per pool (no rows for a pool without the concept)
-  std::vector<Eigen::ArrayXXd> pool_source;         // sources x years: each source's money
-  std::vector<Eigen::ArrayXXd> pool_source_index;   // sources x years: its growth since the base year
-  std::vector<Eigen::ArrayXXd> pool_unallocated;    // sources x years: less its allocations (< 0: over-allocated)
-  std::vector<Eigen::ArrayXXd> pool_allocation;     // allocations x years, from every source
-  std::vector<Eigen::ArrayXXd> pool_minimum, pool_minimum_headroom;  // minimums x years
+  std::vector<Table> pool_source;         // sources x years: each source's money
+  std::vector<Table> pool_source_index;   // sources x years: its growth since the base year
+  std::vector<Table> pool_unallocated;    // sources x years: less its allocations (< 0: over-allocated)
+  std::vector<Table> pool_allocation;     // allocations x years, from every source
+  std::vector<Table> pool_minimum, pool_minimum_headroom;  // minimums x years
   // A pool whose shares of the balance are not one fixed share of it (not Pool::linear()):
   // partners x years, planned and with no schemes.
-  std::vector<Eigen::ArrayXXd> pool_shared, pool_shared_do_nothing;
-  Eigen::ArrayXXd pool_carried;  // pools x years: the underspend carried into the next year
+  std::vector<Table> pool_shared, pool_shared_do_nothing;
+  Table pool_carried;  // pools x years: the underspend carried into the next year
 
   // Format 1.1 (arrays of no rows when the scenario has none of the concept)
-  Eigen::ArrayXXd pressures;            // services x years: money added that year, recurrent and one-off
-  Eigen::ArrayXXd scheme_one_off_cost;  // schemes x years
-  Eigen::ArrayXXd scheme_net_benefit;   // saving less re-provision, investment and one-off costs, to date
-  Eigen::ArrayXXd scheme_npv;           // the same discounted to the base year
-  Eigen::ArrayXXd scheme_roi;           // net benefit to date / costs to date
-  std::vector<Eigen::ArrayXXd> stream_funding;  // per partner: streams x years, S_{p,k}(t)
+  Table pressures;            // services x years: money added that year, recurrent and one-off
+  Table scheme_one_off_cost;  // schemes x years
+  Table scheme_net_benefit;   // saving less re-provision, investment and one-off costs, to date
+  Table scheme_npv;           // the same discounted to the base year
+  Table scheme_roi;           // net benefit to date / costs to date
+  std::vector<Table> stream_funding;  // per partner: streams x years, S_{p,k}(t)
   // partners x years
-  Eigen::ArrayXXd gap_annual;           // G(t) - G(t-1); G(0) in the base year
-  Eigen::ArrayXXd reserves_used, reserves, reserves_minimum, reserves_headroom, gap_after_reserves;
-  Eigen::ArrayXXd tax_base, band_d;     // council tax: Band D equivalents, the charge
-  Eigen::ArrayXXd ct_per_1pct;          // what 1% more council tax raises that year
-  Eigen::ArrayXXd gap_ct_equivalent;    // the gap as a council tax increase (a fraction)
+  Table gap_annual;           // G(t) - G(t-1); G(0) in the base year
+  Table reserves_used, reserves, reserves_minimum, reserves_headroom, gap_after_reserves;
+  Table tax_base, band_d;     // council tax: Band D equivalents, the charge
+  Table ct_per_1pct;          // what 1% more council tax raises that year
+  Table gap_ct_equivalent;    // the gap as a council tax increase (a fraction)
   // per partner, streams x years (zeros for a stream without a target)
-  std::vector<Eigen::ArrayXXd> stream_target, stream_distance, stream_distance_pct, stream_convergence;
-  Eigen::ArrayXXd delegated;            // partners x years: the envelopes it delegates
+  std::vector<Table> stream_target, stream_distance, stream_distance_pct, stream_convergence;
+  Table delegated;            // partners x years: the envelopes it delegates
   // per scheme rolled out by place: places x years, its saving in each place (no rows otherwise)
-  std::vector<Eigen::ArrayXXd> scheme_place_saving;
+  std::vector<Table> scheme_place_saving;
   // The shares by place the run used: per service (empty when it is not split), per delegation.
   std::vector<Eigen::ArrayXd> service_place_shares, delegation_historic, delegation_fair;
   // places x years
-  std::vector<Eigen::ArrayXXd> delegation_budget;  // by delegation: places x years, to the penny
-  std::vector<Eigen::ArrayXXd> delegation_gap;     // by delegation: places x years, its services' spend - budget
-  Eigen::ArrayXXd place_budget, place_target, place_distance, place_distance_pct, place_spend, place_gap;
+  std::vector<Table> delegation_budget;  // by delegation: places x years, to the penny
+  std::vector<Table> delegation_gap;     // by delegation: places x years, its services' spend - budget
+  Table place_budget, place_target, place_distance, place_distance_pct, place_spend, place_gap;
 
   // The whole system: one row per Measure (its enum value) with a system total, the sum
   // over the entities of its kind in file order; other rows are zero.
-  Eigen::ArrayXXd system;
+  Table system;
 };
 
 // Savings on a service above its baseline spend in some year: bad input, found only once
@@ -160,17 +160,29 @@ class Engine {
   // The rows of services and schemes that inputs reach (all of them, for run()).
   struct Reach {
     bool all = true;
-    std::vector<Eigen::Index> services;      // whose baseline can move
-    std::vector<char> scheme_moves;          // by scheme: whether its figures can move
-    std::vector<char> net_moves;             // by service: whether its net spend can move
-    std::vector<Eigen::Index> net;           // those services, in order
-    std::vector<Eigen::Index> contributors;  // schemes with a saving, re-provision or cost landing there
+    std::vector<Eigen::Index> services;  // whose baseline can move
+    std::vector<Eigen::Index> schemes;   // whose figures can move
+    std::vector<Eigen::Index> net;       // services whose net spend can move
+  };
+
+  // What lands on each service from the schemes, in file order (so that every run adds
+  // each sum up in the same order): sum j of service s (0 its savings, 1 what is
+  // re-provided into it, 2 the investment and one-off costs into it) adds the figures
+  // entries[offsets[3s + j]] up to entries[offsets[3s + j + 1]].
+  struct Landing {
+    const Table Projection::*figure;  // a scheme figure: saving, reprovided, investment or one-off cost
+    Eigen::Index scheme;
+  };
+  struct Landings {
+    std::vector<std::size_t> offsets;
+    std::vector<Landing> entries;
   };
 
  private:
   std::vector<Share> shares_;                                       // unpooled services
   std::vector<std::pair<Eigen::Index, Eigen::Index>> membership_;  // (pool, service)
   Reach all_, reach_;                                               // every row; what `varying` reaches
+  Landings landings_;
   ProjectionStatus project(const Scenario& scenario, Projection& out, Detail detail, const Reach& reach) const;
   // Which format 1.1 concepts the scenario has: the arrays of the others stay empty.
   bool pressures_ = false, one_off_costs_ = false, council_tax_ = false, reserves_ = false, lead_providers_ = false;
