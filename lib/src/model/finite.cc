@@ -42,12 +42,12 @@ bool fits(double v, Measure m) { return is_money(m) ? std::fabs(v) <= kMaxMoney 
 bool all_fit(const Table& a, Measure m, Eigen::Index r = -1) {
   const double* x = r < 0 ? a.data() : row_data(a, r);
   const Eigen::Index n = r < 0 ? a.size() : a.cols();
-  bool ok = true;
+  Eigen::Index fit = 0;  // counted, so that the loop has no branch
   if (is_money(m))
-    for (Eigen::Index i = 0; i < n; ++i) ok &= std::fabs(x[i]) <= kMaxMoney;  // NaN compares false
+    for (Eigen::Index i = 0; i < n; ++i) fit += std::fabs(x[i]) <= kMaxMoney;  // NaN compares false
   else
-    for (Eigen::Index i = 0; i < n; ++i) ok &= std::isfinite(x[i]);
-  return ok;
+    for (Eigen::Index i = 0; i < n; ++i) fit += std::fabs(x[i]) < HUGE_VAL;  // finite: neither NaN nor infinite
+  return fit == n;
 }
 
 // Whether every figure `detail` computes fits: the catalogue's matrices in one pass each,

@@ -18,15 +18,15 @@ void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
   const Index Y = x.cols();
   pool_spend.setZero();
   for (const auto& [q, s] : membership) {
-    const double* in = row_data(x, s);
-    double* out = row_data(pool_spend, q);
+    const double* __restrict in = row_data(x, s);
+    double* __restrict out = row_data(pool_spend, q);
     for (Index t = 0; t < Y; ++t) out[t] += in[t];
   }
   balance = p.pool_contributions - pool_spend;
   spend.setZero();
   for (const Engine::Share& f : shares) {
-    const double* in = row_data(x, f.service);
-    double* out = row_data(spend, f.partner);
+    const double* __restrict in = row_data(x, f.service);
+    double* __restrict out = row_data(spend, f.partner);
     for (Index t = 0; t < Y; ++t) out[t] += f.share * in[t];
   }
   shared.resize(static_cast<std::size_t>(balance.rows()));

@@ -1,6 +1,7 @@
 // Schemes: each scheme's saving S_k(t) = c_k r_k(t - t0_k) (f_k X_s(t) or A_k), the share
 // re-provided elsewhere and the investment it carries, with their sums by service; the
 // check that savings stay within spend; explanations; each scheme's bridge step.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -53,17 +54,25 @@ void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach, cons
       for (Index t = 0; t < Y; ++t) cost[t] = costs && t >= 1 ? sk.one_off_cost(static_cast<int>(t)) : 0;
     }
   };
-  // A service's three sums, each 0 + the figures landing on it in file order.
+  // A service's three sums, each 0 + the figures landing on it in file order. A sum
+  // with nothing landing on it is 0, written by the run of every row and never changed.
   Table* const sums[] = {&p.savings, &p.reprovided, &p.investment};
   auto land = [&](Index s) {
     for (std::size_t j = 0; j < 3; ++j) {
-      const std::size_t at = 3 * static_cast<std::size_t>(s) + j;
-      double* out = row_data(*sums[j], s);
-      for (Index t = 0; t < Y; ++t) out[t] = 0;
-      for (std::size_t e = landings.offsets[at]; e < landings.offsets[at + 1]; ++e) {
+      const std::size_t at = 3 * static_cast<std::size_t>(s) + j, first = landings.offsets[at],
+                        last = landings.offsets[at + 1];
+      double* __restrict out = row_data(*sums[j], s);
+      if (first == last) {
+        if (reach.all) std::fill_n(out, Y, 0.0);
+        continue;
+      }
+      for (std::size_t e = first; e < last; ++e) {
         const Engine::Landing& l = landings.entries[e];
-        const double* in = row_data(p.*l.figure, l.scheme);
-        for (Index t = 0; t < Y; ++t) out[t] += in[t];
+        const double* __restrict in = row_data(p.*l.figure, l.scheme);
+        if (e == first)
+          for (Index t = 0; t < Y; ++t) out[t] = 0.0 + in[t];
+        else
+          for (Index t = 0; t < Y; ++t) out[t] += in[t];
       }
     }
   };
@@ -86,12 +95,12 @@ std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const
     else
       for (Index s : reach.net) each(s);
   };
-  bool any = false;
+  Index over = 0;  // counted rather than tested, so that the loop has no branch
   rows([&](Index s) {
     const double *saving = row_data(p.savings, s), *spend = row_data(p.baseline, s);
-    for (Index t = 0; t < Y; ++t) any |= saving[t] > spend[t] * (1 + 1e-12);
+    for (Index t = 0; t < Y; ++t) over += saving[t] > spend[t] * (1 + 1e-12);
   });
-  if (!any) return out;
+  if (over == 0) return out;
   rows([&](Index s) {
     for (Index t = 0; t < Y; ++t) {
       const double spend = p.baseline(s, t);

@@ -60,7 +60,7 @@ void net(Projection& p, const Engine::Reach& reach) {
   for (Index s : reach.net) {
     const double *x = row_data(p.baseline, s), *saved = row_data(p.savings, s), *back = row_data(p.reprovided, s),
                  *invested = row_data(p.investment, s);
-    double* out = row_data(p.net, s);
+    double* __restrict out = row_data(p.net, s);
     for (Index t = 0; t < Y; ++t) out[t] = x[t] - saved[t] + back[t] + invested[t];
   }
 }
