@@ -11,14 +11,14 @@ using Eigen::Index;
 namespace {
 
 // What inputs reach: the services whose baseline they move, the schemes whose figures
-// they move, and the services where those land. Funding and pools are not followed:
-// their stages are cheap and rerun in full. Places and delegations (which spread spend
+// they move, the services where those land, and whether the pools' contributions move.
+// Funding is not followed: its stage is cheap and reruns in full. Places and delegations (which spread spend
 // by shares any input may move) and the scenario-wide inputs make every row move.
 Engine::Reach reach_of(const Scenario& sc, std::span<const ParameterTarget> varying) {
   using F = ParameterTarget::Field;
   const std::size_t S = sc.services.size(), K = sc.schemes.size();
   std::vector<char> service(S, 0), scheme(K, 0);
-  bool all = !sc.places.empty() || !sc.delegations.empty();
+  bool all = !sc.places.empty() || !sc.delegations.empty(), pools = false;
   for (const ParameterTarget& t : varying) switch (t.field) {
       case F::service_base: case F::demand: case F::inflation: case F::pressure_amount:
         service[static_cast<std::size_t>(t.entity)] = 1;
@@ -27,12 +27,14 @@ Engine::Reach reach_of(const Scenario& sc, std::span<const ParameterTarget> vary
       case F::investment_ramp: case F::scheme_amount: case F::one_off_cost:
         scheme[static_cast<std::size_t>(t.entity)] = 1;
         break;
-      case F::funding_base: case F::funding_growth: case F::contribution: case F::pool_growth: case F::stream_base:
+      case F::contribution: case F::pool_growth: case F::pool_source_base: case F::pool_source_growth:
+      case F::pool_allocation: case F::pool_minimum: case F::pool_minimum_growth:
+        pools = true;
+        break;
+      case F::funding_base: case F::funding_growth: case F::stream_base:
       case F::stream_growth: case F::stream_amount: case F::tax_base: case F::tax_base_growth: case F::band_d:
       case F::ct_core: case F::ct_precept: case F::reserves_opening: case F::reserves_minimum: case F::reserves_use:
-      case F::stream_quantum: case F::stream_quantum_growth: case F::stream_weighted_population:
-      case F::pool_source_base: case F::pool_source_growth: case F::pool_allocation: case F::pool_minimum:
-      case F::pool_minimum_growth: case F::pool_tier:
+      case F::stream_quantum: case F::stream_quantum_growth: case F::stream_weighted_population: case F::pool_tier:
         break;
       case F::deflator: case F::discount: case F::place_population: case F::place_weighted_population:
       case F::service_place_share: case F::delegation_envelope: case F::delegation_historic:
@@ -43,6 +45,7 @@ Engine::Reach reach_of(const Scenario& sc, std::span<const ParameterTarget> vary
   Engine::Reach r;
   if (all) return r;
   r.all = false;
+  r.pools = pools;
   std::vector<char> net = service;
   for (std::size_t s = 0; s < S; ++s)
     if (service[s]) r.services.push_back(static_cast<Index>(s));
@@ -144,7 +147,7 @@ ProjectionStatus Engine::project(const Scenario& sc, Projection& p, Detail detai
   if (!status.ok()) return status;
   stages::net(p, reach);
   stages::funding(sc, p);
-  stages::pool_contributions(sc, p);
+  if (reach.all || reach.pools) stages::pool_contributions(sc, p);
   stages::spend(sc, shares_, membership_, p, p.net, p.pool_spend, p.pool_balance, p.spend, p.pool_shared);
   // Places' budgets, once funding and net spend are known: in full, and in every run when a
   // lead provider's variance moves between partners (what the gaps then depend on).

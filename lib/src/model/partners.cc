@@ -35,7 +35,12 @@ void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
     spend += p.pool_partner_contribution[qi];
     const Pool& pool = sc.pools[qi];
     if (pool.linear()) {
-      spend.matrix().noalias() -= p.risk_share.row(q).transpose().matrix() * balance.row(q).matrix();
+      const double* __restrict v = row_data(balance, q);
+      for (Index i = 0; i < spend.rows(); ++i) {
+        const double rho = p.risk_share(q, i);
+        double* __restrict out = row_data(spend, i);
+        for (Index t = 0; t < Y; ++t) out[t] -= rho * v[t];
+      }
       shared[qi].resize(0, balance.cols());
     } else {
       balance_shares(pool, p, qi, x, balance, q, shared[qi]);

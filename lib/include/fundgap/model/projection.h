@@ -163,6 +163,7 @@ class Engine {
     std::vector<Eigen::Index> services;  // whose baseline can move
     std::vector<Eigen::Index> schemes;   // whose figures can move
     std::vector<Eigen::Index> net;       // services whose net spend can move
+    bool pools = true;                   // whether the pools' contributions can move
   };
 
   // What lands on each service from the schemes, in file order (so that every run adds
