@@ -3,6 +3,7 @@
 // order the stages build the figures, so the message names the entity whose inputs
 // caused it rather than a total it spread to.
 #include <cmath>
+#include <limits>
 
 #include "fundgap/base/money.h"
 #include "stages.h"
@@ -37,16 +38,13 @@ bool is_money(Measure m) {
 
 bool fits(double v, Measure m) { return is_money(m) ? std::fabs(v) <= kMaxMoney : std::isfinite(v); }
 
-// Whether every value of a Table (or of its row r only) fits: one pass, no early exit,
-// as most projections fit.
-bool all_fit(const Table& a, Measure m, Eigen::Index r = -1) {
-  const double* x = r < 0 ? a.data() : row_data(a, r);
-  const Eigen::Index n = r < 0 ? a.size() : a.cols();
+// Whether the n values from x all fit, money or not: one pass, no early exit, as most
+// projections fit.
+bool all_fit(const double* x, Eigen::Index n, bool money) {
+  // |x| <= the largest finite double: finite. NaN compares false.
+  const double limit = money ? kMaxMoney : std::numeric_limits<double>::max();
   Eigen::Index fit = 0;  // counted, so that the loop has no branch
-  if (is_money(m))
-    for (Eigen::Index i = 0; i < n; ++i) fit += std::fabs(x[i]) <= kMaxMoney;  // NaN compares false
-  else
-    for (Eigen::Index i = 0; i < n; ++i) fit += std::fabs(x[i]) < HUGE_VAL;  // finite: neither NaN nor infinite
+  for (Eigen::Index i = 0; i < n; ++i) fit += std::fabs(x[i]) <= limit;
   return fit == n;
 }
 
@@ -55,15 +53,18 @@ bool all_fit(const Table& a, Measure m, Eigen::Index r = -1) {
 bool all_fit(const Scenario& sc, const Projection& p, Detail detail, const Engine::Reach& reach) {
   for (const MeasureInfo& row : catalogue()) {
     if (!computed_in({row.measure, row.kind}, detail)) continue;
-    if (row.total == SystemTotal::sum && !all_fit(p.system, row.measure, static_cast<Eigen::Index>(row.measure)))
+    const bool money = is_money(row.measure);
+    if (row.total == SystemTotal::sum &&
+        !all_fit(row_data(p.system, static_cast<Eigen::Index>(row.measure)), p.system.cols(), money))
       return false;
     if (row.matrix && row.kind == EntityKind::service && !reach.all) {
+      const Table& a = p.*row.matrix;
       for (Eigen::Index s : reach.net)
-        if (!all_fit(p.*row.matrix, row.measure, s)) return false;
+        if (!all_fit(row_data(a, s), a.cols(), money)) return false;
       continue;
     }
     if (row.matrix) {
-      if (!all_fit(p.*row.matrix, row.measure)) return false;
+      if (!all_fit((p.*row.matrix).data(), (p.*row.matrix).size(), money)) return false;
       continue;
     }
     for (int e = 0; e < sc.count(row.kind); ++e)

@@ -14,14 +14,6 @@ namespace fundgap::stages {
 
 using Eigen::Index;
 
-double scheme_saving_at(const Scheme& sk, double spend, int t, int start) {
-  if (t < start) return 0;
-  double full = sk.absolute ? sk.saving : sk.saving * spend;
-  if (sk.efficiency) full = (1 - std::pow(1 - sk.saving, t - start + 1)) * spend;
-  else if (sk.has_amounts) full = sk.amounts(t);
-  return sk.confidence * sk.ramp_from(start, t) * full;
-}
-
 void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach, const Engine::Landings& landings) {
   const Index Y = sc.years();
   const bool one_off_costs = p.scheme_one_off_cost.rows() > 0;
@@ -34,13 +26,10 @@ void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach, cons
     double* saving = row_data(p.scheme_saving, k);
     double* reprovided = row_data(p.scheme_reprovided, k);
     const bool reprovides = sk.reprovide_service >= 0;
+    const double* spend = row_data(p.baseline, sk.service);
     for (Index t = 0; t < Y; ++t) {
-      double v = 0;
-      if (by_place) {
-        if (t >= 1) v = by_place->col(t).sum();
-      } else if (t >= sk.start) {
-        v = scheme_saving_at(sk, p.baseline(sk.service, t), static_cast<int>(t), sk.start);
-      }
+      const double v = by_place ? (t >= 1 ? by_place->col(t).sum() : 0.0)
+                                : scheme_saving_at(sk, spend[t], static_cast<int>(t), sk.start);
       saving[t] = v;
       reprovided[t] = reprovides ? sk.reprovide_share * v : 0;
     }

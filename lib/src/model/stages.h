@@ -3,6 +3,7 @@
 // (docs/design.md, "the stage contract"). Private to the library.
 #pragma once
 
+#include <cmath>
 #include <vector>
 
 #include "explainer.h"
@@ -37,8 +38,16 @@ Explanation explain_net(Explainer& ex, const Figure& f, int t);
 void bridge_demand_and_inflation(const BridgeContext& b, std::vector<BridgeStep>& steps);
 
 // ---- schemes.cc: S_k(t), re-provision, investment, and their sums by service -------
-// A scheme's saving in year t when it starts in `start` (its own start, or a place's).
-double scheme_saving_at(const Scheme& sk, double spend, int t, int start);
+// A scheme's saving in year t when it starts in `start` (its own start, or a place's), on
+// the service's baseline `spend` that year. Inline: a draw evaluates it for every year of
+// every scheme it moves.
+inline double scheme_saving_at(const Scheme& sk, double spend, int t, int start) {
+  if (t < start) return 0;
+  double full = sk.absolute ? sk.saving : sk.saving * spend;
+  if (sk.efficiency) full = (1 - std::pow(1 - sk.saving, t - start + 1)) * spend;
+  else if (sk.has_amounts) full = sk.amounts(t);
+  return sk.confidence * sk.ramp_from(start, t) * full;
+}
 // Calls place_savings first (in a run of every row).
 void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach, const Engine::Landings& landings);
 std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const Engine::Reach& reach);
