@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(cmake ninja-build g++ libcli11-dev libeigen3-dev libfmt-dev libyaml-cpp-dev doctest-dev
+packages=(cmake ninja-build g++ libcli11-dev libeigen3-dev libfmt-dev libyaml-dev doctest-dev
           nlohmann-json3-dev python3 python3-yaml libxml2-utils librandom123-dev parallel
           chromium fonts-dejavu-core zsh libxlsxwriter-dev python3-openpyxl python3-pandas
           libreoffice-calc-nogui clang-14 libclang-rt-14-dev)

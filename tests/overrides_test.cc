@@ -174,7 +174,7 @@ TEST_CASE("--set: errors point into the override text") {
         Errors{"--set:1:29: 'growth' in funding of partner 'ccg' has 3 values but the period has 2 projected years "
                "(2021/22 to 2022/23)"});
   CHECK(errors_loading(base, {"services.acute.demand=[1%"}) ==
-        Errors{"--set:1:23: invalid YAML: end of sequence flow not found"});
+        Errors{"--set:1:26: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence)"});
 }
 
 TEST_CASE("extends: a key repeated in the variant is still a duplicate") {
@@ -190,8 +190,10 @@ TEST_CASE("extends: a key repeated in the variant is still a duplicate") {
 TEST_CASE("--set: a value YAML reads as nothing is an error, not a silent removal") {
   Files f;
   std::string base = f.write("base.yaml", kBase);
+  CHECK(errors_loading(base, {"services.acute.demand=#4"}) ==
+        Errors{"--set:1:23: '#4' is not a value (YAML reads it as nothing); quote it, or write null to remove the key"});
   CHECK(errors_loading(base, {"services.acute.demand=%4"}) ==
-        Errors{"--set:1:23: '%4' is not a value (YAML reads it as nothing); quote it, or write null to remove the key"});
+        Errors{"--set:1:23: '%4' is not a value (YAML reads a '%' at the start as a directive); quote it: \"%4\""});
   CHECK(errors_loading(base, {"schemes.s=null"}).empty());
 }
 

@@ -37,7 +37,7 @@ def main():
             failures.append(f"the package has no {want}")
     fields = subprocess.run(["dpkg-deb", "-f", deb, "Package", "Version", "Depends"], capture_output=True, text=True,
                             check=True).stdout
-    if "Package: fundgap" not in fields or "libyaml-cpp" not in fields:
+    if "Package: fundgap" not in fields or "libyaml-0-2" not in fields:
         failures.append("control fields: " + fields)
     root = os.path.join(work, "root")
     subprocess.run(["dpkg-deb", "-x", deb, root], check=True)

@@ -58,7 +58,15 @@ TEST_CASE("defaults: name is the id, rates 0, confidence 100%, ramp [100%], star
 
 TEST_CASE("error: YAML syntax, at the place the parser stopped") {
   CHECK(errors_of("fundgap: 1\nname: {a: 1\nperiod: x\n") ==
-        Errors{"3:7: invalid YAML: end of map flow not found"});
+        Errors{"3:7: invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping that starts on line 2)"});
+  // At the end of a file with no final line break: after its last character.
+  CHECK(errors_of("fundgap: 1\nname: [a") ==
+        Errors{"2:9: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence)"});
+  CHECK(errors_of("fundgap: 1\nname: *nope\n") ==
+        Errors{"2:7: invalid YAML: the alias '*nope' names no anchor defined before it"});
+  // A character YAML does not allow (here U+FFFE, a noncharacter), at its column.
+  CHECK(errors_of("fundgap: 1\nname: \xC3\xA9\xEF\xBF\xBE\n") ==
+        Errors{"2:8: invalid YAML: the character U+FFFE is not allowed in a YAML file"});
 }
 
 TEST_CASE("error: empty file") {

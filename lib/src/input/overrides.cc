@@ -88,6 +88,11 @@ void apply_override(Node& root, const std::string& spec) {
     if (seg.empty()) throw InputError(SourceLocation{file, 1, col}, "empty part in the --set path");
   auto value_file = std::make_shared<SourceFile>(SourceFile{"--set", spec.substr(eq + 1)});
   const int value_offset = utf8_length(std::string_view(spec).substr(0, eq)) + 1;  // characters before the value
+  const std::string raw = spec.substr(eq + 1);
+  if (!raw.empty() && raw.front() == '%')  // YAML takes it for a directive (`%YAML 1.2`), not a value
+    throw InputError(SourceLocation{file, 1, value_offset + 1},
+                     fmt::format("'{}' is not a value (YAML reads a '%' at the start as a directive); quote it: "
+                                 "\"{}\"", raw, raw));
   Node value;
   try {
     value = parse_yaml(value_file);
@@ -95,7 +100,6 @@ void apply_override(Node& root, const std::string& spec) {
     const Diagnostic& d = e.diagnostics().list().front();
     throw InputError(SourceLocation{file, 1, d.where.column + value_offset}, d.message);
   }
-  const std::string raw = spec.substr(eq + 1);
   static const std::vector<std::string> nulls = {"", "null", "Null", "NULL", "~"};
   if (value.IsNull() && std::find(nulls.begin(), nulls.end(), raw) == nulls.end())
     throw InputError(SourceLocation{file, 1, value_offset + 1},
