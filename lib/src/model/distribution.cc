@@ -11,6 +11,10 @@ namespace fundgap {
 namespace {
 
 constexpr double kZ80 = 1.2815515655446004;  // the standard normal's 90th percentile
+// PERT's quantile table: cells on an even grid of p, and the cells at each end where the
+// quantile is too steep to interpolate and sample() solves exactly (docs/uncertainty.md).
+constexpr int kPertCells = 1024;
+constexpr int kPertEndCells = 2;
 
 // The regularised incomplete beta function I_x(a, b), by its continued fraction
 // (modified Lentz), using the symmetry I_x(a,b) = 1 - I_{1-x}(b,a) where it converges
@@ -143,21 +147,40 @@ Distribution Distribution::pert(double low, double mode, double high) {
 
 namespace {
 
-// PERT's quantile table for the standard beta of shape (a, b): quantiles on an even grid
-// of p, from the CDF on an even grid of x inverted by linear interpolation (one pass);
-// sample() interpolates inside and solves in the end cells.
+// The standard beta's quantile at p, by Newton on the exact CDF from `x`, inside a
+// bracket that every evaluation tightens (bisecting when a step would leave it):
+// converges even where the curve is steep.
+double beta_quantile(double p, double x, double a, double b, double log_beta) {
+  double lo = 0, hi = 1;
+  for (int step = 0; step < 100; ++step) {
+    const double f = incomplete_beta(x, a, b, log_beta) - p;
+    if (std::fabs(f) < 1e-12) break;
+    (f < 0 ? lo : hi) = x;
+    const double density = beta_density(x, a, b, log_beta);
+    double next = density > 0 ? x - f / density : (lo + hi) / 2;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (std::fabs(next - x) < 1e-13) return next;
+    x = next;
+  }
+  return x;
+}
+
+// PERT's quantile table for the standard beta of shape (a, b), on an even grid of
+// kPertCells cells in p: at each node the exact quantile and its slope dx/dp = 1/density
+// (times the cell width), interleaved, for cubic Hermite interpolation in sample(). Each
+// node is solved from the one before, so it takes two or three CDF evaluations.
 std::shared_ptr<const std::vector<double>> pert_table(double a, double b, double log_beta) {
-  constexpr int n = 16384;
-  std::vector<double> cdf(n + 1);
-  for (int j = 0; j <= n; ++j) cdf[static_cast<std::size_t>(j)] = incomplete_beta(static_cast<double>(j) / n, a, b, log_beta);
-  auto table = std::make_shared<std::vector<double>>(n + 1);
-  std::size_t j = 0;
+  const int n = kPertCells;
+  auto table = std::make_shared<std::vector<double>>(2 * (n + 1));
+  double x = 0;
   for (int i = 0; i <= n; ++i) {
     const double p = static_cast<double>(i) / n;
-    while (j + 1 < static_cast<std::size_t>(n) && cdf[j + 1] <= p) ++j;
-    const double span = cdf[j + 1] - cdf[j];
-    const double within = span > 0 ? std::clamp((p - cdf[j]) / span, 0.0, 1.0) : 0;
-    (*table)[static_cast<std::size_t>(i)] = (static_cast<double>(j) + within) / n;
+    if (i == n) x = 1;
+    else if (i > 0) x = beta_quantile(p, std::clamp(x + (*table)[2 * static_cast<std::size_t>(i) - 1], 1e-300, 1 - 1e-16),
+                                      a, b, log_beta);
+    const double density = beta_density(x, a, b, log_beta);
+    (*table)[2 * static_cast<std::size_t>(i)] = x;
+    (*table)[2 * static_cast<std::size_t>(i) + 1] = density > 0 && std::isfinite(density) ? 1 / (density * n) : 0;
   }
   return table;
 }
@@ -289,30 +312,11 @@ double Distribution::quantile(double p) const {
       return c_ - std::sqrt((1 - p) * (c_ - a_) * (c_ - b_));
     }
     case Kind::pert: {
+      // From the table's node below p when there is one, else from the mean.
       const std::vector<double>* table = table_.get();
-      const double n = table ? static_cast<double>(table->size() - 1) : 1;
-      const double pos = std::clamp(p, 0.0, 1.0) * n;
-      const std::size_t i = table ? std::min(static_cast<std::size_t>(pos), table->size() - 2) : 0;
-      // Newton on the exact CDF from the table's estimate, inside a bracket that every
-      // evaluation tightens (bisecting when a step would leave it): converges even where
-      // the curve is steep.
-      double lo = 0, hi = 1;
-      double x = table ? (*table)[i] + (pos - static_cast<double>(i)) * ((*table)[i + 1] - (*table)[i])
-                       : alpha_ / (alpha_ + beta_);
-      for (int step = 0; step < 100; ++step) {
-        const double f = incomplete_beta(x, alpha_, beta_, log_beta_) - p;
-        if (std::fabs(f) < 1e-12) break;
-        (f < 0 ? lo : hi) = x;
-        const double density = beta_density(x, alpha_, beta_, log_beta_);
-        double next = density > 0 ? x - f / density : (lo + hi) / 2;
-        if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-        if (std::fabs(next - x) < 1e-13) {
-          x = next;
-          break;
-        }
-        x = next;
-      }
-      return a_ + x * (c_ - a_);
+      const int below = std::min(static_cast<int>(std::clamp(p, 0.0, 1.0) * kPertCells), kPertCells - 1);
+      const double x = table ? (*table)[2 * static_cast<std::size_t>(below)] : alpha_ / (alpha_ + beta_);
+      return a_ + beta_quantile(p, std::max(x, 1e-300), alpha_, beta_, log_beta_) * (c_ - a_);
     }
   }
   return mean();
@@ -333,14 +337,18 @@ double Distribution::sample(double u) const {
     case Kind::interval: return a_ + b_ * normal_quantile_fast(p);
     case Kind::lognormal: return a_ * std::exp(b_ * normal_quantile_fast(p));
     case Kind::pert: {
-      // Inside the table the quantile is smooth and the cells fine: interpolate. In the
-      // end cells, where it is steep, solve exactly.
-      if (const std::vector<double>* table = table_.get()) {
-        const double n = static_cast<double>(table->size() - 1);
-        const double pos = p * n;
+      // Inside the table the quantile is smooth: cubic Hermite between the two nodes
+      // around p, from their values and slopes. In the end cells, where it is steep,
+      // solve exactly.
+      if (const double* t = table_ ? table_->data() : nullptr) {
+        const double pos = p * kPertCells;
         const auto i = static_cast<std::size_t>(pos);
-        if (i >= 2 && i + 3 < table->size())
-          return a_ + ((*table)[i] + (pos - static_cast<double>(i)) * ((*table)[i + 1] - (*table)[i])) * (c_ - a_);
+        if (i >= std::size_t{kPertEndCells} && i < std::size_t{kPertCells - kPertEndCells}) {
+          const double s = pos - static_cast<double>(i), r = 1 - s;
+          const double x0 = t[2 * i], m0 = t[2 * i + 1], x1 = t[2 * i + 2], m1 = t[2 * i + 3];
+          const double x = r * r * ((1 + 2 * s) * x0 + s * m0) + s * s * ((1 + 2 * r) * x1 - r * m1);
+          return a_ + x * (c_ - a_);
+        }
       }
       return quantile(p);
     }
