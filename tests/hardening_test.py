@@ -101,6 +101,17 @@ class HardeningTest(unittest.TestCase):
         self.assertError(r, f"{path}:1:4: error: the document has more than 64 MiB of text once its aliases "
                             "are expanded (the limit)")
 
+    def test_nested_anchors_count_their_copies(self):
+        # Each anchor keeps a copy of its value for its aliases: 60 anchors nested around a
+        # list of 40,000 values hold 2.4 million values with no alias at all.
+        inner = "[" + ", ".join(["x"] * 40000) + "]"
+        text = "name: " + "".join(f"&a{i} [" for i in range(60)) + inner + "]" * 60 + "\n"
+        path = self.write("nested.yaml", text)
+        r = run("validate", path, timeout=30)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertRegex(r.stderr.splitlines()[0], rf"^{path}:1:\d+: error: the document has more than 2000000 "
+                                                   r"values once its aliases are expanded \(the limit\)$")
+
     def test_aliases_within_the_limits_still_work(self):
         path = self.write("alias.yaml", GOOD.replace("demand: 10%", "demand: &d 10%") +
                           "  community: {funder: ccg, base: 5m, demand: *d}\n")

@@ -212,7 +212,11 @@ class Builder {
     return h;
   }
 
+  // Keeps a copy of the anchored value `n` for the aliases that may follow. The copy
+  // counts against the limits as an expansion would: anchors nested 60 deep around a
+  // long list would otherwise hold 60 copies of it, unbounded by the limits.
   void define(const std::string& name, const Node& n, std::size_t values, std::size_t text, int height) {
+    count(n.where, values, text, 0);
     Anchored& a = anchors_[name];
     a.node = n;
     a.count = values;
