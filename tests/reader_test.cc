@@ -2,6 +2,8 @@
 // position (line:col, 1-based).
 #include "test_support.h"
 
+#include <algorithm>
+
 using namespace fundgap;
 using fundgap::testing::errors_of;
 using fundgap::testing::scenario;
@@ -64,9 +66,50 @@ TEST_CASE("error: YAML syntax, at the place the parser stopped") {
         Errors{"2:9: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence)"});
   CHECK(errors_of("fundgap: 1\nname: *nope\n") ==
         Errors{"2:7: invalid YAML: the alias '*nope' names no anchor defined before it"});
+  // A first key indented more than the next ends the document early: what follows is an
+  // error, not silently dropped.
+  CHECK(errors_of("  fundgap: 1\nname: [unclosed\n") ==
+        Errors{"2:1: invalid YAML: did not find expected <document start>"});
+  // A long alias name is cut in the message.
+  CHECK(errors_of("fundgap: 1\nname: *" + std::string(100, 'a') + "\n") ==
+        Errors{"2:7: invalid YAML: the alias '*" + std::string(40, 'a') + "\u2026' names no anchor defined before it"});
   // A character YAML does not allow (here U+FFFE, a noncharacter), at its column.
   CHECK(errors_of("fundgap: 1\nname: \xC3\xA9\xEF\xBF\xBE\n") ==
         Errors{"2:8: invalid YAML: the character U+FFFE is not allowed in a YAML file"});
+}
+
+TEST_CASE("error: line breaks other than LF and CRLF, which YAML and fundgap's lines would count apart") {
+  CHECK(errors_of("fundgap: 1\nname: a\rb: 1\n") ==
+        Errors{"2:8: a carriage return (U+000D) not followed by a line feed; YAML would take it for a line break: "
+               "save the file with LF or CRLF line endings"});
+  CHECK(errors_of("fundgap: 1\n# one\u2028two\n") ==
+        Errors{"2:6: U+2028 (a line separator), which YAML takes for a line break; names and values hold only "
+               "printable text"});
+  CHECK(errors_of("fundgap: 1\nname: \"a\u2029b\"\n") ==
+        Errors{"2:9: U+2029 (a paragraph separator), which YAML takes for a line break; names and values hold only "
+               "printable text"});
+}
+
+TEST_CASE("a byte-order mark before the first key is not part of it") {
+  // With the mark counted as a column, the first key sat deeper than the next and the
+  // document ended after line 1: 'name' would be missing, not misspelt.
+  const Errors e = errors_of("\xEF\xBB\xBF" "fundgap: 1\nnme: x\n");
+  CHECK(std::any_of(e.begin(), e.end(), [](const std::string& m) {
+    return m.rfind("2:1: unknown key 'nme' in the scenario", 0) == 0;
+  }));
+}
+
+TEST_CASE("anchors nested in anchors are counted once each, not doubled at every level") {
+  // 22 anchors nested around one value: 45 values, 90 with the anchors' copies. Doubling
+  // the inner copies at each level would pass the 2,000,000 limit.
+  std::string value;
+  for (int i = 0; i < 22; ++i) value += "&a" + std::to_string(i) + " [";
+  value += "x" + std::string(22, ']');
+  const Errors e = errors_of("fundgap: 1\nname: " + value + "\n");
+  CHECK(std::none_of(e.begin(), e.end(), [](const std::string& m) { return m.find("more than") != std::string::npos; }));
+  CHECK(std::any_of(e.begin(), e.end(), [](const std::string& m) {
+    return m.rfind("2:7: expected text for 'name'", 0) == 0;
+  }));
 }
 
 TEST_CASE("error: empty file") {

@@ -46,9 +46,9 @@ std::string control_message(char32_t c) {
                      static_cast<unsigned>(c), c == '\n' ? " (a line break)" : c == '\t' ? " (a tab)" : "");
 }
 
-// Builds fundgap's tree from libyaml's events. libyaml (C) is used for its speed: its
-// scanner reads a scenario about ten times faster than yaml-cpp's, which was two-thirds
-// of a deterministic `run`. The events are turned into Nodes with an explicit stack (no
+// Builds fundgap's tree from libyaml's events. libyaml (C) is used for its speed: it
+// reads a scenario in about a sixth of the instructions yaml-cpp took, which had been
+// two-thirds of a deterministic `run` (docs/performance.md). The events are turned into Nodes with an explicit stack (no
 // recursion, whatever the input), and an alias is expanded by copying the value its
 // anchor names: the copy is refused when the anchor's value is still open (the alias is
 // inside it and the tree would be endless) and when it would take the document past
@@ -60,7 +60,8 @@ class Builder {
     if (!yaml_parser_initialize(&parser_)) throw InputError(SourceLocation{file, 1, 1}, "out of memory reading YAML");
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(file->text.data()),
                                  file->text.size());
-    yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
+    // No encoding is set: check_text has made sure the text is UTF-8, and libyaml's own
+    // detection is what drops a byte-order mark before the first key.
   }
   ~Builder() { yaml_parser_delete(&parser_); }
   Builder(const Builder&) = delete;
@@ -77,7 +78,7 @@ class Builder {
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT: close(); break;
         case YAML_ALIAS_EVENT: alias(e.event); break;
-        case YAML_DOCUMENT_END_EVENT:  // one document: check_one_document refused any other
+        case YAML_DOCUMENT_END_EVENT: return end();
         case YAML_STREAM_END_EVENT:
         case YAML_NO_EVENT: return std::move(root_);
         default: break;  // stream and document starts
@@ -101,7 +102,7 @@ class Builder {
   struct Open {
     Node node;
     std::string anchor;
-    std::size_t first_count, first_text;  // count_ and text_ when it started
+    std::size_t first_count, first_text;  // values_ and bytes_ when it started
     Node key;                             // a map's key that waits for its value
     bool has_key = false;
   };
@@ -111,6 +112,19 @@ class Builder {
     int height = 0;                   // levels of nesting inside it
     bool complete = false;
   };
+
+  // After the document: only the end of the stream may follow. check_one_document finds
+  // a second document in the text; this catches the rest (a first key indented more than
+  // the ones after it, say, which ends the document early), and reads what follows to
+  // its first syntax error.
+  Node end() {
+    for (;;) {
+      Event e(parser_);
+      if (!e.ok) throw syntax_error();
+      if (e.event.type == YAML_STREAM_END_EVENT || e.event.type == YAML_NO_EVENT) return std::move(root_);
+      throw InputError(at(e.event.start_mark), "a second YAML document starts here; a scenario file holds one");
+    }
+  }
 
   SourceLocation at(const yaml_mark_t& m) const {
     return {file_, static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
@@ -145,8 +159,14 @@ class Builder {
     return InputError(where, message);
   }
 
-  // Counts one value at `where`, at the current depth.
-  void count(const SourceLocation& where, std::size_t values, std::size_t text, int height) {
+  // Counts `values` values and `text` bytes of text against the limits, at `where`, the
+  // deepest `height` levels below the current depth; `in_tree` unless they are an
+  // anchor's copy, which is charged but is not in the tree.
+  void count(const SourceLocation& where, std::size_t values, std::size_t text, int height, bool in_tree = true) {
+    if (in_tree) {
+      values_ += values;
+      bytes_ += text;
+    }
     if (open_.size() + static_cast<std::size_t>(height) >= static_cast<std::size_t>(kMaxDepth))
       throw InputError(where, fmt::format("values are nested more than {} levels deep (the limit)", kMaxDepth));
     if ((count_ += values) > kMaxNodes)
@@ -169,14 +189,18 @@ class Builder {
         throw InputError(out.where, control_message(*c));
       i += len;
     }
+    // As yaml-cpp read them: null is `!!null`, or a plain, untagged `~`, `null`, `Null`,
+    // `NULL` or nothing; quoted is written in quotes or as a block, or tagged `!`.
     const bool plain = s.style == YAML_PLAIN_SCALAR_STYLE;
-    if (plain && s.tag == nullptr &&
-        (out.text.empty() || out.text == "~" || out.text == "null" || out.text == "Null" || out.text == "NULL")) {
+    const std::string_view tag = s.tag ? reinterpret_cast<const char*>(s.tag) : "";
+    if (tag == "tag:yaml.org,2002:null" ||
+        (plain && s.tag == nullptr &&
+         (out.text.empty() || out.text == "~" || out.text == "null" || out.text == "Null" || out.text == "NULL"))) {
       out.kind = Node::Kind::null;
       out.text.clear();
     } else {
       out.kind = Node::Kind::scalar;
-      out.quoted = !plain && s.tag == nullptr;
+      out.quoted = (!plain && s.tag == nullptr) || tag == "!";
     }
     if (s.anchor) define(reinterpret_cast<const char*>(s.anchor), out, 1, s.length, 0);
     attach(std::move(out));
@@ -187,8 +211,8 @@ class Builder {
     o.node.kind = kind;
     o.node.where = at(e.start_mark);
     count(o.node.where, 1, 0, 0);
-    o.first_count = count_ - 1;
-    o.first_text = text_;
+    o.first_count = values_ - 1;
+    o.first_text = bytes_;
     if (anchor) {
       o.anchor = reinterpret_cast<const char*>(anchor);
       Anchored& a = anchors_[o.anchor];
@@ -201,7 +225,7 @@ class Builder {
   void close() {
     Open o = std::move(open_.back());
     open_.pop_back();
-    if (!o.anchor.empty()) define(o.anchor, o.node, count_ - o.first_count, text_ - o.first_text, height(o.node));
+    if (!o.anchor.empty()) define(o.anchor, o.node, values_ - o.first_count, bytes_ - o.first_text, height(o.node));
     attach(std::move(o.node));
   }
 
@@ -216,7 +240,7 @@ class Builder {
   // counts against the limits as an expansion would: anchors nested 60 deep around a
   // long list would otherwise hold 60 copies of it, unbounded by the limits.
   void define(const std::string& name, const Node& n, std::size_t values, std::size_t text, int height) {
-    count(n.where, values, text, 0);
+    count(n.where, values, text, 0, false);
     Anchored& a = anchors_[name];
     a.node = n;
     a.count = values;
@@ -228,9 +252,14 @@ class Builder {
   void alias(const yaml_event_t& e) {
     const SourceLocation where = at(e.start_mark);
     const auto it = anchors_.find(reinterpret_cast<const char*>(e.data.alias.anchor));
-    if (it == anchors_.end())
-      throw InputError(where, fmt::format("invalid YAML: the alias '*{}' names no anchor defined before it",
-                                          reinterpret_cast<const char*>(e.data.alias.anchor)));
+    if (it == anchors_.end()) {
+      std::string name = reinterpret_cast<const char*>(e.data.alias.anchor);
+      std::size_t cut = 0;  // a name that long is cut to its first 40 characters
+      for (int chars = 0; cut < name.size() && chars < 40; ++chars)
+        cut += std::max<std::size_t>(1, utf8_char_size(std::string_view(name).substr(cut)));
+      if (cut < name.size()) name = name.substr(0, cut) + "…";
+      throw InputError(where, fmt::format("invalid YAML: the alias '*{}' names no anchor defined before it", name));
+    }
     const Anchored& a = it->second;
     if (!a.complete)
       throw InputError(a.node.where, "an alias in this value refers back to the value itself, which would make it "
@@ -262,7 +291,8 @@ class Builder {
   std::vector<Open> open_;
   std::unordered_map<std::string, Anchored> anchors_;
   Node root_;
-  std::size_t count_ = 0, text_ = 0;
+  std::size_t count_ = 0, text_ = 0;    // values and bytes charged against the limits
+  std::size_t values_ = 0, bytes_ = 0;  // values and bytes in the tree (anchors' copies not counted)
 };
 
 // A scenario is UTF-8 text: the first NUL byte or byte that is not UTF-8 is an error
@@ -274,6 +304,19 @@ void check_text(const std::shared_ptr<const SourceFile>& file) {
   for (std::size_t i = 0; i < text.size();) {
     const std::size_t n = text[i] == '\0' ? 0 : utf8_char_size(text.substr(i));
     const std::optional<char32_t> control = n == 0 ? std::nullopt : control_character(text.substr(i, n));
+    // Line breaks are LF or CRLF only: YAML also breaks lines at a lone CR and at U+2028
+    // and U+2029, which would put the parser's lines out of step with the file's.
+    const bool lone_cr = text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n');
+    const bool separator = n == 3 && text.substr(i, 2) == "\xE2\x80" && (text[i + 2] == '\xA8' || text[i + 2] == '\xA9');
+    if (lone_cr || separator) {
+      const SourceLocation at{file, line, utf8_length(text.substr(line_start, i - line_start)) + 1};
+      if (lone_cr)
+        throw InputError(at, "a carriage return (U+000D) not followed by a line feed; YAML would take it for a line "
+                             "break: save the file with LF or CRLF line endings");
+      throw InputError(at, fmt::format("U+{} ({}), which YAML takes for a line break; names and values hold only "
+                                       "printable text", text[i + 2] == '\xA8' ? "2028" : "2029",
+                                       text[i + 2] == '\xA8' ? "a line separator" : "a paragraph separator"));
+    }
     if (n == 0 || (control && *control != '\t' && *control != '\n' && *control != '\r')) {
       const SourceLocation at{file, line, utf8_length(text.substr(line_start, i - line_start)) + 1};
       if (text[i] == '\0') throw InputError(at, "a NUL byte; a scenario file is text");
@@ -289,9 +332,10 @@ void check_text(const std::shared_ptr<const SourceFile>& file) {
   }
 }
 
-// A second YAML document in the file, found in its text (yaml-cpp's LoadAll can loop on
-// malformed input): a `---` line after content, or content after a `...` line. Document
-// markers cannot occur inside a scalar, so this is exact. Throws at its line.
+// A second YAML document in the file, found in its text before it is parsed (so the
+// message and its line do not depend on the parser): a `---` line after content, or
+// content after a `...` line. Document markers cannot occur inside a scalar, so this is
+// exact. Throws at its line.
 void check_one_document(const std::shared_ptr<const SourceFile>& file) {
   bool content = false, ended = false;
   int number = 1;
@@ -318,7 +362,7 @@ void check_one_document(const std::shared_ptr<const SourceFile>& file) {
 Node parse_yaml(const std::shared_ptr<const SourceFile>& file) {
   check_text(file);
   check_one_document(file);
-  // YAML forbids tabs in indentation; yaml-cpp's own message for one does not say so.
+  // YAML forbids tabs in indentation; the parser's own message for one does not say so.
   Diagnostics tabs;
   const std::string& text = file->text;
   for (std::size_t start = 0, line = 1; start < text.size(); ++line) {
