@@ -308,8 +308,9 @@ void check_text(const std::shared_ptr<const SourceFile>& file) {
     // and U+2029, which would put the parser's lines out of step with the file's.
     const bool lone_cr = text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n');
     const bool separator = n == 3 && text.substr(i, 2) == "\xE2\x80" && (text[i + 2] == '\xA8' || text[i + 2] == '\xA9');
+    const auto here = [&] { return SourceLocation{file, line, utf8_length(text.substr(line_start, i - line_start)) + 1}; };
     if (lone_cr || separator) {
-      const SourceLocation at{file, line, utf8_length(text.substr(line_start, i - line_start)) + 1};
+      const SourceLocation at = here();
       if (lone_cr)
         throw InputError(at, "a carriage return (U+000D) not followed by a line feed; YAML would take it for a line "
                              "break: save the file with LF or CRLF line endings");
@@ -318,7 +319,7 @@ void check_text(const std::shared_ptr<const SourceFile>& file) {
                                        text[i + 2] == '\xA8' ? "a line separator" : "a paragraph separator"));
     }
     if (n == 0 || (control && *control != '\t' && *control != '\n' && *control != '\r')) {
-      const SourceLocation at{file, line, utf8_length(text.substr(line_start, i - line_start)) + 1};
+      const SourceLocation at = here();
       if (text[i] == '\0') throw InputError(at, "a NUL byte; a scenario file is text");
       if (control) throw InputError(at, control_message(*control));
       throw InputError(at, fmt::format("byte 0x{:02X} is not UTF-8; save the file as UTF-8",
