@@ -340,6 +340,15 @@ void system_totals(const Scenario& sc, Projection& p, Detail detail) {
   }
 }
 
+FUNDGAP_LANES void system_gap_lanes(const LaneTable& gap, LaneTable& system_gap) {
+  // As system_totals(): 0 + each partner's gap in file order.
+  for (Index t = 0; t < gap.years; ++t) {
+    Lanes total{};
+    for (Index e = 0; e < gap.rows; ++e) total += load(gap.at(e, t));
+    store(system_gap.at(0, t), total);
+  }
+}
+
 }  // namespace stages
 
 }  // namespace fundgap

@@ -8,7 +8,7 @@ namespace fundgap {
 
 using Eigen::Index;
 
-namespace {
+namespace stages {
 
 // What inputs reach: the services whose baseline they move, the schemes whose figures
 // they move, the services where those land, and whether the pools' contributions move.
@@ -84,19 +84,27 @@ Engine::Landings landings_of(const Scenario& sc) {
   return out;
 }
 
-}  // namespace
-
-Engine::Engine(const Scenario& sc, std::span<const ParameterTarget> varying)
-    : reach_(reach_of(sc, varying)), landings_(landings_of(sc)) {
+SparseSpend sparse_spend(const Scenario& sc) {
+  SparseSpend out;
   const Index S = static_cast<Index>(sc.services.size());
   for (Index s = 0; s < S; ++s) {
     const Service& sv = sc.services[static_cast<std::size_t>(s)];
     if (sv.pool >= 0)
-      membership_.emplace_back(sv.pool, s);
+      out.membership.emplace_back(sv.pool, s);
     else
-      for (const FundingShare& f : sv.funders) shares_.push_back({f.partner, s, f.share});
-    pressures_ = pressures_ || !sv.pressures.empty();
+      for (const FundingShare& f : sv.funders) out.shares.push_back({f.partner, s, f.share});
   }
+  return out;
+}
+
+}  // namespace stages
+
+Engine::Engine(const Scenario& sc, std::span<const ParameterTarget> varying)
+    : reach_(stages::reach_of(sc, varying)), landings_(stages::landings_of(sc)) {
+  stages::SparseSpend sparse = stages::sparse_spend(sc);
+  shares_ = std::move(sparse.shares);
+  membership_ = std::move(sparse.membership);
+  for (const Service& sv : sc.services) pressures_ = pressures_ || !sv.pressures.empty();
   for (const Scheme& k : sc.schemes) one_off_costs_ = one_off_costs_ || k.one_off_cost.size() > 0;
   for (const Partner& p : sc.partners) {
     council_tax_ = council_tax_ || p.council_tax >= 0;

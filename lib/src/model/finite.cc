@@ -89,6 +89,30 @@ std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, D
   return std::nullopt;  // not reached: all_fit looks at no figure this scan misses
 }
 
+FUNDGAP_LANES void misfit_lanes(std::span<const Eigen::Index> net, const LaneTable& baseline, const LaneTable& net_spend,
+                  std::initializer_list<const LaneTable*> whole, char* bad) {
+  // Every figure of a gaps run is money, which fits when |x| <= kMaxMoney. In each lane, the
+  // sum of (x / kMaxMoney)^2 over every figure: one that does not fit takes it to 1 or more
+  // (NaN to NaN), so a lane under 1 - 1e-9 fits; figures whose squares together pass it
+  // (a root of the sum of squares over £90 trillion) are left to the engine. Plain
+  // arithmetic, no compare a value.
+  const double scale = 1 / kMaxMoney;
+  Lanes total{};
+  const auto lanes = [&](const double* x, std::size_t n) {
+    for (std::size_t i = 0; i < n; i += kLanes) {
+      const Lanes v = load(x + i) * scale;
+      total += v * v;
+    }
+  };
+  const std::size_t row = static_cast<std::size_t>(baseline.years) * kLanes;
+  for (Eigen::Index s : net) {
+    lanes(baseline.at(s, 0), row);
+    lanes(net_spend.at(s, 0), row);
+  }
+  for (const LaneTable* t : whole) lanes(t->v.data(), t->v.size());
+  for (std::size_t j = 0; j < kLanes; ++j) bad[j] |= !(total[j] < 1 - 1e-9);
+}
+
 Diagnostics misfit_diagnostics(const Scenario& sc, const std::optional<FigureRef>& figure) {
   Diagnostics d;
   if (!figure) return d;

@@ -86,7 +86,7 @@ void funding(const Scenario& sc, Projection& p) {
       double f = pt.funding_base;
       p.funding(i, 0) = f;
       for (Index t = 1; t < Y; ++t) {
-        f *= 1 + pt.growth(t);
+        f = grown_by(f, pt.growth(t));
         p.funding(i, t) = f;
       }
       continue;
@@ -105,6 +105,18 @@ void funding(const Scenario& sc, Projection& p) {
       double total = 0;
       for (Index k = 0; k < s.rows(); ++k) total += s(k, t);
       p.funding(i, t) = total;
+    }
+  }
+}
+
+FUNDGAP_LANES void funding_lanes(const std::vector<PartnerLanes>& rows, const LaneStore& in, LaneTable& funding) {
+  const Index Y = funding.years;
+  for (const PartnerLanes& r : rows) {
+    Lanes f = load(in.at(r.base));
+    store(funding.at(r.partner, 0), f);
+    for (Index t = 1; t < Y; ++t) {
+      f = grown_by(f, load(in.at(r.growth[static_cast<std::size_t>(t)])));
+      store(funding.at(r.partner, t), f);
     }
   }
 }

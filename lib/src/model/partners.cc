@@ -49,6 +49,52 @@ void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
   }
 }
 
+FUNDGAP_LANES void spend_lanes(const SparseSpend& sparse, const Projection& p, const LaneTable& x,
+                               LaneTable& pool_spend, LaneTable& balance, LaneTable& spend) {
+  // As spend(), lane by lane: the same sums in the same order. Rows by their first year's
+  // lanes, year t kLanes on.
+  const std::size_t n = static_cast<std::size_t>(x.years) * kLanes;
+  const Index Y = x.years;
+  std::fill(pool_spend.v.begin(), pool_spend.v.end(), 0.0);
+  for (const auto& [q, s] : sparse.membership) {
+    const double* in = x.at(s, 0);
+    double* out = pool_spend.at(q, 0);
+    for (std::size_t i = 0; i < n; i += kLanes) store(out + i, load(out + i) + load(in + i));
+  }
+  for (Index q = 0; q < pool_spend.rows; ++q) {
+    const double* used = pool_spend.at(q, 0);
+    double* v = balance.at(q, 0);
+    for (Index t = 0; t < Y; ++t) {
+      const std::size_t i = static_cast<std::size_t>(t) * kLanes;
+      store(v + i, p.pool_contributions(q, t) - load(used + i));
+    }
+  }
+  std::fill(spend.v.begin(), spend.v.end(), 0.0);
+  for (const Engine::Share& f : sparse.shares) {
+    const double* in = x.at(f.service, 0);
+    double* out = spend.at(f.partner, 0);
+    const double share = f.share;
+    for (std::size_t i = 0; i < n; i += kLanes) store(out + i, load(out + i) + share * load(in + i));
+  }
+  // REQUIRES: every pool is linear().
+  for (Index q = 0; q < pool_spend.rows; ++q) {
+    const Table& contribution = p.pool_partner_contribution[static_cast<std::size_t>(q)];
+    const double* v = balance.at(q, 0);
+    for (Index i = 0; i < spend.rows; ++i) {
+      const double rho = p.risk_share(q, i);
+      double* out = spend.at(i, 0);
+      for (Index t = 0; t < Y; ++t) {
+        const std::size_t at = static_cast<std::size_t>(t) * kLanes;
+        store(out + at, load(out + at) + contribution(i, t) - rho * load(v + at));
+      }
+    }
+  }
+}
+
+FUNDGAP_LANES void gap_lanes(const LaneTable& spend, const LaneTable& funding, LaneTable& gap) {
+  for (std::size_t i = 0; i < gap.v.size(); i += kLanes) store(&gap.v[i], load(&spend.v[i]) - load(&funding.v[i]));
+}
+
 namespace {
 
 Explanation spend_of(Explainer& ex, int i, int t, bool do_nothing) {

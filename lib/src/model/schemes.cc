@@ -75,6 +75,83 @@ void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach, cons
   for (Index s : reach.net) land(s);
 }
 
+FUNDGAP_LANES void schemes_lanes(const Scenario& sc, const std::vector<SchemeLanes>& rows, const LaneStore& in,
+                                 const LaneTable& baseline, SchemeLaneTables& out) {
+  const Index Y = baseline.years;
+  const bool one_off_costs = out.one_off_cost.rows > 0;
+  const Lanes zero{};
+  for (const SchemeLanes& r : rows) {
+    const Scheme& sk = sc.schemes[static_cast<std::size_t>(r.scheme)];
+    const bool reprovides = sk.reprovide_service >= 0, invests = sk.investment_service >= 0;
+    const bool absolute = sk.absolute, efficiency = sk.efficiency, has_amounts = sk.has_amounts;
+    const int start = sk.start, from = sk.investment_start < 0 ? sk.start : sk.investment_start;
+    const Lanes saving = load(in.at(r.saving)), confidence = load(in.at(r.confidence)),
+                share = load(in.at(r.reprovide_share)), investment = load(in.at(r.investment));
+    const double* spend = baseline.at(sk.service, 0);
+    double *saved = out.saving.at(r.scheme, 0), *back = out.reprovided.at(r.scheme, 0),
+           *invested = out.investment.at(r.scheme, 0),
+           *cost = one_off_costs ? out.one_off_cost.at(r.scheme, 0) : nullptr;
+    for (Index t = 0; t < Y; ++t) {
+      const auto ti = static_cast<std::size_t>(t);
+      const std::size_t at = ti * kLanes;
+      Lanes v = zero;
+      if (t >= start)
+        v = scheme_saving(absolute, efficiency, has_amounts, saving, has_amounts ? load(in.at(r.amount[ti])) : zero,
+                          confidence, load(in.at(r.ramp[ti])), load(spend + at), static_cast<int>(t) - start + 1);
+      store(saved + at, v);
+      store(back + at, reprovides ? share * v : zero);
+      store(invested + at, invests && t >= from ? load(in.at(r.investment_ramp[ti])) * investment : zero);
+      if (cost) store(cost + at, r.one_off_cost[ti] >= 0 ? load(in.at(r.one_off_cost[ti])) : zero);
+    }
+  }
+}
+
+LaneSums lane_sums(std::span<const Index> net, const Engine::Landings& landings, const SchemeLaneTables& figures,
+                   LaneTable* const sums[3]) {
+  LaneSums out;
+  out.years = figures.saving.years;
+  for (Index s : net)
+    for (std::size_t j = 0; j < 3; ++j) {
+      const std::size_t at = 3 * static_cast<std::size_t>(s) + j;
+      if (landings.offsets[at] == landings.offsets[at + 1]) continue;  // 0, as the run left it
+      for (std::size_t e = landings.offsets[at]; e < landings.offsets[at + 1]; ++e)
+        out.terms.push_back(figures.of(landings.entries[e].figure).at(landings.entries[e].scheme, 0));
+      out.out.push_back(sums[j]->at(s, 0));
+      out.offsets.push_back(out.terms.size());
+    }
+  return out;
+}
+
+FUNDGAP_LANES void land_lanes(const LaneSums& sums) {
+  // As land() in schemes(): 0 + each figure landing on the service, in file order.
+  for (std::size_t i = 0; i < sums.out.size(); ++i) {
+    const std::size_t first = sums.offsets[i], last = sums.offsets[i + 1];
+    for (Index t = 0; t < sums.years; ++t) {
+      const std::size_t at = static_cast<std::size_t>(t) * kLanes;
+      Lanes sum = 0.0 + load(sums.terms[first] + at);
+      for (std::size_t e = first + 1; e < last; ++e) sum += load(sums.terms[e] + at);
+      store(sums.out[i] + at, sum);
+    }
+  }
+}
+
+FUNDGAP_LANES void overspent_lanes(std::span<const Index> net, const LaneTable& savings, const LaneTable& baseline,
+                                   char* bad) {
+  // As overspends(): whether saving > spend (1 + 1e-12) anywhere, as the largest
+  // saving - spend (1 + 1e-12) in each lane (a difference of doubles is above 0 exactly when
+  // the first is larger; NaN, neither, is passed over as overspends() passes it).
+  const std::size_t n = static_cast<std::size_t>(baseline.years) * kLanes;
+  Lanes most = Lanes{} - HUGE_VAL;
+  for (Index s : net) {
+    const double *saving = savings.at(s, 0), *spend = baseline.at(s, 0);
+    for (std::size_t i = 0; i < n; i += kLanes) {
+      const Lanes d = load(saving + i) - load(spend + i) * (1 + 1e-12);
+      most = most < d ? d : most;
+    }
+  }
+  for (std::size_t j = 0; j < kLanes; ++j) bad[j] |= most[j] > 0;
+}
+
 std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const Engine::Reach& reach) {
   std::vector<Overspend> out;
   const Index S = p.baseline.rows(), Y = p.baseline.cols(), K = p.scheme_saving.rows();

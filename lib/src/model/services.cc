@@ -20,6 +20,7 @@ std::pair<double, double> pressures_in(const Service& sv, int t) {
 }
 
 double growth_factor(const Service& sv, int t) { return (1 + sv.demand(t)) * (1 + sv.inflation(t)); }
+double grown(const Service& sv, double last, int t) { return stages::grown(last, sv.demand(t), sv.inflation(t)); }
 
 }  // namespace
 
@@ -31,14 +32,14 @@ void baseline(const Scenario& sc, Projection& p, const Engine::Reach& reach) {
     const Service& sv = sc.services[static_cast<std::size_t>(s)];
     p.baseline(s, 0) = sv.base;
     if (sv.pressures.empty()) {
-      for (Index t = 1; t < Y; ++t) p.baseline(s, t) = p.baseline(s, t - 1) * growth_factor(sv, static_cast<int>(t));
+      for (Index t = 1; t < Y; ++t) p.baseline(s, t) = grown(sv, p.baseline(s, t - 1), static_cast<int>(t));
       return;
     }
     p.pressures(s, 0) = 0;
     double recurrent_base = sv.base;
     for (Index t = 1; t < Y; ++t) {
       const auto [recurrent, one_off] = pressures_in(sv, static_cast<int>(t));
-      recurrent_base = recurrent_base * growth_factor(sv, static_cast<int>(t)) + recurrent;
+      recurrent_base = grown(sv, recurrent_base, static_cast<int>(t)) + recurrent;
       p.baseline(s, t) = recurrent_base + one_off;
       p.pressures(s, t) = recurrent + one_off;
     }
@@ -61,7 +62,47 @@ void net(Projection& p, const Engine::Reach& reach) {
     const double *x = row_data(p.baseline, s), *saved = row_data(p.savings, s), *back = row_data(p.reprovided, s),
                  *invested = row_data(p.investment, s);
     double* __restrict out = row_data(p.net, s);
-    for (Index t = 0; t < Y; ++t) out[t] = x[t] - saved[t] + back[t] + invested[t];
+    for (Index t = 0; t < Y; ++t) out[t] = net_of(x[t], saved[t], back[t], invested[t]);
+  }
+}
+
+FUNDGAP_LANES void baseline_lanes(const std::vector<ServiceLanes>& rows, const LaneStore& in,
+                                  LaneTable& baseline) {
+  const Index Y = baseline.years;
+  for (const ServiceLanes& r : rows) {
+    double* out = baseline.at(r.service, 0);
+    Lanes x = load(in.at(r.base));
+    store(out, x);
+    if (r.recurrent.empty()) {
+      for (Index t = 1; t < Y; ++t) {
+        const auto ti = static_cast<std::size_t>(t);
+        x = grown(x, load(in.at(r.demand[ti])), load(in.at(r.inflation[ti])));
+        store(out + ti * kLanes, x);
+      }
+      continue;
+    }
+    // With pressures: the spend that stays in the base, B, grows, and X = B + one-offs.
+    Lanes kept = x;
+    for (Index t = 1; t < Y; ++t) {
+      const auto ti = static_cast<std::size_t>(t);
+      Lanes recurrent{}, one_off{};
+      for (int a : r.recurrent[ti]) recurrent += load(in.at(a));
+      for (int a : r.one_off[ti]) one_off += load(in.at(a));
+      kept = grown(kept, load(in.at(r.demand[ti])), load(in.at(r.inflation[ti]))) + recurrent;
+      store(out + ti * kLanes, kept + one_off);
+    }
+  }
+}
+
+FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& baseline, const LaneTable& savings,
+                             const LaneTable& reprovided, const LaneTable& investment, LaneTable& net) {
+  const std::size_t n = static_cast<std::size_t>(baseline.years) * kLanes;
+  for (Index s : rows) {
+    const double *x = baseline.at(s, 0), *saved = savings.at(s, 0), *back = reprovided.at(s, 0),
+                 *invested = investment.at(s, 0);
+    double* out = net.at(s, 0);
+    for (std::size_t i = 0; i < n; i += kLanes)
+      store(out + i, net_of(load(x + i), load(saved + i), load(back + i), load(invested + i)));
   }
 }
 

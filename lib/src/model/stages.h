@@ -3,10 +3,16 @@
 // (docs/design.md, "the stage contract"). Private to the library.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <span>
 #include <vector>
 
 #include "explainer.h"
+#include "fundgap/model/batch.h"
 #include "fundgap/model/bridge.h"
 #include "fundgap/model/projection.h"
 
@@ -16,6 +22,108 @@ namespace fundgap::stages {
 // these directly: a row is a handful of years, too short for Eigen's blocks to pay off.
 inline double* row_data(Table& a, Eigen::Index r) { return a.data() + r * a.cols(); }
 inline const double* row_data(const Table& a, Eigen::Index r) { return a.data() + r * a.cols(); }
+
+// ---- engine.cc: what the engine works out once ------------------------------------
+// The rows the inputs `varying` reach.
+Engine::Reach reach_of(const Scenario& sc, std::span<const ParameterTarget> varying);
+// What lands on each service from the schemes, in file order.
+Engine::Landings landings_of(const Scenario& sc);
+// Partner spend's sparse structure: the unpooled services' funding shares and the pools'
+// members, in service order.
+struct SparseSpend {
+  std::vector<Engine::Share> shares;
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> membership;  // (pool, service)
+};
+SparseSpend sparse_spend(const Scenario& sc);
+
+// ---- lanes: the stages for a block of kLanes draws (batch.cc) ------------------------
+// Each formula a stage shares with its lanes is an inline function below, called by both,
+// so that a block's draws get a run's figures bit for bit (tests/batch_test.cc).
+//
+// A block's inputs: row r holds kLanes values of one number, the varying inputs' rows first,
+// then constants (a value no input varies, the same in every lane).
+//
+// A block's lanes of one value, as one value: GCC's and Clang's vector extensions, so that a
+// formula written once for a double is one expression over every draw of the block. Each
+// operation is the double's, lane by lane (none reassociated, and no fused multiply-add:
+// neither the baseline x86-64 nor AVX2 has one), so each lane is what the double gives.
+using Lanes = double __attribute__((vector_size(kLanes * sizeof(double))));
+// Lanes never cross the library's interface (the helpers below are inline; stages take
+// tables), so how a compiler would pass them by value to another object file is moot.
+#pragma GCC diagnostic ignored "-Wpsabi"
+// With GCC, each stage's lanes are also built for AVX2 and chosen when the program loads
+// (target_clones). Clang (the sanitizer build) refuses inline helpers of another target,
+// so it builds the baseline only.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(FUNDGAP_NO_TARGET_CLONES)
+#define FUNDGAP_LANES __attribute__((target_clones("avx2", "default")))
+#else
+#define FUNDGAP_LANES
+#endif
+inline Lanes load(const double* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store(double* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
+// x^n, lane by lane.
+inline double power(double x, int n) { return std::pow(x, n); }
+inline Lanes power(const Lanes& x, int n) {
+  Lanes out;
+  for (std::size_t j = 0; j < kLanes; ++j) out[j] = std::pow(x[j], n);
+  return out;
+}
+
+struct LaneStore {
+  std::vector<double> v;
+  const double* at(int row) const { return v.data() + static_cast<std::size_t>(row) * kLanes; }
+};
+// Entities x years x lanes: the lanes of one figure side by side.
+struct LaneTable {
+  Eigen::Index rows = 0, years = 0;
+  std::vector<double> v;
+  // Every row of `t`, each value in every lane: the constants a block starts from.
+  void assign(const Table& t) {
+    rows = t.rows();
+    years = t.cols();
+    v.resize(static_cast<std::size_t>(t.size()) * kLanes);
+    for (Eigen::Index i = 0; i < t.size(); ++i)
+      std::fill_n(v.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(i) * kLanes), kLanes, t.data()[i]);
+  }
+  double* at(Eigen::Index r, Eigen::Index t) { return v.data() + static_cast<std::size_t>(r * years + t) * kLanes; }
+  const double* at(Eigen::Index r, Eigen::Index t) const {
+    return v.data() + static_cast<std::size_t>(r * years + t) * kLanes;
+  }
+};
+// Where a moving service's inputs are in a LaneStore: rows by year t (0 unused).
+struct ServiceLanes {
+  Eigen::Index service = 0;
+  int base = 0;
+  std::vector<int> demand, inflation;
+  std::vector<std::vector<int>> recurrent, one_off;  // each year's pressures, in file order
+};
+// A moving scheme's: its numbers, and by year t its ramp, amount, investment ramp and
+// one-off cost (-1 where the year has none).
+struct SchemeLanes {
+  Eigen::Index scheme = 0;
+  int saving = 0, confidence = 0, reprovide_share = 0, investment = 0;
+  std::vector<int> ramp, amount, investment_ramp, one_off_cost;
+};
+// A partner with a single funding line.
+struct PartnerLanes {
+  Eigen::Index partner = 0;
+  int base = 0;
+  std::vector<int> growth;  // by year t (0 unused)
+};
+// A block's figures of the schemes, as the engine's Landings name them.
+struct SchemeLaneTables {
+  LaneTable saving, reprovided, investment, one_off_cost;
+  const LaneTable& of(const Table Projection::*figure) const {
+    return figure == &Projection::scheme_saving       ? saving
+           : figure == &Projection::scheme_reprovided ? reprovided
+           : figure == &Projection::scheme_investment ? investment
+                                                      : one_off_cost;
+  }
+};
 
 // What a bridge step needs: the figures of the two years, and how much of each service's
 // spend lands on the entity bridged (its funding share, or its risk share of the pool the
@@ -32,6 +140,19 @@ struct BridgeContext {
 // Each stage with a Reach computes the rows it reaches only (all for run()).
 void baseline(const Scenario& sc, Projection& p, const Engine::Reach& reach);
 void net(Projection& p, const Engine::Reach& reach);
+// X(t) = X(t-1) (1 + demand)(1 + inflation) + the year's recurrent pressures.
+template <class T>
+T grown(T last, T demand, T inflation) {
+  return last * ((1 + demand) * (1 + inflation));
+}
+// N = X - savings + re-provided + investment.
+template <class T>
+T net_of(T x, T saved, T back, T invested) {
+  return x - saved + back + invested;
+}
+void baseline_lanes(const std::vector<ServiceLanes>& rows, const LaneStore& in, LaneTable& baseline);
+void net_lanes(std::span<const Eigen::Index> rows, const LaneTable& baseline, const LaneTable& savings,
+               const LaneTable& reprovided, const LaneTable& investment, LaneTable& net);
 Explanation explain_baseline(Explainer& ex, const Figure& f, int t);
 Explanation explain_pressures(Explainer& ex, const Figure& f, int t);
 Explanation explain_net(Explainer& ex, const Figure& f, int t);
@@ -41,13 +162,38 @@ void bridge_demand_and_inflation(const BridgeContext& b, std::vector<BridgeStep>
 // A scheme's saving in year t when it starts in `start` (its own start, or a place's), on
 // the service's baseline `spend` that year. Inline: a draw evaluates it for every year of
 // every scheme it moves.
+// In its nth year (n = t - start + 1), with its numbers given: the formula for a draw.
+template <class T>
+T scheme_saving(bool absolute, bool efficiency, bool has_amounts, T saving, T amount, T confidence, T ramp, T spend,
+                int n) {
+  T full = absolute ? saving : saving * spend;
+  if (efficiency) full = (1 - power(1 - saving, n)) * spend;
+  else if (has_amounts) full = amount;
+  return confidence * ramp * full;
+}
 inline double scheme_saving_at(const Scheme& sk, double spend, int t, int start) {
   if (t < start) return 0;
-  double full = sk.absolute ? sk.saving : sk.saving * spend;
-  if (sk.efficiency) full = (1 - std::pow(1 - sk.saving, t - start + 1)) * spend;
-  else if (sk.has_amounts) full = sk.amounts(t);
-  return sk.confidence * sk.ramp_from(start, t) * full;
+  return scheme_saving<double>(sk.absolute, sk.efficiency, sk.has_amounts, sk.saving, sk.has_amounts ? sk.amounts(t) : 0,
+                       sk.confidence, sk.ramp_from(start, t), spend, t - start + 1);
 }
+// The figures of the moving schemes, their sums on the services in `net`, and the lanes
+// whose savings exceed a service's spend (bad[j] set).
+void schemes_lanes(const Scenario& sc, const std::vector<SchemeLanes>& rows, const LaneStore& in,
+                   const LaneTable& baseline, SchemeLaneTables& out);
+// The sums land() makes, as rows of lanes: sum i is 0 + terms[offsets[i]] + ... up to
+// terms[offsets[i + 1]], into out[i] (each a row's first year). Worked out once, for the
+// services in `net`.
+struct LaneSums {
+  std::vector<double*> out;
+  std::vector<std::size_t> offsets{0};
+  std::vector<const double*> terms;
+  Eigen::Index years = 0;
+};
+LaneSums lane_sums(std::span<const Eigen::Index> net, const Engine::Landings& landings, const SchemeLaneTables& figures,
+                   LaneTable* const sums[3]);
+void land_lanes(const LaneSums& sums);
+void overspent_lanes(std::span<const Eigen::Index> net, const LaneTable& savings, const LaneTable& baseline,
+                     char* bad);
 // Calls place_savings first (in a run of every row).
 void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach, const Engine::Landings& landings);
 std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const Engine::Reach& reach);
@@ -58,6 +204,12 @@ void bridge_schemes(const BridgeContext& b, std::vector<BridgeStep>& steps);
 
 // ---- funding.cc: F_p(t), its streams, council tax ----------------------------------
 void funding(const Scenario& sc, Projection& p);
+// F(t) = F(t-1) (1 + growth): a single funding line.
+template <class T>
+T grown_by(T last, T growth) {
+  return last * (1 + growth);
+}
+void funding_lanes(const std::vector<PartnerLanes>& rows, const LaneStore& in, LaneTable& funding);
 void council_tax_measures(const Scenario& sc, Projection& p);  // once the gap is known
 Explanation explain_funding(Explainer& ex, const Figure& f, int t);
 Explanation explain_stream(Explainer& ex, const Figure& f, int t);
@@ -74,6 +226,11 @@ void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
            const std::vector<std::pair<Eigen::Index, Eigen::Index>>& membership, const Projection& p,
            const Table& x, Table& pool_spend, Table& balance, Table& spend,
            std::vector<Table>& shared);
+// The same for a block's net spend `x` (pools linear, their contributions those of `p`), and
+// the gaps.
+void spend_lanes(const SparseSpend& sparse, const Projection& p, const LaneTable& x,
+                 LaneTable& pool_spend, LaneTable& balance, LaneTable& spend);
+void gap_lanes(const LaneTable& spend, const LaneTable& funding, LaneTable& gap);
 Explanation explain_spend(Explainer& ex, const Figure& f, int t);
 Explanation explain_gap(Explainer& ex, const Figure& f, int t);  // gap and gap_do_nothing
 void gap_annual(Projection& p);
@@ -122,6 +279,7 @@ void bridge_place_transfers(const BridgeContext& b, std::vector<BridgeStep>& ste
 
 // ---- catalogue.cc: the system totals ----------------------------------------------
 void system_totals(const Scenario& sc, Projection& p, Detail detail);  // REQUIRES: rows with a total have a matrix
+void system_gap_lanes(const LaneTable& gap, LaneTable& system_gap);  // one row
 
 // ---- finite.cc: every figure `detail` computes is finite, and money within kMaxMoney ---
 // The first figure that is not (earliest year, then services, schemes, partners, pools,
@@ -130,5 +288,9 @@ void system_totals(const Scenario& sc, Projection& p, Detail detail);  // REQUIR
 std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, Detail detail,
                                       const Engine::Reach& reach);
 Diagnostics misfit_diagnostics(const Scenario& sc, const std::optional<FigureRef>& figure);
+// Sets bad[j] for each lane j where a figure of a block's gaps run does not fit: the
+// baseline and net spend of the services in `net`, every row of the other tables.
+void misfit_lanes(std::span<const Eigen::Index> net, const LaneTable& baseline, const LaneTable& net_spend,
+                  std::initializer_list<const LaneTable*> whole, char* bad);
 
 }  // namespace fundgap::stages

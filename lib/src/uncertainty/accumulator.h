@@ -54,21 +54,33 @@ struct alignas(64) Accumulator {
     if (pending + added > kFlush) flush();
     pending += added;
     count += added;
+    if (added == draws)
+      add_outputs(values, stride, draws, [](std::size_t) { return true; }, gap, s);
+    else
+      add_outputs(values, stride, draws, [ok](std::size_t j) { return ok[j] != 0; }, gap, s);
+  }
+
+  // add()'s work, with `in(j)` saying whether draw j is added: a branch a value only when
+  // some draw of the block is left out.
+  template <class In>
+  void add_outputs(const double* values, std::size_t stride, std::size_t draws, const In& in, const std::vector<char>& gap,
+                   const SimulationState& s) {
     const auto bins = static_cast<std::size_t>(s.bins);
     const double last_bin = static_cast<double>(s.bins - 1);
     for (std::size_t i = 0; i < sum.size(); ++i) {
       const double* v = values + i * stride;
       std::uint32_t* h = histogram.data() + i * bins;
       const double low = s.bin_low[i], inverse = inverse_width[i];
+      const bool is_gap = gap[i] != 0;
       double lo = min[i], hi = max[i];
       std::int64_t pennies_sum = 0;
       std::uint64_t adverse_count = 0;
       for (std::size_t j = 0; j < draws; ++j) {
-        if (!ok[j]) continue;
+        if (!in(j)) continue;
         const double x = v[j];
         const double scaled = x * 100;
         std::int64_t pennies;
-        if (std::fabs(scaled) < 0x1p52) {
+        if (std::fabs(scaled) < 0x1p52) [[likely]] {
           pennies = round_to_integer(scaled);
           pennies_sum += pennies;
         } else {
@@ -78,7 +90,7 @@ struct alignas(64) Accumulator {
         }
         lo = std::min(lo, x);
         hi = std::max(hi, x);
-        adverse_count += gap[i] ? pennies > 0 : pennies < 0;
+        adverse_count += static_cast<std::uint64_t>(is_gap ? pennies > 0 : pennies < 0);
         ++h[static_cast<std::size_t>(std::clamp((x - low) * inverse, 0.0, last_bin))];
       }
       partial[i] += pennies_sum;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "accumulator.h"
+#include "fundgap/model/batch.h"
 #include "fundgap/model/projection.h"
 #include "sampler.h"
 
@@ -25,10 +26,10 @@ using uncertainty::Sampler;
 constexpr std::size_t kHistogramBudget = std::size_t{1} << 30;  // bytes of histograms for all threads
 constexpr std::uint64_t kBlock = 1024;  // draws per unit of work, and the sharding stripe
 constexpr std::uint64_t kPilot = 2048;  // draws that fix the histogram ranges: whole blocks
-// Draws sampled, projected and summarised together: a batch's outputs (8 bytes x outputs x
-// kBatch) stay in the cache between the projections and the accumulator.
+// Draws sampled together: one input's distribution serves a batch while it is in the cache.
+// A block's outputs are summarised together, so that an output's histogram serves a block.
 constexpr std::size_t kBatch = 64;
-static_assert(kPilot % kBlock == 0 && kBlock % kBatch == 0);
+static_assert(kPilot % kBlock == 0 && kBlock % kBatch == 0 && kBatch % kLanes == 0);
 
 // What a simulation summarises: every partner's gap, the system gap and every pool's
 // balance, in every year.
@@ -148,40 +149,74 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
   std::mutex lock;  // guards everything below
   std::optional<std::pair<std::uint64_t, Diagnostics>> first_error;
 
-  // One thread's working scenario and projection, and a batch of draws: their inputs,
-  // then their outputs (outputs x kBatch, draws the inner dimension). The projection
-  // starts as a run of the scenario with its inputs' own values; when that run is not ok
-  // (a saving above spend at those values), every draw is projected in full instead.
+  // One thread's working scenario and projection, a batch of draws' inputs, and a block's
+  // outputs (outputs x kBlock, draws the inner dimension). The batch kernel
+  // projects the draws kLanes at a time when it takes the scenario; otherwise the
+  // projection starts as a run of the scenario with its inputs' own values, and each draw
+  // is a rerun (or, when that run is not ok, a run in full).
   struct Worker {
     Scenario w;
     Sampler::Target target;
     Projection p;
     bool primed;
+    std::unique_ptr<BatchEngine> kernel;
+    std::vector<const double*> lanes;  // by output: the kernel's lanes of it
     Sampler::Batch batch;
     std::vector<double> out;
     std::vector<char> ok;
     std::optional<Accumulator> acc;
-    Worker(const Scenario& sc, const Sampler& sampler, const Engine& engine, std::size_t n)
-        : w(sc), target(sampler.target(w)), primed(engine.run(w, p, Detail::gaps).ok()), out(n * kBatch),
-          ok(kBatch) {}
+    Worker(const Scenario& sc, const Sampler& sampler, const Engine& engine, std::span<const ParameterTarget> uncertain,
+           const std::vector<SimulationOutput>& outputs)
+        : w(sc), target(sampler.target(w)), primed(engine.run(w, p, Detail::gaps).ok()),
+          kernel(std::make_unique<BatchEngine>(sc, uncertain)), out(outputs.size() * kBlock), ok(kBlock) {
+      if (!kernel->usable()) kernel.reset();
+      if (kernel)
+        for (const SimulationOutput& o : outputs) lanes.push_back(kernel->lanes(o.figure, o.year));
+    }
     Worker(const Worker&) = delete;
   };
-  // Draws first .. first + count - 1 (count <= kBatch) into k.out and k.ok. A draw of this
-  // shard that is not ok is kept as the first error if it is the earliest.
-  auto evaluate = [&](Worker& k, std::uint64_t first, std::size_t count) {
+  // Where a batch's outputs go: output i of its draw j to values[i * stride + j], and
+  // whether it is ok to ok[j].
+  struct Into {
+    double* values;
+    std::size_t stride;
+    char* ok;
+  };
+  // Draw j of k.batch projected by the engine. A draw of this shard that is not ok is kept
+  // as the first error if it is the earliest.
+  auto project_one = [&](Worker& k, std::size_t j, bool rerun, const Into& into) {
+    const ProjectionStatus status = rerun ? engine.rerun(k.w, k.p) : engine.run(k.w, k.p, Detail::gaps);
+    into.ok[j] = status.ok();
+    if (status.ok()) {
+      for (std::size_t i = 0; i < n; ++i)
+        into.values[i * into.stride + j] = (k.p.*sources[i].matrix)(sources[i].row, sources[i].year);
+      return;
+    }
+    const std::uint64_t d = k.batch.first + j;
+    if (!mine(d)) return;
+    std::lock_guard<std::mutex> g(lock);
+    if (!first_error || d < first_error->first) first_error = {d, status_diagnostics(k.w, status)};
+  };
+  // Draws first .. first + count - 1 (count <= kBatch). A draw the kernel finds not ok goes
+  // to the engine, which says what is wrong with it.
+  auto evaluate = [&](Worker& k, std::uint64_t first, std::size_t count, const Into& into) {
     sampler.draw(o.seed, first, count, k.batch);
+    if (k.kernel) {
+      for (std::size_t c = 0; c < count; c += kLanes) {
+        const std::size_t m = std::min(kLanes, count - c);
+        k.kernel->run(k.batch.values.data() + c, count, m, into.ok + c);
+        for (std::size_t i = 0; i < n; ++i) std::copy_n(k.lanes[i], m, into.values + i * into.stride + c);
+      }
+      for (std::size_t j = 0; j < count; ++j)
+        if (!into.ok[j]) {
+          Sampler::set(k.target, k.batch, j);
+          project_one(k, j, false, into);
+        }
+      return;
+    }
     for (std::size_t j = 0; j < count; ++j) {
       Sampler::set(k.target, k.batch, j);
-      const ProjectionStatus status = k.primed ? engine.rerun(k.w, k.p) : engine.run(k.w, k.p, Detail::gaps);
-      k.ok[j] = status.ok();
-      if (status.ok()) {
-        for (std::size_t i = 0; i < n; ++i) k.out[i * kBatch + j] = (k.p.*sources[i].matrix)(sources[i].row, sources[i].year);
-        continue;
-      }
-      const std::uint64_t d = first + j;
-      if (!mine(d)) continue;
-      std::lock_guard<std::mutex> g(lock);
-      if (!first_error || d < first_error->first) first_error = {d, status_diagnostics(k.w, status)};
+      project_one(k, j, k.primed, into);
     }
   };
   // Runs `job(worker)` on every thread and waits for them.
@@ -193,7 +228,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
     for (std::thread& t : pool) t.join();
   };
   workers.resize(static_cast<std::size_t>(threads));
-  for (auto& k : workers) k = std::make_unique<Worker>(sc, sampler, engine, n);
+  for (auto& k : workers) k = std::make_unique<Worker>(sc, sampler, engine, uncertain, s.outputs);
 
   // The pilot fixes each output's histogram range from the first draws; every shard
   // computes the same pilot, so their histograms line up. Its draws run on every thread
@@ -208,11 +243,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
       for (std::uint64_t c = next_batch++; c * kBatch < pilot; c = next_batch++) {
         const std::uint64_t first = c * kBatch;
         const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kBatch, pilot - first));
-        evaluate(k, first, count);
-        for (std::size_t j = 0; j < count; ++j) pilot_ok[first + j] = k.ok[j];
-        for (std::size_t i = 0; i < n; ++i)
-          std::copy_n(k.out.begin() + static_cast<std::ptrdiff_t>(i * kBatch), count,
-                      pilot_values.begin() + static_cast<std::ptrdiff_t>(i * pilot + first));
+        evaluate(k, first, count, {pilot_values.data() + first, pilot, pilot_ok.data() + first});
       }
     });
     s.bin_low.resize(n);
@@ -246,23 +277,23 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
     Accumulator& acc = *k.acc;
     for (std::size_t bi = next++; bi < blocks.size(); bi = next++) {
       const std::uint64_t begin = blocks[bi] * kBlock, end = std::min(begin + kBlock, o.draws);
+      const auto count = static_cast<std::size_t>(end - begin);
+      const bool piloted = begin < pilot;
+      if (!piloted)
+        for (std::size_t at = 0; at < count; at += kBatch)
+          evaluate(k, begin + at, std::min(kBatch, count - at), {k.out.data() + at, kBlock, k.ok.data() + at});
+      const double* values = piloted ? pilot_values.data() + begin : k.out.data();
+      const std::size_t stride = piloted ? pilot : kBlock;
+      const char* ok = piloted ? pilot_ok.data() + begin : k.ok.data();
+      acc.add(values, stride, count, ok, is_gap, s);
       std::string rows;
-      for (std::uint64_t first = begin; first < end; first += kBatch) {
-        const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kBatch, end - first));
-        const bool piloted = first < pilot;
-        if (!piloted) evaluate(k, first, count);
-        const double* values = piloted ? pilot_values.data() + first : k.out.data();
-        const std::size_t stride = piloted ? pilot : kBatch;
-        const char* ok = piloted ? pilot_ok.data() + first : k.ok.data();
-        acc.add(values, stride, count, ok, is_gap, s);
-        if (o.draws_out)
-          for (std::size_t j = 0; j < count; ++j) {
-            if (!ok[j]) continue;
-            rows += std::to_string(first + j);
-            for (std::size_t i = 0; i < n; ++i) rows += fmt::format(",{}", values[i * stride + j]);
-            rows += '\n';
-          }
-      }
+      if (o.draws_out)
+        for (std::size_t j = 0; j < count; ++j) {
+          if (!ok[j]) continue;
+          rows += std::to_string(begin + j);
+          for (std::size_t i = 0; i < n; ++i) rows += fmt::format(",{}", values[i * stride + j]);
+          rows += '\n';
+        }
       std::lock_guard<std::mutex> g(lock);
       done += end - begin;
       if (o.progress) o.progress(done, shard_draws);
