@@ -167,8 +167,9 @@ TEST_CASE("solve text: money as every other command writes it, not raw pounds") 
 }
 
 TEST_CASE("sensitivity: every swing equals a full projection of a copy with that one input moved") {
-  // The tornado projects on one working copy with an engine that recomputes only what the
-  // swung inputs reach; here each swing is recomputed the plain way, a copy per swing.
+  // The tornado projects its swings as one batch (the batch kernel, where it takes the
+  // scenario, else an engine that recomputes only what the swung inputs reach, on one
+  // working copy); here each swing is recomputed the plain way, a copy per swing.
   int swings = 0;
   for (const std::string& file : testing::bundled_files()) {
     CAPTURE(file);
