@@ -47,27 +47,32 @@ SparseSpend sparse_spend(const Scenario& sc);
 // formula written once for a double is one expression over every draw of the block. Each
 // operation is the double's, lane by lane (none reassociated, and no fused multiply-add:
 // neither the baseline x86-64 nor AVX2 has one), so each lane is what the double gives.
-using Lanes = double __attribute__((vector_size(kLanes * sizeof(double))));
-// Lanes never cross the library's interface (the helpers below are inline; stages take
-// tables), so how a compiler would pass them by value to another object file is moot.
-#pragma GCC diagnostic ignored "-Wpsabi"
+//
 // With GCC, each stage's lanes are also built for AVX2 and chosen when the program loads
-// (target_clones). Clang (the sanitizer build) refuses inline helpers of another target,
-// so it builds the baseline only.
+// (target_clones); Clang (the fuzz preset) refuses helpers of another target, so it builds
+// the baseline only. A helper that takes or gives Lanes by value is always inlined: called
+// from an AVX2 clone, a separate copy built for the baseline would pass them another way
+// (as a debug build, which inlines nothing on its own, would otherwise do). So Lanes never
+// cross a call, and GCC's note on how their passing differs between targets is moot: it is
+// off from here to the end of each file that includes this header (the lane stages' calls
+// are in those files).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(FUNDGAP_NO_TARGET_CLONES)
 #define FUNDGAP_LANES __attribute__((target_clones("avx2", "default")))
 #else
 #define FUNDGAP_LANES
 #endif
-inline Lanes load(const double* p) {
+#define FUNDGAP_INLINE inline __attribute__((always_inline))
+#pragma GCC diagnostic ignored "-Wpsabi"
+using Lanes = double __attribute__((vector_size(kLanes * sizeof(double))));
+FUNDGAP_INLINE Lanes load(const double* p) {
   Lanes v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-inline void store(double* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
+FUNDGAP_INLINE void store(double* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
 // x^n, lane by lane.
-inline double power(double x, int n) { return std::pow(x, n); }
-inline Lanes power(const Lanes& x, int n) {
+FUNDGAP_INLINE double power(double x, int n) { return std::pow(x, n); }
+FUNDGAP_INLINE Lanes power(const Lanes& x, int n) {
   Lanes out;
   for (std::size_t j = 0; j < kLanes; ++j) out[j] = std::pow(x[j], n);
   return out;
@@ -142,12 +147,12 @@ void baseline(const Scenario& sc, Projection& p, const Engine::Reach& reach);
 void net(Projection& p, const Engine::Reach& reach);
 // X(t) = X(t-1) (1 + demand)(1 + inflation) + the year's recurrent pressures.
 template <class T>
-T grown(T last, T demand, T inflation) {
+FUNDGAP_INLINE T grown(T last, T demand, T inflation) {
   return last * ((1 + demand) * (1 + inflation));
 }
 // N = X - savings + re-provided + investment.
 template <class T>
-T net_of(T x, T saved, T back, T invested) {
+FUNDGAP_INLINE T net_of(T x, T saved, T back, T invested) {
   return x - saved + back + invested;
 }
 void baseline_lanes(const std::vector<ServiceLanes>& rows, const LaneStore& in, LaneTable& baseline);
@@ -164,7 +169,7 @@ void bridge_demand_and_inflation(const BridgeContext& b, std::vector<BridgeStep>
 // every scheme it moves.
 // In its nth year (n = t - start + 1), with its numbers given: the formula for a draw.
 template <class T>
-T scheme_saving(bool absolute, bool efficiency, bool has_amounts, T saving, T amount, T confidence, T ramp, T spend,
+FUNDGAP_INLINE T scheme_saving(bool absolute, bool efficiency, bool has_amounts, T saving, T amount, T confidence, T ramp, T spend,
                 int n) {
   T full = absolute ? saving : saving * spend;
   if (efficiency) full = (1 - power(1 - saving, n)) * spend;
@@ -206,7 +211,7 @@ void bridge_schemes(const BridgeContext& b, std::vector<BridgeStep>& steps);
 void funding(const Scenario& sc, Projection& p);
 // F(t) = F(t-1) (1 + growth): a single funding line.
 template <class T>
-T grown_by(T last, T growth) {
+FUNDGAP_INLINE T grown_by(T last, T growth) {
   return last * (1 + growth);
 }
 void funding_lanes(const std::vector<PartnerLanes>& rows, const LaneStore& in, LaneTable& funding);

@@ -306,7 +306,7 @@ struct Scenario {
   // Where each value came from, keyed by its YAML path: "services.acute.demand",
   // "partners.ccg.funding.base", "schemes.x" (the entry's key). Used to point
   // errors found after reading (and `explain`) at the line that caused them.
-  std::map<std::string, SourceLocation> origins;
+  std::unordered_map<std::string, SourceLocation> origins;
 
   int years() const { return projected_years + 1; }  // T + 1 columns, base year included
   FinancialYear year(int t) const { return base_year + t; }
