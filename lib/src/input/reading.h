@@ -53,7 +53,8 @@ class Reading {
  public:
   explicit Reading(std::shared_ptr<const SourceFile> file) : file_(std::move(file)) {}
 
-  // Reads the whole document (scenario.cc). Problems go to diagnostics().
+  // Reads the whole document (scenario.cc) and moves the scenario out: a Reading reads one
+  // document. Problems go to diagnostics().
   Scenario read(const Node& root);
   Diagnostics& diagnostics() { return diags; }
 

@@ -10,11 +10,11 @@ namespace fundgap::input {
 Scenario Reading::read(const Node& root) {
   if (root.IsNull()) {
     diags.error({file_, 1, 1}, "the file is empty; a scenario starts with 'fundgap: 1'");
-    return sc;
+    return std::move(sc);
   }
   if (!root.IsMap()) {
     diags.error(at(root), "expected a map of scenario keys at the top level, found {}", describe(root));
-    return sc;
+    return std::move(sc);
   }
   const std::string top = "the scenario";
   std::vector<Entry> es = entries(root, top);
@@ -66,7 +66,7 @@ Scenario Reading::read(const Node& root) {
   if (const Entry* e = find(es, "correlations")) read_correlations(*this, *e);
   // Checks name entities and years, so they are read last, and only when those are sound.
   if (const Entry* e = find(es, "checks"); e && diags.empty()) read_checks(*this, *e);
-  return sc;
+  return std::move(sc);
 }
 
 void read_period(Reading& r, const Entry& e) {

@@ -151,6 +151,7 @@ std::optional<Distribution> Reading::distribution(const Node& n, ValueKind kind,
   }
   // Truncation moves what the user wrote when it moves the P10 or the P90 by more than
   // a hundredth of the distance between them as written.
+  if (!d->cut()) return d;
   const double p10 = d->quantile(0.1), p90 = d->quantile(0.9);
   const double t10 = d->truncated_quantile(0.1), t90 = d->truncated_quantile(0.9);
   if (std::max(std::fabs(t10 - p10), std::fabs(t90 - p90)) > 0.01 * (p90 - p10)) {

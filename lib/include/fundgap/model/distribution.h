@@ -46,6 +46,9 @@ class Distribution {
   // redrawn from the distribution truncated to it, which by inverse CDF is exactly
   // quantile(F(low) + u (F(high) - F(low))). Returns false when no probability is left.
   bool truncate(double low, double high);
+  // Whether truncate() cut any probability off (else the truncated quantiles are the
+  // quantiles as written, exactly).
+  bool cut() const { return p_low_ > 0 || p_high_ < 1; }
   // A draw from the (truncated) distribution for a uniform u in (0, 1).
   double sample(double u) const;
   // The truncated distribution's quantile at full precision, for sensitivity swings.
