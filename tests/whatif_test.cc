@@ -176,20 +176,65 @@ TEST_CASE("sensitivity: every swing equals a full projection of a copy with that
     const Scenario sc = load_scenario_file(file);
     if (!sc.uncertain()) continue;
     const std::string last = fmt::format("{}", sc.year(sc.years() - 1));
-    // A gap (which a gaps run gives) and the do-nothing gap (which only a full run does).
-    for (const std::string& figure : {"system.gap[" + last + "]", "system.gap_do_nothing[" + last + "]"}) {
-      CAPTURE(figure);
-      const FigureRef ref = parse_figure(sc, figure, "test");
-      for (const Swing& s : sensitivity(sc, ref, {})) {
-        const Parameter& p = find_parameter(sc, s.path, "test");
-        for (const auto& [v, at] : {std::pair{s.low, s.at_low}, std::pair{s.high, s.at_high}}) {
-          Scenario w = sc;
-          set_parameter(w, p.target, v);
-          CHECK(at == figure_value(project(w), ref.figure, ref.year));
-          ++swings;
+    // Gaps (which a gaps run gives) and the do-nothing gap (which only a full run does); a
+    // partner's figure and a pool's besides the system's; with the first uncertain input
+    // also named as a certain one (two inputs on the same numbers: no batch).
+    std::vector<std::string> figures{"system.gap[" + last + "]", "system.gap_do_nothing[" + last + "]",
+                                     sc.partners.front().id + ".gap[" + last + "]"};
+    if (!sc.pools.empty()) figures.push_back(sc.pools.front().id + ".balance[" + last + "]");
+    std::string first_uncertain;
+    for (const Parameter& p : sc.parameters)
+      if (p.distribution && first_uncertain.empty()) first_uncertain = p.path;
+    for (const std::vector<std::string>& certain : {std::vector<std::string>{}, std::vector{first_uncertain}}) {
+      CAPTURE(certain.size());
+      for (const std::string& figure : figures) {
+        CAPTURE(figure);
+        const FigureRef ref = parse_figure(sc, figure, "test");
+        for (const Swing& s : sensitivity(sc, ref, certain)) {
+          const Parameter& p = find_parameter(sc, s.path, "test");
+          for (const auto& [v, at] : {std::pair{s.low, s.at_low}, std::pair{s.high, s.at_high}}) {
+            Scenario w = sc;
+            set_parameter(w, p.target, v);
+            CHECK(at == figure_value(project(w), ref.figure, ref.year));
+            ++swings;
+          }
         }
       }
     }
   }
   CHECK(swings > 50);
+}
+
+TEST_CASE("solve: the scan's range of the figure is that of projecting each of its 201 points") {
+  // solve scans its range in 200 steps (as a batch where the batch kernel takes the
+  // scenario) and reports the least and greatest figure it met; here each point is a
+  // full projection of a copy.
+  int solved = 0;
+  for (const char* name : {"scenarios/tower_hamlets_2019_uncertain.yaml", "docs/examples/uncertain.yaml",
+                           "examples/04_pool_risk_share.yaml"}) {
+    CAPTURE(name);
+    const Scenario sc = load_scenario_file(std::string(FUNDGAP_SOURCE_DIR) + "/" + name);
+    const std::string last = fmt::format("{}", sc.year(sc.years() - 1));
+    const FigureRef ref = parse_figure(sc, "system.gap[" + last + "]", "test");
+    for (const Parameter& p : sc.parameters) {
+      if (p.kind != ValueKind::rate || p.path.find('[') != std::string::npos) continue;
+      CAPTURE(p.path);
+      const Solution s = solve(sc, p.path, ref, 0, std::make_pair(-0.05, 0.15));
+      double low = HUGE_VAL, high = -HUGE_VAL;
+      for (int i = 0; i <= 200; ++i) {
+        Scenario w = sc;
+        set_parameter(w, p.target, -0.05 + (0.15 - -0.05) * i / 200);
+        try {
+          const double v = figure_value(project(w), ref.figure, ref.year);
+          low = std::min(low, v);
+          high = std::max(high, v);
+        } catch (const InputError&) {
+        }
+      }
+      CHECK(s.figure_low == low);
+      CHECK(s.figure_high == high);
+      ++solved;
+    }
+  }
+  CHECK(solved >= 5);
 }

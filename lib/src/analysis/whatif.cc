@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <span>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 
@@ -90,7 +91,9 @@ class Variations {
     for (const ParameterTarget& t : targets_) {
       const std::span<double> own = parameter_slots(w_, t);
       base_.push_back(own.front());
-      uniform_.push_back(std::all_of(own.begin(), own.end(), [&](double v) { return v == own.front(); }));
+      uniform_.push_back(std::all_of(own.begin(), own.end(), [&](const double& v) {  // bit for bit: 0 is not -0
+        return std::memcmp(&v, &own.front(), sizeof v) == 0;
+      }));
       for (const double& v : own) slots.push_back(&v);
     }
     std::sort(slots.begin(), slots.end());
