@@ -18,7 +18,6 @@ struct BatchEngine::Kernel {
   Scenario sc;  // at its own values: the constants, and the numbers the inputs' slots are
   std::size_t inputs = 0;
   Engine::Reach reach;
-  Engine::Landings landings;
   stages::SparseSpend sparse;
   Projection p;  // the run at the scenario's own values
   stages::LaneStore in;
@@ -87,7 +86,6 @@ BatchEngine::BatchEngine(const Scenario& scenario, std::span<const ParameterTarg
   }
   k->inputs = varying.size();
   k->reach = stages::reach_of(sc, varying);
-  k->landings = stages::landings_of(sc);
   k->sparse = stages::sparse_spend(sc);
 
   // Where each number is: the row of the input that sets it (the last, as Sampler::set
@@ -187,7 +185,7 @@ BatchEngine::BatchEngine(const Scenario& scenario, std::span<const ParameterTarg
   k->gap.assign(p.gap);
   k->system_gap.assign(p.system.middleRows(static_cast<Index>(Measure::gap), 1));
   stages::LaneTable* const sums[3] = {&k->savings, &k->reprovided, &k->investment};
-  k->sums = stages::lane_sums(k->reach.net, k->landings, k->figures, sums);
+  k->sums = stages::lane_sums(k->reach.net, stages::landings_of(sc), k->figures, sums);
   k_ = std::move(k);
 }
 
