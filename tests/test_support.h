@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -46,6 +47,18 @@ inline Projection projected(const std::string& yaml) { return project(scenario(y
 inline double value(const Scenario& sc, const Projection& p, const std::string& ref) {
   const FigureRef r = parse_figure(sc, ref, "test");
   return figure_value(p, r.figure, r.year);
+}
+
+// How far a figure of year t that sums spend (a partner's spend or gap, a pool's balance,
+// the system's gap) can move when its terms are added in another order, as the batch
+// kernel adds them: each of the two orders rounds n times, each time by at most half a unit
+// in the last place of a partial sum, and no partial sum exceeds the sum of the magnitudes
+// of every term it could add (net spend, funding, pool contributions and balances).
+inline double sum_rounding(const Projection& p, int t) {
+  const double scale = p.net.col(t).abs().sum() + p.funding.col(t).abs().sum() +
+                       p.pool_contributions.col(t).abs().sum() + p.pool_balance.col(t).abs().sum();
+  const auto n = static_cast<double>(p.net.rows() + p.funding.rows() + 3 * p.pool_balance.rows() + 1);
+  return 2 * n * (std::numeric_limits<double>::epsilon() / 2) * scale;
 }
 
 // Each diagnostic of reading and projecting `yaml`, as "line:col: message".

@@ -195,7 +195,9 @@ TEST_CASE("sensitivity: every swing equals a full projection of a copy with that
           for (const auto& [v, at] : {std::pair{s.low, s.at_low}, std::pair{s.high, s.at_high}}) {
             Scenario w = sc;
             set_parameter(w, p.target, v);
-            CHECK(at == figure_value(project(w), ref.figure, ref.year));
+            const Projection projected = project(w);  // the kernel's sums may round otherwise
+            CHECK(std::fabs(at - figure_value(projected, ref.figure, ref.year)) <=
+                  testing::sum_rounding(projected, ref.year));
             ++swings;
           }
         }
@@ -220,19 +222,21 @@ TEST_CASE("solve: the scan's range of the figure is that of projecting each of i
       if (p.kind != ValueKind::rate || p.path.find('[') != std::string::npos) continue;
       CAPTURE(p.path);
       const Solution s = solve(sc, p.path, ref, 0, std::make_pair(-0.05, 0.15));
-      double low = HUGE_VAL, high = -HUGE_VAL;
+      double low = HUGE_VAL, high = -HUGE_VAL, rounding = 0;  // the kernel's sums may round otherwise
       for (int i = 0; i <= 200; ++i) {
         Scenario w = sc;
         set_parameter(w, p.target, -0.05 + (0.15 - -0.05) * i / 200);
         try {
-          const double v = figure_value(project(w), ref.figure, ref.year);
+          const Projection projected = project(w);
+          const double v = figure_value(projected, ref.figure, ref.year);
           low = std::min(low, v);
           high = std::max(high, v);
+          rounding = std::max(rounding, testing::sum_rounding(projected, ref.year));
         } catch (const InputError&) {
         }
       }
-      CHECK(s.figure_low == low);
-      CHECK(s.figure_high == high);
+      CHECK(std::fabs(s.figure_low - low) <= rounding);
+      CHECK(std::fabs(s.figure_high - high) <= rounding);
       ++solved;
     }
   }

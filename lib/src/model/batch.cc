@@ -18,7 +18,7 @@ struct BatchEngine::Kernel {
   Scenario sc;  // at its own values: the constants, and the numbers the inputs' slots are
   std::size_t inputs = 0;
   Engine::Reach reach;
-  stages::SparseSpend sparse;
+  stages::SpendLanes spend_parts;
   Projection p;  // the run at the scenario's own values
   stages::LaneStore in;
   std::vector<stages::ServiceLanes> services;
@@ -86,7 +86,7 @@ BatchEngine::BatchEngine(const Scenario& scenario, std::span<const ParameterTarg
   }
   k->inputs = varying.size();
   k->reach = stages::reach_of(sc, varying);
-  k->sparse = stages::sparse_spend(sc);
+  k->spend_parts = stages::spend_lanes_of(sc, k->p, k->reach.net);
 
   // Where each number is: the row of the input that sets it (the last, as Sampler::set
   // writes them in order), or a constant row of its value.
@@ -207,7 +207,7 @@ void BatchEngine::run(const double* values, std::size_t stride, std::size_t coun
   stages::overspent_lanes(k.reach.net, k.savings, k.baseline, k.bad);
   stages::net_lanes(k.reach.net, k.baseline, k.savings, k.reprovided, k.investment, k.net);
   stages::funding_lanes(k.partners, k.in, k.funding);
-  stages::spend_lanes(k.sparse, k.p, k.net, k.pool_spend, k.balance, k.spend);
+  stages::spend_lanes(k.spend_parts, k.p, k.net, k.pool_spend, k.balance, k.spend);
   stages::gap_lanes(k.spend, k.funding, k.gap);
   stages::system_gap_lanes(k.gap, k.system_gap);
   stages::misfit_lanes(k.reach.net, k.baseline, k.net, {&k.funding, &k.spend, &k.gap, &k.balance, &k.system_gap},

@@ -49,19 +49,67 @@ void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
   }
 }
 
-FUNDGAP_LANES void spend_lanes(const SparseSpend& sparse, const Projection& p, const LaneTable& x,
-                               LaneTable& pool_spend, LaneTable& balance, LaneTable& spend) {
-  // As spend(), lane by lane: the same sums in the same order. Rows by their first year's
-  // lanes, year t kLanes on.
+SpendLanes spend_lanes_of(const Scenario& sc, const Projection& p, std::span<const Index> net) {
+  SpendLanes out;
+  const Index Y = p.net.cols(), P = p.spend.rows(), Q = p.pool_spend.rows();
+  std::vector<char> moves(static_cast<std::size_t>(p.net.rows()), 0);
+  for (Index s : net) moves[static_cast<std::size_t>(s)] = 1;
+  std::vector<char> pool_moves(static_cast<std::size_t>(Q), 0), partner_moves(static_cast<std::size_t>(P), 0);
+  const SparseSpend all = sparse_spend(sc);
+  out.pool_spend = Table::Zero(Q, Y);
+  for (const auto& [q, s] : all.membership)
+    if (moves[static_cast<std::size_t>(s)]) {
+      out.moving.membership.emplace_back(q, s);
+      pool_moves[static_cast<std::size_t>(q)] = 1;
+    } else {
+      out.pool_spend.row(q) += p.net.row(s);
+    }
+  out.spend = Table::Zero(P, Y);
+  for (const Engine::Share& f : all.shares)
+    if (moves[static_cast<std::size_t>(f.service)]) {
+      out.moving.shares.push_back(f);
+      partner_moves[static_cast<std::size_t>(f.partner)] = 1;
+    } else {
+      out.spend.row(f.partner) += f.share * p.net.row(f.service);
+    }
+  // REQUIRES: every pool is linear().
+  for (Index q = 0; q < Q; ++q) {
+    out.spend += p.pool_partner_contribution[static_cast<std::size_t>(q)];
+    for (Index i = 0; i < P; ++i) {
+      const double rho = p.risk_share(q, i);
+      if (!pool_moves[static_cast<std::size_t>(q)]) {
+        out.spend.row(i) -= rho * p.pool_balance.row(q);
+      } else if (rho != 0) {  // 0 x a finite balance adds nothing
+        out.risk.emplace_back(q, i);
+        partner_moves[static_cast<std::size_t>(i)] = 1;
+      }
+    }
+  }
+  for (Index q = 0; q < Q; ++q)
+    if (pool_moves[static_cast<std::size_t>(q)]) out.pools.push_back(q);
+  for (Index i = 0; i < P; ++i)
+    if (partner_moves[static_cast<std::size_t>(i)]) out.partners.push_back(i);
+  return out;
+}
+
+FUNDGAP_LANES void spend_lanes(const SpendLanes& s, const Projection& p, const LaneTable& x, LaneTable& pool_spend,
+                               LaneTable& balance, LaneTable& spend) {
+  // As spend(), lane by lane, from what stays. Rows by their first year's lanes, year t
+  // kLanes on. Rows that no draw moves keep the values they were built with.
   const std::size_t n = static_cast<std::size_t>(x.years) * kLanes;
   const Index Y = x.years;
-  std::fill(pool_spend.v.begin(), pool_spend.v.end(), 0.0);
-  for (const auto& [q, s] : sparse.membership) {
-    const double* in = x.at(s, 0);
+  const Lanes zero{};
+  auto start = [&](const Table& constant, LaneTable& out, Index r) {
+    double* row = out.at(r, 0);
+    for (Index t = 0; t < Y; ++t) store(row + static_cast<std::size_t>(t) * kLanes, zero + constant(r, t));
+  };
+  for (Index q : s.pools) start(s.pool_spend, pool_spend, q);
+  for (const auto& [q, sv] : s.moving.membership) {
+    const double* in = x.at(sv, 0);
     double* out = pool_spend.at(q, 0);
     for (std::size_t i = 0; i < n; i += kLanes) store(out + i, load(out + i) + load(in + i));
   }
-  for (Index q = 0; q < pool_spend.rows; ++q) {
+  for (Index q : s.pools) {
     const double* used = pool_spend.at(q, 0);
     double* v = balance.at(q, 0);
     for (Index t = 0; t < Y; ++t) {
@@ -69,25 +117,18 @@ FUNDGAP_LANES void spend_lanes(const SparseSpend& sparse, const Projection& p, c
       store(v + i, p.pool_contributions(q, t) - load(used + i));
     }
   }
-  std::fill(spend.v.begin(), spend.v.end(), 0.0);
-  for (const Engine::Share& f : sparse.shares) {
+  for (Index i : s.partners) start(s.spend, spend, i);
+  for (const Engine::Share& f : s.moving.shares) {
     const double* in = x.at(f.service, 0);
     double* out = spend.at(f.partner, 0);
     const double share = f.share;
     for (std::size_t i = 0; i < n; i += kLanes) store(out + i, load(out + i) + share * load(in + i));
   }
-  // REQUIRES: every pool is linear().
-  for (Index q = 0; q < pool_spend.rows; ++q) {
-    const Table& contribution = p.pool_partner_contribution[static_cast<std::size_t>(q)];
+  for (const auto& [q, i] : s.risk) {
+    const double rho = p.risk_share(q, i);
     const double* v = balance.at(q, 0);
-    for (Index i = 0; i < spend.rows; ++i) {
-      const double rho = p.risk_share(q, i);
-      double* out = spend.at(i, 0);
-      for (Index t = 0; t < Y; ++t) {
-        const std::size_t at = static_cast<std::size_t>(t) * kLanes;
-        store(out + at, load(out + at) + contribution(i, t) - rho * load(v + at));
-      }
-    }
+    double* out = spend.at(i, 0);
+    for (std::size_t at = 0; at < n; at += kLanes) store(out + at, load(out + at) - rho * load(v + at));
   }
 }
 

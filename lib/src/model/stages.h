@@ -38,7 +38,9 @@ SparseSpend sparse_spend(const Scenario& sc);
 
 // ---- lanes: the stages for a block of kLanes draws (batch.cc) ------------------------
 // Each formula a stage shares with its lanes is an inline function below, called by both,
-// so that a block's draws get a run's figures bit for bit (tests/batch_test.cc).
+// so that a block's draws get a run's figures of services, schemes and funding bit for bit,
+// and its sums of spend (partners' spend and gaps, pools' balances, the system's gap) to
+// within their rounding, as they add what no draw moves once (tests/batch_test.cc).
 //
 // A block's inputs: row r holds kLanes values of one number, the varying inputs' rows first,
 // then constants (a value no input varies, the same in every lane).
@@ -232,9 +234,20 @@ void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
            const Table& x, Table& pool_spend, Table& balance, Table& spend,
            std::vector<Table>& shared);
 // The same for a block's net spend `x` (pools linear, their contributions those of `p`), and
-// the gaps.
-void spend_lanes(const SparseSpend& sparse, const Projection& p, const LaneTable& x,
-                 LaneTable& pool_spend, LaneTable& balance, LaneTable& spend);
+// the gaps. What no draw moves is summed once, at the scenario's own values: the spend of
+// the services outside `net` (the services whose net spend a draw can move), the pools'
+// contributions, and the shares of the balances of pools with no member in `net`. So a
+// lane's spend adds the same terms as a run's in another order, and can differ from it in
+// its last bits (within a few units of the last place of the largest term).
+struct SpendLanes {
+  SparseSpend moving;  // the shares and pool memberships of the services in `net`
+  std::vector<Eigen::Index> pools, partners;  // whose balance, whose spend a draw can move
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> risk;  // (pool, partner): a nonzero share of a moving balance
+  Table pool_spend, spend;  // pools x years, partners x years: what stays
+};
+SpendLanes spend_lanes_of(const Scenario& sc, const Projection& p, std::span<const Eigen::Index> net);
+void spend_lanes(const SpendLanes& s, const Projection& p, const LaneTable& x, LaneTable& pool_spend,
+                 LaneTable& balance, LaneTable& spend);
 void gap_lanes(const LaneTable& spend, const LaneTable& funding, LaneTable& gap);
 Explanation explain_spend(Explainer& ex, const Figure& f, int t);
 Explanation explain_gap(Explainer& ex, const Figure& f, int t);  // gap and gap_do_nothing

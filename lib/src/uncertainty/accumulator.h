@@ -36,6 +36,7 @@ struct alignas(64) Accumulator {
   std::uint64_t count = 0;  // draws added
 
   std::vector<double> inverse_width;
+  std::vector<std::uint32_t> bin;  // add()'s scratch: the bin of each draw of an output
 
   Accumulator(std::size_t n, const SimulationState& s)
       : sum(n, 0), partial(n, 0), min(n, HUGE_VAL), max(n, -HUGE_VAL), adverse(n, 0),
@@ -61,20 +62,23 @@ struct alignas(64) Accumulator {
   }
 
   // add()'s work, with `in(j)` saying whether draw j is added: a branch a value only when
-  // some draw of the block is left out.
+  // some draw of the block is left out. Two passes an output: the values' sums, extremes and
+  // bins, then the bins' counts in a loop of its own, so that the core has many counts'
+  // cache misses in flight at once (the histograms of a block's outputs are megabytes).
   template <class In>
   void add_outputs(const double* values, std::size_t stride, std::size_t draws, const In& in, const std::vector<char>& gap,
                    const SimulationState& s) {
     const auto bins = static_cast<std::size_t>(s.bins);
     const double last_bin = static_cast<double>(s.bins - 1);
+    bin.resize(std::max(bin.size(), draws));
     for (std::size_t i = 0; i < sum.size(); ++i) {
       const double* v = values + i * stride;
-      std::uint32_t* h = histogram.data() + i * bins;
       const double low = s.bin_low[i], inverse = inverse_width[i];
       const bool is_gap = gap[i] != 0;
       double lo = min[i], hi = max[i];
       std::int64_t pennies_sum = 0;
       std::uint64_t adverse_count = 0;
+      std::size_t added = 0;
       for (std::size_t j = 0; j < draws; ++j) {
         if (!in(j)) continue;
         const double x = v[j];
@@ -91,8 +95,10 @@ struct alignas(64) Accumulator {
         lo = std::min(lo, x);
         hi = std::max(hi, x);
         adverse_count += static_cast<std::uint64_t>(is_gap ? pennies > 0 : pennies < 0);
-        ++h[static_cast<std::size_t>(std::clamp((x - low) * inverse, 0.0, last_bin))];
+        bin[added++] = static_cast<std::uint32_t>(std::clamp((x - low) * inverse, 0.0, last_bin));
       }
+      std::uint32_t* h = histogram.data() + i * bins;
+      for (std::size_t j = 0; j < added; ++j) ++h[bin[j]];
       partial[i] += pennies_sum;
       min[i] = lo;
       max[i] = hi;
