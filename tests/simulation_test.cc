@@ -1,6 +1,7 @@
 // Uncertain inputs and Monte Carlo: distribution moments, truncation, a recovered
 // correlation, bit-identical results across threads and shards, merge, and a
 // zero-variance simulation that equals run.
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -215,6 +216,67 @@ TEST_CASE("simulate: bit-identical for any thread count and any sharding") {
   o.seed = 100;
   o.shard = 1;
   CHECK_THROWS_AS(shards[1].merge(simulate(sc, o)), InputError);  // another seed
+}
+
+TEST_CASE("simulate: sums, extremes and adverse counts are of each draw's figure in whole pennies") {
+  // Gaps of exact halves of a penny (+0.625 and -0.125 pounds: 62.5 and -12.5 pennies,
+  // which halves away from zero make 63 and -13, where halves to even would give 62 and
+  // -12), one of £100 billion (beyond what the accumulator sums four draws at a time) and
+  // one that varies; 2,051 draws, so that the last block is not a multiple of four.
+  Scenario sc = fundgap::testing::scenario(R"(
+fundgap: 1
+name: pennies
+period: {base: 2020/21, to: 2022/23}
+partners:
+  a: {funding: {base: 1000000}}
+  b: {funding: {base: 0}}
+  c: {funding: {base: 1.5m}}
+  d: {funding: {base: 1000000.125}}
+services:
+  sa: {funder: a, base: 1000000.625}
+  sb: {funder: b, base: 100000000000.625}
+  sc: {funder: c, base: {uniform: [1m, 2m]}, demand: {normal: {mean: 2%, sd: 1%}}}
+  sd: {funder: d, base: 1000000}
+)");
+  SimulationOptions o;
+  o.draws = 2051;
+  o.threads = 2;
+  std::ostringstream draws;
+  o.draws_out = &draws;
+  const SimulationState s = simulate(sc, o);
+  // Every figure of every draw, from the per-draw CSV (shortest text that reads back the same).
+  std::istringstream in(draws.str());
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::vector<double>> columns(s.outputs.size());
+  while (std::getline(in, line)) {
+    std::istringstream row(line);
+    std::string cell;
+    std::getline(row, cell, ',');  // the draw's number
+    for (auto& c : columns) {
+      std::getline(row, cell, ',');
+      c.push_back(std::stod(cell));
+    }
+  }
+  REQUIRE(columns[0].size() == 2051);
+  REQUIRE(s.count == 2051);
+  for (std::size_t i = 0; i < s.outputs.size(); ++i) {
+    CAPTURE(s.outputs[i].entity);
+    CAPTURE(s.outputs[i].year);
+    Int128 pennies = 0;
+    std::uint64_t adverse = 0;
+    for (double x : columns[i]) {
+      const double p = std::round(x * 100);  // halves away from zero
+      pennies += static_cast<Int128>(p);
+      adverse += p > 0;
+    }
+    CHECK(s.sum_pennies[i] == pennies);
+    CHECK(s.adverse[i] == adverse);
+    CHECK(s.min[i] == *std::min_element(columns[i].begin(), columns[i].end()));
+    CHECK(s.max[i] == *std::max_element(columns[i].begin(), columns[i].end()));
+  }
+  CHECK(s.sum_pennies[0] == Int128{63} * 2051);   // a.gap[2020/21]
+  CHECK(s.sum_pennies[9] == Int128{-13} * 2051);  // d.gap[2020/21]
 }
 
 TEST_CASE("simulate: with no spread, every statistic equals run") {

@@ -80,13 +80,18 @@ FUNDGAP_LANES void schemes_lanes(const Scenario& sc, const std::vector<SchemeLan
   const Index Y = baseline.years;
   const bool one_off_costs = out.one_off_cost.rows > 0;
   const Lanes zero{};
+  // Addresses in locals: a store through a double* could otherwise be to the vectors'.
+  const double* const values = in.v.data();
+  const auto at_row = [values](int row) { return values + static_cast<std::size_t>(row) * kLanes; };
   for (const SchemeLanes& r : rows) {
     const Scheme& sk = sc.schemes[static_cast<std::size_t>(r.scheme)];
     const bool reprovides = sk.reprovide_service >= 0, invests = sk.investment_service >= 0;
     const bool absolute = sk.absolute, efficiency = sk.efficiency, has_amounts = sk.has_amounts;
     const int start = sk.start, from = sk.investment_start < 0 ? sk.start : sk.investment_start;
-    const Lanes saving = load(in.at(r.saving)), confidence = load(in.at(r.confidence)),
-                share = load(in.at(r.reprovide_share)), investment = load(in.at(r.investment));
+    const Lanes saving = load(at_row(r.saving)), confidence = load(at_row(r.confidence)),
+                share = load(at_row(r.reprovide_share)), investment = load(at_row(r.investment));
+    const int *ramp = r.ramp.data(), *amount = r.amount.data(), *investment_ramp = r.investment_ramp.data(),
+              *one_off_cost = r.one_off_cost.data();
     const double* spend = baseline.at(sk.service, 0);
     double *saved = out.saving.at(r.scheme, 0), *back = out.reprovided.at(r.scheme, 0),
            *invested = out.investment.at(r.scheme, 0),
@@ -96,12 +101,12 @@ FUNDGAP_LANES void schemes_lanes(const Scenario& sc, const std::vector<SchemeLan
       const std::size_t at = ti * kLanes;
       Lanes v = zero;
       if (t >= start)
-        v = scheme_saving(absolute, efficiency, has_amounts, saving, has_amounts ? load(in.at(r.amount[ti])) : zero,
-                          confidence, load(in.at(r.ramp[ti])), load(spend + at), static_cast<int>(t) - start + 1);
+        v = scheme_saving(absolute, efficiency, has_amounts, saving, has_amounts ? load(at_row(amount[ti])) : zero,
+                          confidence, load(at_row(ramp[ti])), load(spend + at), static_cast<int>(t) - start + 1);
       store(saved + at, v);
       store(back + at, reprovides ? share * v : zero);
-      store(invested + at, invests && t >= from ? load(in.at(r.investment_ramp[ti])) * investment : zero);
-      if (cost) store(cost + at, r.one_off_cost[ti] >= 0 ? load(in.at(r.one_off_cost[ti])) : zero);
+      store(invested + at, invests && t >= from ? load(at_row(investment_ramp[ti])) * investment : zero);
+      if (cost) store(cost + at, one_off_cost[ti] >= 0 ? load(at_row(one_off_cost[ti])) : zero);
     }
   }
 }
@@ -123,14 +128,18 @@ LaneSums lane_sums(std::span<const Index> net, const Engine::Landings& landings,
 }
 
 FUNDGAP_LANES void land_lanes(const LaneSums& sums) {
-  // As land() in schemes(): 0 + each figure landing on the service, in file order.
-  for (std::size_t i = 0; i < sums.out.size(); ++i) {
-    const std::size_t first = sums.offsets[i], last = sums.offsets[i + 1];
-    for (Index t = 0; t < sums.years; ++t) {
-      const std::size_t at = static_cast<std::size_t>(t) * kLanes;
-      Lanes sum = 0.0 + load(sums.terms[first] + at);
-      for (std::size_t e = first + 1; e < last; ++e) sum += load(sums.terms[e] + at);
-      store(sums.out[i] + at, sum);
+  // As land() in schemes(): 0 + each figure landing on the service, in file order. (The
+  // tables' addresses in locals: a store through a double* could otherwise be to them.)
+  const double* const* const terms = sums.terms.data();
+  const std::size_t* const offsets = sums.offsets.data();
+  const std::size_t n = static_cast<std::size_t>(sums.years) * kLanes, count = sums.out.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t first = offsets[i], last = offsets[i + 1];
+    double* const out = sums.out[i];
+    for (std::size_t at = 0; at < n; at += kLanes) {
+      Lanes sum = 0.0 + load(terms[first] + at);
+      for (std::size_t e = first + 1; e < last; ++e) sum += load(terms[e] + at);
+      store(out + at, sum);
     }
   }
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "explainer.h"
+#include "fundgap/base/clones.h"
 #include "fundgap/model/batch.h"
 #include "fundgap/model/bridge.h"
 #include "fundgap/model/projection.h"
@@ -51,18 +52,12 @@ SparseSpend sparse_spend(const Scenario& sc);
 // neither the baseline x86-64 nor AVX2 has one), so each lane is what the double gives.
 //
 // With GCC, each stage's lanes are also built for AVX2 and chosen when the program loads
-// (target_clones); Clang (the fuzz preset) refuses helpers of another target, so it builds
-// the baseline only. A helper that takes or gives Lanes by value is always inlined: called
+// (FUNDGAP_LANES, fundgap/base/clones.h). A helper that takes or gives Lanes by value is always inlined: called
 // from an AVX2 clone, a separate copy built for the baseline would pass them another way
 // (as a debug build, which inlines nothing on its own, would otherwise do). So Lanes never
 // cross a call, and GCC's note on how their passing differs between targets is moot: it is
 // off from here to the end of each file that includes this header (the lane stages' calls
 // are in those files).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(FUNDGAP_NO_TARGET_CLONES)
-#define FUNDGAP_LANES __attribute__((target_clones("avx2", "default")))
-#else
-#define FUNDGAP_LANES
-#endif
 #define FUNDGAP_INLINE inline __attribute__((always_inline))
 #pragma GCC diagnostic ignored "-Wpsabi"
 using Lanes = double __attribute__((vector_size(kLanes * sizeof(double))));
