@@ -3,6 +3,7 @@
 // zero-variance simulation that equals run.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 #include "fundgap/analysis/report.h"
@@ -84,6 +85,53 @@ TEST_CASE("PERT: distributions of one shape share a table and draw exactly as wh
   // The table (not Newton from the middle) is what they draw with: a draw inside it is
   // the table's interpolation, within the table's accuracy of the exact quantile.
   CHECK(std::abs(together[1].sample(0.3) - together[1].quantile(0.3)) < 1e-6 * 30);
+}
+
+TEST_CASE("distributions: drawing a row of uniforms at once gives each one's draw, bit for bit") {
+  // Each kind, truncated or not, PERT with its table and without, one with no spread; u
+  // on a grid through both normal tails and across Acklam's region edges (0.02425 and
+  // 0.97575), in rows of lengths that are and are not multiples of four.
+  std::vector<Distribution> kinds = {Distribution::normal(0.02, 0.01),     Distribution::interval(1e6, 3e6),
+                                     Distribution::lognormal(50e6, 0.2),   Distribution::uniform(-1, 2),
+                                     Distribution::triangular(1.5, 2.7, 4.1), Distribution::triangular(5, 5, 9),
+                                     Distribution::pert(0.01, 0.02, 0.05), Distribution::pert(0, 1, 1),
+                                     Distribution::normal(3, 0)};
+  for (std::size_t k = 0; k < 5; ++k) {
+    Distribution cut = kinds[k];
+    REQUIRE(cut.truncate(cut.quantile(0.1), HUGE_VAL));
+    kinds.push_back(cut);
+  }
+  Distribution tabled = Distribution::pert(10, 20, 40);
+  tabled.prepare_for_drawing();
+  kinds.push_back(tabled);
+  std::vector<double> u;
+  for (int i = 1; i < 2000; ++i) u.push_back(i / 2000.0);
+  for (double edge : {0.02425, 1 - 0.02425})
+    for (double d : {-1e-12, 0.0, 1e-12}) u.push_back(edge + d);
+  u.insert(u.end(), {1e-300, 1e-17, 1 - 1e-16});
+  int compared = 0;
+  for (std::size_t k = 0; k < kinds.size(); ++k)
+    for (std::size_t length : {u.size(), std::size_t{7}, std::size_t{1}}) {
+      CAPTURE(k);
+      CAPTURE(length);
+      std::vector<double> row(u.begin(), u.begin() + static_cast<std::ptrdiff_t>(length));
+      kinds[k].sample(std::span<double>(row));
+      for (std::size_t i = 0; i < length; ++i) {
+        const double one = kinds[k].sample(u[i]);
+        if (std::memcmp(&one, &row[i], sizeof one) != 0) {
+          CAPTURE(u[i]);
+          CHECK(row[i] == one);
+        }
+        ++compared;
+      }
+    }
+  CHECK(compared == static_cast<int>(kinds.size() * (u.size() + 8)));
+  std::vector<double> p = u;
+  normal_quantiles_fast(std::span<double>(p));
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    CAPTURE(u[i]);
+    CHECK(p[i] == normal_quantile_fast(u[i]));
+  }
 }
 
 TEST_CASE("PERT: a draw from the table is within 2e-5 of the range of the exact quantile, for every shape") {

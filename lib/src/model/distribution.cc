@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <thread>
 
+#include "stages.h"
+
 namespace fundgap {
 
 namespace {
@@ -57,29 +59,61 @@ double beta_density(double x, double a, double b, double log_beta) {
 
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
+namespace {
+
+// Acklam's coefficients: the central region's, and the tails'.
+constexpr double kAcklamA[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                               1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+constexpr double kAcklamB[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                               6.680131188771972e+01,  -1.328068155288572e+01};
+constexpr double kAcklamC[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                               -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+constexpr double kAcklamD[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                               3.754408661907416e+00};
+constexpr double kAcklamLow = 0.02425;  // the lower tail is below it; the upper, its mirror
+
+// The central region's rational function, for one p or for a block's lanes of them.
+template <class T>
+FUNDGAP_INLINE T acklam_central(T p) {
+  const auto& a = kAcklamA;
+  const auto& b = kAcklamB;
+  const T q = p - 0.5, r = q * q;
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+}  // namespace
+
 double normal_quantile_fast(double p) {
   if (p <= 0) return -HUGE_VAL;
   if (p >= 1) return HUGE_VAL;
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
-  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                             6.680131188771972e+01,  -1.328068155288572e+01};
-  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                             3.754408661907416e+00};
-  // The lower tail, for p below 0.02425; the upper tail is its mirror.
+  const auto& c = kAcklamC;
+  const auto& d = kAcklamD;
+  // The lower tail, for p below kAcklamLow; the upper tail is its mirror.
   auto tail = [&](double q0) {
     const double q = std::sqrt(-2 * std::log(q0));
     return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   };
-  const double low = 0.02425;
-  if (p < low) return tail(p);
-  if (p > 1 - low) return -tail(1 - p);  // 1 - p is exact for p above one half
-  const double q = p - 0.5, r = q * q;
-  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  if (p < kAcklamLow) return tail(p);
+  if (p > 1 - kAcklamLow) return -tail(1 - p);  // 1 - p is exact for p above one half
+  return acklam_central(p);
+}
+
+FUNDGAP_LANES void normal_quantiles_fast(std::span<double> ps) {
+  // Four at a time through the central region's formula, each lane as the double's; a lane
+  // outside the central region (a tail, 0, 1 or NaN) is done again one by one.
+  const std::size_t n = ps.size(), whole = n - n % kLanes;
+  double* const v = ps.data();
+  for (std::size_t i = 0; i < whole; i += kLanes) {
+    const stages::Lanes p = stages::load(v + i);
+    const stages::Lanes x = acklam_central(p);
+    const auto central = p >= kAcklamLow && p <= 1 - kAcklamLow;
+    stages::store(v + i, x);
+    for (std::size_t j = 0; j < kLanes; ++j)
+      if (!central[j]) v[i + j] = normal_quantile_fast(p[j]);
+  }
+  for (std::size_t i = whole; i < n; ++i) v[i] = normal_quantile_fast(v[i]);
 }
 
 // Acklam's rational approximation, then one Halley step on erfc: about 1e-15 relative.
@@ -329,6 +363,52 @@ bool Distribution::truncate(double low, double high) {
   return p_high_ > p_low_;
 }
 
+FUNDGAP_LANES void Distribution::sample(std::span<double> values) const {
+  double* const v = values.data();
+  const std::size_t n = values.size();
+  if (degenerate()) {
+    std::fill_n(v, n, mean());
+    return;
+  }
+  // p, as sample(u) has it; then each kind's quantile, the same arithmetic in the same order.
+  const double low = p_low_, width = p_high_ - p_low_;
+  for (std::size_t i = 0; i < n; ++i) v[i] = low + v[i] * width;
+  switch (kind_) {
+    case Kind::normal:
+    case Kind::interval:
+      normal_quantiles_fast(values);
+      for (std::size_t i = 0; i < n; ++i) v[i] = a_ + b_ * v[i];
+      return;
+    case Kind::lognormal:
+      normal_quantiles_fast(values);
+      for (std::size_t i = 0; i < n; ++i) v[i] = a_ * std::exp(b_ * v[i]);
+      return;
+    case Kind::uniform:
+      for (std::size_t i = 0; i < n; ++i) v[i] = a_ + v[i] * (b_ - a_);
+      return;
+    case Kind::triangular: {
+      const double f = (b_ - a_) / (c_ - a_), wide = c_ - a_, left = b_ - a_, right = c_ - b_;
+      const std::size_t whole = n - n % kLanes;
+      for (std::size_t i = 0; i < whole; i += kLanes) {
+        const stages::Lanes p = stages::load(v + i);
+        // Both branches in every lane (for p in [0, 1] neither root is of a negative), then
+        // each lane's.
+        stages::Lanes below = p * wide * left, above = (1 - p) * wide * right;
+        for (std::size_t j = 0; j < kLanes; ++j) {
+          below[j] = a_ + std::sqrt(below[j]);
+          above[j] = c_ - std::sqrt(above[j]);
+        }
+        stages::store(v + i, p < f ? below : above);
+      }
+      for (std::size_t i = whole; i < n; ++i) v[i] = quantile(v[i]);
+      return;
+    }
+    case Kind::pert:
+      for (std::size_t i = 0; i < n; ++i) v[i] = pert_sample(v[i]);
+      return;
+  }
+}
+
 double Distribution::sample(double u) const {
   if (degenerate()) return mean();
   const double p = p_low_ + u * (p_high_ - p_low_);
@@ -336,24 +416,25 @@ double Distribution::sample(double u) const {
     case Kind::normal:
     case Kind::interval: return a_ + b_ * normal_quantile_fast(p);
     case Kind::lognormal: return a_ * std::exp(b_ * normal_quantile_fast(p));
-    case Kind::pert: {
-      // Inside the table the quantile is smooth: cubic Hermite between the two nodes
-      // around p, from their values and slopes. In the end cells, where it is steep,
-      // solve exactly.
-      if (const double* t = table_ ? table_->data() : nullptr) {
-        const double pos = p * kPertCells;
-        const auto i = static_cast<std::size_t>(pos);
-        if (i >= std::size_t{kPertEndCells} && i < std::size_t{kPertCells - kPertEndCells}) {
-          const double s = pos - static_cast<double>(i), r = 1 - s;
-          const double x0 = t[2 * i], m0 = t[2 * i + 1], x1 = t[2 * i + 2], m1 = t[2 * i + 3];
-          const double x = r * r * ((1 + 2 * s) * x0 + s * m0) + s * s * ((1 + 2 * r) * x1 - r * m1);
-          return a_ + x * (c_ - a_);
-        }
-      }
-      return quantile(p);
-    }
+    case Kind::pert: return pert_sample(p);
     default: return quantile(p);
   }
+}
+
+double Distribution::pert_sample(double p) const {
+  // Inside the table the quantile is smooth: cubic Hermite between the two nodes around p,
+  // from their values and slopes. In the end cells, where it is steep, solve exactly.
+  if (const double* t = table_ ? table_->data() : nullptr) {
+    const double pos = p * kPertCells;
+    const auto i = static_cast<std::size_t>(pos);
+    if (i >= std::size_t{kPertEndCells} && i < std::size_t{kPertCells - kPertEndCells}) {
+      const double s = pos - static_cast<double>(i), r = 1 - s;
+      const double x0 = t[2 * i], m0 = t[2 * i + 1], x1 = t[2 * i + 2], m1 = t[2 * i + 3];
+      const double x = r * r * ((1 + 2 * s) * x0 + s * m0) + s * s * ((1 + 2 * r) * x1 - r * m1);
+      return a_ + x * (c_ - a_);
+    }
+  }
+  return quantile(p);
 }
 
 }  // namespace fundgap

@@ -36,11 +36,15 @@ void Sampler::draw(std::uint64_t seed, std::uint64_t first, std::size_t count, B
   out.count = count;
   out.values.resize(inputs_.size() * count);
   auto row = [&](std::size_t r) { return out.values.begin() + static_cast<std::ptrdiff_t>(r * count); };
+  // A row of uniforms, then the input's distribution over the whole row.
+  auto uniforms = [&](double* v, std::size_t stream) {
+    for (std::size_t j = 0; j < count; ++j) v[j] = uniform(seed, first + j, stream);
+  };
   for (std::size_t r : independent_) {
     const std::size_t i = inputs_[r];
-    const Distribution& d = *sc_.parameters[i].distribution;
-    auto v = row(r);
-    for (std::size_t j = 0; j < count; ++j) v[static_cast<std::ptrdiff_t>(j)] = d.sample(uniform(seed, first + j, i));
+    double* v = out.values.data() + r * count;
+    uniforms(v, i);
+    sc_.parameters[i].distribution->sample(std::span<double>(v, count));
   }
   // Correlated groups: standard normals from the same streams, mixed by the Cholesky
   // factor, back to uniforms (a Gaussian copula), then each input's own distribution.
@@ -51,17 +55,22 @@ void Sampler::draw(std::uint64_t seed, std::uint64_t first, std::size_t count, B
     z.resize(k);
     mixed.resize(k);
     auto member = [&](Eigen::Index m) { return static_cast<std::size_t>(g.parameters[static_cast<std::size_t>(m)]); };
+    // Each member's normals of the batch, a row of `normals` at a time.
+    out.normals.resize(static_cast<std::size_t>(k) * count);
+    for (Eigen::Index m = 0; m < k; ++m) {
+      double* v = out.normals.data() + static_cast<std::size_t>(m) * count;
+      uniforms(v, member(m));
+      normal_quantiles_fast(std::span<double>(v, count));
+    }
     for (std::size_t j = 0; j < count; ++j) {
-      for (Eigen::Index m = 0; m < k; ++m) z(m) = normal_quantile_fast(uniform(seed, first + j, member(m)));
+      for (Eigen::Index m = 0; m < k; ++m) z(m) = out.normals[static_cast<std::size_t>(m) * count + j];
       mixed.noalias() = g.cholesky.triangularView<Eigen::Lower>() * z;
       for (Eigen::Index m = 0; m < k; ++m)
         row(row_of_[member(m)])[static_cast<std::ptrdiff_t>(j)] = std::clamp(normal_cdf(mixed(m)), 1e-300, 1 - 1e-16);
     }
-    for (Eigen::Index m = 0; m < k; ++m) {
-      const Distribution& d = *sc_.parameters[member(m)].distribution;
-      auto v = row(row_of_[member(m)]);
-      for (std::size_t j = 0; j < count; ++j) v[static_cast<std::ptrdiff_t>(j)] = d.sample(v[static_cast<std::ptrdiff_t>(j)]);
-    }
+    for (Eigen::Index m = 0; m < k; ++m)
+      sc_.parameters[member(m)].distribution->sample(
+          std::span<double>(out.values.data() + row_of_[member(m)] * count, count));
   }
 }
 

@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ class Distribution {
   bool cut() const { return p_low_ > 0 || p_high_ < 1; }
   // A draw from the (truncated) distribution for a uniform u in (0, 1).
   double sample(double u) const;
+  // sample(u) of each of `values` in place: the same numbers, bit for bit, with the normal
+  // family's and the triangular's arithmetic done for several values at once.
+  void sample(std::span<double> values) const;
   // The truncated distribution's quantile at full precision, for sensitivity swings.
   double truncated_quantile(double p) const { return quantile(p_low_ + p * (p_high_ - p_low_)); }
   // Builds what fast drawing needs (PERT's quantile table). Optional: without it, draws
@@ -71,6 +75,8 @@ class Distribution {
   // PERT: quantiles of the standard beta on an even grid of p, refined by Newton; shared
   // between copies and between distributions of one shape. Empty until prepared.
   std::shared_ptr<const std::vector<double>> table_;
+
+  double pert_sample(double p) const;  // sample()'s PERT, at p (truncation applied)
 };
 
 void prepare_for_drawing(const std::vector<Distribution*>& distributions, int threads);
@@ -81,5 +87,7 @@ double normal_quantile(double p);
 // Acklam's approximation alone: relative error below 1.2e-9, about three times faster.
 // Used for drawing, where that error is far below any sampling effect.
 double normal_quantile_fast(double p);
+// normal_quantile_fast of each of `p` in place, bit for bit, several at a time.
+void normal_quantiles_fast(std::span<double> p);
 
 }  // namespace fundgap
