@@ -204,14 +204,14 @@ void BatchEngine::run(const double* values, std::size_t stride, std::size_t coun
   stages::baseline_lanes(k.services, k.in, k.baseline);
   stages::schemes_lanes(k.sc, k.schemes, k.in, k.baseline, k.figures);
   stages::land_lanes(k.sums);
-  stages::overspent_lanes(k.reach.net, k.savings, k.baseline, k.bad);
-  stages::net_lanes(k.reach.net, k.baseline, k.savings, k.reprovided, k.investment, k.net);
+  stages::LaneChecks checks;
+  stages::net_lanes(k.reach.net, k.baseline, k.savings, k.reprovided, k.investment, k.net, checks);
+  stages::overspent_lanes(checks, k.bad);
   stages::funding_lanes(k.partners, k.in, k.funding);
   stages::spend_lanes(k.spend_parts, k.p, k.net, k.pool_spend, k.balance, k.spend);
   stages::gap_lanes(k.spend, k.funding, k.gap);
   stages::system_gap_lanes(k.gap, k.system_gap);
-  stages::misfit_lanes(k.reach.net, k.baseline, k.net, {&k.funding, &k.spend, &k.gap, &k.balance, &k.system_gap},
-                       k.bad);
+  stages::misfit_lanes(checks, {&k.funding, &k.spend, &k.gap, &k.balance, &k.system_gap}, k.bad);
   for (std::size_t j = 0; j < count; ++j) ok[j] = !k.bad[j];
 }
 

@@ -89,32 +89,20 @@ std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, D
   return std::nullopt;  // not reached: all_fit looks at no figure this scan misses
 }
 
-FUNDGAP_LANES void misfit_lanes(std::span<const Eigen::Index> net, const LaneTable& baseline, const LaneTable& net_spend,
-                  std::initializer_list<const LaneTable*> whole, char* bad) {
-  // Every figure of a gaps run is money, which fits when |x| <= kMaxMoney. In each lane, the
-  // sum of (x / kMaxMoney)^2 over every figure: one that does not fit takes it to 1 or more
-  // (NaN to NaN), so a lane under 1 - 1e-9 fits; figures whose squares together pass it
-  // (a root of the sum of squares over £90 trillion) are left to the engine. Plain
-  // arithmetic, no compare a value. Four running sums, so that each add need not wait for
-  // the one before (the order of a sum of squares that is only compared does not matter).
-  const double scale = 1 / kMaxMoney;
-  Lanes total[4] = {};
-  const auto lanes = [&](const double* x, std::size_t n) {
-    const auto square = [&](std::size_t i) {
-      const Lanes v = load(x + i) * scale;
-      return v * v;
-    };
+FUNDGAP_LANES void misfit_lanes(const LaneChecks& checks, std::initializer_list<const LaneTable*> whole, char* bad) {
+  // Every figure of a gaps run is money, which fits when |x| <= kMaxMoney: in each lane, the
+  // sum of money_square() over every figure. Plain arithmetic, no compare a value. Four
+  // running sums, so that each add need not wait for the one before (the order of a sum of
+  // squares that is only compared does not matter).
+  Lanes total[4] = {checks.squares[0], checks.squares[1], {}, {}};
+  for (const LaneTable* t : whole) {
+    const double* x = t->v.data();
+    const std::size_t n = t->v.size();
     std::size_t i = 0;
     for (; i + 4 * kLanes <= n; i += 4 * kLanes)
-      for (std::size_t a = 0; a < 4; ++a) total[a] += square(i + a * kLanes);
-    for (; i < n; i += kLanes) total[0] += square(i);
-  };
-  const std::size_t row = static_cast<std::size_t>(baseline.years) * kLanes;
-  for (Eigen::Index s : net) {
-    lanes(baseline.at(s, 0), row);
-    lanes(net_spend.at(s, 0), row);
+      for (std::size_t a = 0; a < 4; ++a) total[a] += money_square(load(x + i + a * kLanes));
+    for (; i < n; i += kLanes) total[0] += money_square(load(x + i));
   }
-  for (const LaneTable* t : whole) lanes(t->v.data(), t->v.size());
   const Lanes sum = (total[0] + total[1]) + (total[2] + total[3]);
   for (std::size_t j = 0; j < kLanes; ++j) bad[j] |= !(sum[j] < 1 - 1e-9);
 }

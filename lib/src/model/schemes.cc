@@ -144,21 +144,8 @@ FUNDGAP_LANES void land_lanes(const LaneSums& sums) {
   }
 }
 
-FUNDGAP_LANES void overspent_lanes(std::span<const Index> net, const LaneTable& savings, const LaneTable& baseline,
-                                   char* bad) {
-  // As overspends(): whether saving > spend (1 + 1e-12) anywhere, as the largest
-  // saving - spend (1 + 1e-12) in each lane (a difference of doubles is above 0 exactly when
-  // the first is larger; NaN, neither, is passed over as overspends() passes it).
-  const std::size_t n = static_cast<std::size_t>(baseline.years) * kLanes;
-  Lanes most = Lanes{} - HUGE_VAL;
-  for (Index s : net) {
-    const double *saving = savings.at(s, 0), *spend = baseline.at(s, 0);
-    for (std::size_t i = 0; i < n; i += kLanes) {
-      const Lanes d = load(saving + i) - load(spend + i) * (1 + 1e-12);
-      most = most < d ? d : most;
-    }
-  }
-  for (std::size_t j = 0; j < kLanes; ++j) bad[j] |= most[j] > 0;
+void overspent_lanes(const LaneChecks& checks, char* bad) {
+  for (std::size_t j = 0; j < kLanes; ++j) bad[j] |= checks.most_over[j] > 0;
 }
 
 std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const Engine::Reach& reach) {
@@ -173,7 +160,7 @@ std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const
   Index over = 0;  // counted rather than tested, so that the loop has no branch
   rows([&](Index s) {
     const double *saving = row_data(p.savings, s), *spend = row_data(p.baseline, s);
-    for (Index t = 0; t < Y; ++t) over += saving[t] > spend[t] * (1 + 1e-12);
+    for (Index t = 0; t < Y; ++t) over += overspend_margin(saving[t], spend[t]) > 0;
   });
   if (over == 0) return out;
   rows([&](Index s) {

@@ -99,15 +99,28 @@ FUNDGAP_LANES void baseline_lanes(const std::vector<ServiceLanes>& rows, const L
 }
 
 FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& baseline, const LaneTable& savings,
-                             const LaneTable& reprovided, const LaneTable& investment, LaneTable& net) {
+                             const LaneTable& reprovided, const LaneTable& investment, LaneTable& net,
+                             LaneChecks& checks) {
+  // The checks ride along while the figures they read are in registers: no second pass.
   const std::size_t n = static_cast<std::size_t>(baseline.years) * kLanes;
+  Lanes most = checks.most_over, spend_squares = checks.squares[0], net_squares = checks.squares[1];
   for (Index s : rows) {
     const double *x = baseline.at(s, 0), *saved = savings.at(s, 0), *back = reprovided.at(s, 0),
                  *invested = investment.at(s, 0);
     double* out = net.at(s, 0);
-    for (std::size_t i = 0; i < n; i += kLanes)
-      store(out + i, net_of(load(x + i), load(saved + i), load(back + i), load(invested + i)));
+    for (std::size_t i = 0; i < n; i += kLanes) {
+      const Lanes spend = load(x + i), saving = load(saved + i);
+      const Lanes v = net_of(spend, saving, load(back + i), load(invested + i));
+      store(out + i, v);
+      const Lanes over = overspend_margin(saving, spend);
+      most = most < over ? over : most;
+      spend_squares += money_square(spend);
+      net_squares += money_square(v);
+    }
   }
+  checks.most_over = most;
+  checks.squares[0] = spend_squares;
+  checks.squares[1] = net_squares;
 }
 
 namespace {

@@ -153,8 +153,16 @@ FUNDGAP_INLINE T net_of(T x, T saved, T back, T invested) {
   return x - saved + back + invested;
 }
 void baseline_lanes(const std::vector<ServiceLanes>& rows, const LaneStore& in, LaneTable& baseline);
+// What a block's checks gather while its net spend is worked out, lane by lane: the
+// largest overspend_margin() of a service's savings over its spend, and the sum of
+// money_square() of the baseline and net spend (finite.cc's check, in two running sums).
+struct LaneChecks {
+  Lanes most_over = Lanes{} - HUGE_VAL;
+  Lanes squares[2] = {};
+};
+// The net spend of the services in `rows`, and their checks.
 void net_lanes(std::span<const Eigen::Index> rows, const LaneTable& baseline, const LaneTable& savings,
-               const LaneTable& reprovided, const LaneTable& investment, LaneTable& net);
+               const LaneTable& reprovided, const LaneTable& investment, LaneTable& net, LaneChecks& checks);
 Explanation explain_baseline(Explainer& ex, const Figure& f, int t);
 Explanation explain_pressures(Explainer& ex, const Figure& f, int t);
 Explanation explain_net(Explainer& ex, const Figure& f, int t);
@@ -194,8 +202,15 @@ struct LaneSums {
 LaneSums lane_sums(std::span<const Eigen::Index> net, const Engine::Landings& landings, const SchemeLaneTables& figures,
                    LaneTable* const sums[3]);
 void land_lanes(const LaneSums& sums);
-void overspent_lanes(std::span<const Eigen::Index> net, const LaneTable& savings, const LaneTable& baseline,
-                     char* bad);
+// How far savings exceed the spend they come from past overspends()' tolerance: above zero
+// exactly where overspends() finds an overspend (a difference of doubles is above zero
+// exactly when the first is larger; NaN, neither, is passed over as overspends() passes it).
+template <class T>
+FUNDGAP_INLINE T overspend_margin(T saving, T spend) {
+  return saving - spend * (1 + 1e-12);
+}
+// Sets bad[j] for each lane j whose savings exceed a service's spend (checks.most_over).
+void overspent_lanes(const LaneChecks& checks, char* bad);
 // Calls place_savings first (in a run of every row).
 void schemes(const Scenario& sc, Projection& p, const Engine::Reach& reach, const Engine::Landings& landings);
 std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const Engine::Reach& reach);
@@ -301,9 +316,18 @@ void system_gap_lanes(const LaneTable& gap, LaneTable& system_gap);  // one row
 std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, Detail detail,
                                       const Engine::Reach& reach);
 Diagnostics misfit_diagnostics(const Scenario& sc, const std::optional<FigureRef>& figure);
+// A figure's share of the money limit, squared. A lane fits when the sum of these over its
+// figures is under 1 - 1e-9: a figure that does not fit takes it to 1 or more (NaN to NaN),
+// and figures whose squares together pass it (a root of the sum of squares over £90
+// trillion) are left to the engine.
+template <class T>
+FUNDGAP_INLINE T money_square(T x) {
+  const T v = x * (1 / kMaxMoney);
+  return v * v;
+}
 // Sets bad[j] for each lane j where a figure of a block's gaps run does not fit: the
-// baseline and net spend of the services in `net`, every row of the other tables.
-void misfit_lanes(std::span<const Eigen::Index> net, const LaneTable& baseline, const LaneTable& net_spend,
-                  std::initializer_list<const LaneTable*> whole, char* bad);
+// baseline and net spend of the moving services (as `checks` has them), and every row of
+// the other tables.
+void misfit_lanes(const LaneChecks& checks, std::initializer_list<const LaneTable*> whole, char* bad);
 
 }  // namespace fundgap::stages
