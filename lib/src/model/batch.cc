@@ -5,6 +5,7 @@
 // scenario's own values.
 #include "fundgap/model/batch.h"
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
@@ -151,6 +152,12 @@ BatchEngine::BatchEngine(const Scenario& scenario, std::span<const ParameterTarg
                                     : at(ramp_at(investment_ramp, from, t));
       if (t >= 1 && sk.one_off_cost.size() > 0) r.one_off_cost[ti] = at(sk.one_off_cost(t));
     }
+    const int inputs = static_cast<int>(varying.size());  // rows below it are inputs
+    auto varies = [&](const std::vector<int>& rows) {
+      return std::any_of(rows.begin(), rows.end(), [&](int row) { return row >= 0 && row < inputs; });
+    };
+    r.investment_moves = r.investment < inputs || varies(r.investment_ramp);
+    r.one_off_cost_moves = varies(r.one_off_cost);
     k->schemes.push_back(std::move(r));
   }
   for (std::size_t i = 0; i < sc.partners.size(); ++i) {
@@ -193,12 +200,17 @@ BatchEngine::~BatchEngine() = default;
 
 void BatchEngine::run(const double* values, std::size_t stride, std::size_t count, char* ok) {
   Kernel& k = *k_;
-  // The block's inputs; lanes past `count` repeat the last draw.
-  for (std::size_t r = 0; r < k.inputs; ++r) {
-    double* lanes = k.in.v.data() + r * kLanes;
-    std::copy_n(values + r * stride, count, lanes);
-    std::fill(lanes + count, lanes + kLanes, lanes[count - 1]);
-  }
+  // The block's inputs; lanes past `count` repeat the last draw. (A whole block's copy is
+  // of a size known here: a move of a register, not a call of memmove.)
+  double* const in = k.in.v.data();
+  if (count == kLanes)
+    for (std::size_t r = 0; r < k.inputs; ++r) std::memcpy(in + r * kLanes, values + r * stride, sizeof(double) * kLanes);
+  else
+    for (std::size_t r = 0; r < k.inputs; ++r) {
+      double* lanes = in + r * kLanes;
+      std::copy_n(values + r * stride, count, lanes);
+      std::fill(lanes + count, lanes + kLanes, lanes[count - 1]);
+    }
   std::fill_n(k.bad, kLanes, 0);
   // The stages of Engine::project, in its order, on the rows the inputs reach.
   stages::baseline_lanes(k.services, k.in, k.baseline);

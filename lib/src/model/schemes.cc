@@ -94,8 +94,8 @@ FUNDGAP_LANES void schemes_lanes(const Scenario& sc, const std::vector<SchemeLan
               *one_off_cost = r.one_off_cost.data();
     const double* spend = baseline.at(sk.service, 0);
     double *saved = out.saving.at(r.scheme, 0), *back = out.reprovided.at(r.scheme, 0),
-           *invested = out.investment.at(r.scheme, 0),
-           *cost = one_off_costs ? out.one_off_cost.at(r.scheme, 0) : nullptr;
+           *invested = r.investment_moves ? out.investment.at(r.scheme, 0) : nullptr,
+           *cost = one_off_costs && r.one_off_cost_moves ? out.one_off_cost.at(r.scheme, 0) : nullptr;
     for (Index t = 0; t < Y; ++t) {
       const auto ti = static_cast<std::size_t>(t);
       const std::size_t at = ti * kLanes;
@@ -105,7 +105,7 @@ FUNDGAP_LANES void schemes_lanes(const Scenario& sc, const std::vector<SchemeLan
                           confidence, load(at_row(ramp[ti])), load(spend + at), static_cast<int>(t) - start + 1);
       store(saved + at, v);
       store(back + at, reprovides ? share * v : zero);
-      store(invested + at, invests && t >= from ? load(at_row(investment_ramp[ti])) * investment : zero);
+      if (invested) store(invested + at, invests && t >= from ? load(at_row(investment_ramp[ti])) * investment : zero);
       if (cost) store(cost + at, one_off_cost[ti] >= 0 ? load(at_row(one_off_cost[ti])) : zero);
     }
   }

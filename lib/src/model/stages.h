@@ -109,6 +109,9 @@ struct SchemeLanes {
   Eigen::Index scheme = 0;
   int saving = 0, confidence = 0, reprovide_share = 0, investment = 0;
   std::vector<int> ramp, amount, investment_ramp, one_off_cost;
+  // Whether an input a block varies reaches its investment, its one-off costs: where none
+  // does, their rows keep the run's figures and a block does not write them.
+  bool investment_moves = true, one_off_cost_moves = true;
 };
 // A partner with a single funding line.
 struct PartnerLanes {
