@@ -55,8 +55,9 @@ inline double value(const Scenario& sc, const Projection& p, const std::string& 
 // in the last place of a partial sum, and no partial sum exceeds the sum of the magnitudes
 // of every term it could add (net spend, funding, pool contributions and balances).
 inline double sum_rounding(const Projection& p, int t) {
-  const double scale = p.net.col(t).abs().sum() + p.funding.col(t).abs().sum() +
-                       p.pool_contributions.col(t).abs().sum() + p.pool_balance.col(t).abs().sum();
+  const auto magnitudes = [t](const Table& a) { return a.rows() == 0 ? 0.0 : a.col(t).abs().sum(); };  // no pools: no rows
+  const double scale = magnitudes(p.net) + magnitudes(p.funding) + magnitudes(p.pool_contributions) +
+                       magnitudes(p.pool_balance);
   const auto n = static_cast<double>(p.net.rows() + p.funding.rows() + 3 * p.pool_balance.rows() + 1);
   return 2 * n * (std::numeric_limits<double>::epsilon() / 2) * scale;
 }

@@ -55,11 +55,9 @@ SparseSpend sparse_spend(const Scenario& sc);
 // (FUNDGAP_LANES, fundgap/base/clones.h). A helper that takes or gives Lanes by value is always inlined: called
 // from an AVX2 clone, a separate copy built for the baseline would pass them another way
 // (as a debug build, which inlines nothing on its own, would otherwise do). So Lanes never
-// cross a call, and GCC's note on how their passing differs between targets is moot: it is
-// off from here to the end of each file that includes this header (the lane stages' calls
-// are in those files).
+// cross a call, and GCC's note on how their passing differs between targets is moot: the
+// build turns it off (-Wno-psabi, cmake/options.cmake).
 #define FUNDGAP_INLINE inline __attribute__((always_inline))
-#pragma GCC diagnostic ignored "-Wpsabi"
 using Lanes = double __attribute__((vector_size(kLanes * sizeof(double))));
 FUNDGAP_INLINE Lanes load(const double* p) {
   Lanes v;
@@ -251,7 +249,9 @@ void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
 // the services outside `net` (the services whose net spend a draw can move), the pools'
 // contributions, and the shares of the balances of pools with no member in `net`. So a
 // lane's spend adds the same terms as a run's in another order, and can differ from it in
-// its last bits (within a few units of the last place of the largest term).
+// its last bits: by at most the rounding of both orders, a half unit in the last place of
+// each partial sum, none above the sum of the magnitudes of the terms (sum_rounding in
+// tests/test_support.h).
 struct SpendLanes {
   SparseSpend moving;  // the shares and pool memberships of the services in `net`
   std::vector<Eigen::Index> pools, partners;  // whose balance, whose spend a draw can move

@@ -43,8 +43,9 @@ FUNDGAP_LANES bool block_sums(const double* values, std::size_t draws, double lo
     r += a - r == half ? one : zero;
     const V n = scaled < 0 ? -r : r;
     pennies += n;  // whole numbers under 2^53: exact
-    lo = x < lo ? x : lo;
-    hi = hi < x ? x : hi;
+    const Mask negative = reinterpret_cast<Mask>(x) < 0;  // the sign bit, as least() and greatest() read it
+    lo = (x < lo) | ((x == lo) & negative) ? x : lo;
+    hi = (hi < x) | ((hi == x) & ~negative) ? x : hi;
     adverse -= gap ? n > 0 : n < 0;  // a true comparison is -1
     const V at = (x - low) * inverse_width;
     const Bins b = __builtin_convertvector(at < 0 ? zero : at > last_bin ? zero + last_bin : at, Bins);
@@ -53,8 +54,8 @@ FUNDGAP_LANES bool block_sums(const double* values, std::size_t draws, double lo
   for (std::size_t l = 0; l < W; ++l)
     if (!fits[l]) return false;
   out.pennies = (pennies[0] + pennies[1]) + (pennies[2] + pennies[3]);
-  out.min = std::min({lo[0], lo[1], lo[2], lo[3]});
-  out.max = std::max({hi[0], hi[1], hi[2], hi[3]});
+  out.min = least(least(lo[0], lo[1]), least(lo[2], lo[3]));
+  out.max = greatest(greatest(hi[0], hi[1]), greatest(hi[2], hi[3]));
   out.adverse = static_cast<std::uint64_t>(adverse[0] + adverse[1] + adverse[2] + adverse[3]);
   return true;
 }
@@ -63,8 +64,8 @@ void add_accumulator(SimulationState& s, const Accumulator& a) {
   s.count += a.count;
   for (std::size_t i = 0; i < s.sum_pennies.size(); ++i) {
     s.sum_pennies[i] += a.sum[i] + a.partial[i];
-    s.min[i] = std::min(s.min[i], a.min[i]);
-    s.max[i] = std::max(s.max[i], a.max[i]);
+    s.min[i] = least(s.min[i], a.min[i]);
+    s.max[i] = greatest(s.max[i], a.max[i]);
     s.adverse[i] += a.adverse[i];
   }
   for (std::size_t i = 0; i < s.histogram.size(); ++i) s.histogram[i] += a.histogram[i];

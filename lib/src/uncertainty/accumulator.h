@@ -20,6 +20,13 @@ inline std::int64_t round_to_integer(double x) {
   return n;
 }
 
+// The lesser and the greater of two values, -0 counting as less than +0 (and a NaN `b`
+// passed over, as std::min and std::max pass it): so that the extremes of a set of draws
+// do not depend on the order they are met in, which differs between threads, shards and
+// the paths of add().
+inline double least(double a, double b) { return b < a || (b == a && std::signbit(b)) ? b : a; }
+inline double greatest(double a, double b) { return a < b || (a == b && !std::signbit(b)) ? b : a; }
+
 // An output's summaries of a block's values, every one added: their pennies (each rounded
 // as round_to_integer does), extremes and adverse count (`gap`: above zero, else below),
 // and each value's bin, into `bin`. Only where every pennies figure is under 2^43 (about
@@ -104,8 +111,8 @@ struct alignas(64) Accumulator {
       if (in.all && block_sums(v, draws, low, inverse, last_bin, is_gap, b, bin.data())) {
         for (std::size_t j = 0; j < draws; ++j) ++h[bin[j]];
         partial[i] += static_cast<std::int64_t>(b.pennies);
-        min[i] = std::min(min[i], b.min);
-        max[i] = std::max(max[i], b.max);
+        min[i] = least(min[i], b.min);
+        max[i] = greatest(max[i], b.max);
         adverse[i] += b.adverse;
         continue;
       }
@@ -126,8 +133,8 @@ struct alignas(64) Accumulator {
           sum[i] += static_cast<Int128>(rounded);
           pennies = rounded > 0 ? 1 : rounded < 0 ? -1 : 0;  // only its sign is used below
         }
-        lo = std::min(lo, x);
-        hi = std::max(hi, x);
+        lo = least(lo, x);
+        hi = greatest(hi, x);
         adverse_count += static_cast<std::uint64_t>(is_gap ? pennies > 0 : pennies < 0);
         bin[added++] = static_cast<std::uint32_t>(std::clamp((x - low) * inverse, 0.0, last_bin));
       }

@@ -346,8 +346,8 @@ void SimulationState::merge(const SimulationState& other) {
   count += other.count;
   for (std::size_t i = 0; i < sum_pennies.size(); ++i) {
     sum_pennies[i] += other.sum_pennies[i];
-    min[i] = std::min(min[i], other.min[i]);
-    max[i] = std::max(max[i], other.max[i]);
+    min[i] = uncertainty::least(min[i], other.min[i]);
+    max[i] = uncertainty::greatest(max[i], other.max[i]);
     adverse[i] += other.adverse[i];
   }
   for (std::size_t i = 0; i < histogram.size(); ++i) histogram[i] += other.histogram[i];
