@@ -327,6 +327,32 @@ services:
   CHECK(s.sum_pennies[9] == Int128{-13} * 2051);  // d.gap[2020/21]
 }
 
+TEST_CASE("shards: merged extremes of zero are the same whatever the order (-0 below +0)") {
+  // Two shards whose least draw of a figure is a zero of each sign, and whose greatest is:
+  // merged either way round, the least is -0 and the greatest +0, bit for bit.
+  Scenario sc = uncertain_plan();
+  SimulationOptions o;
+  o.draws = 2048;
+  o.shard_count = 2;
+  o.shard = 1;
+  SimulationState one = simulate(sc, o);
+  o.shard = 2;
+  SimulationState two = simulate(sc, o);
+  one.min[0] = -0.0;
+  two.min[0] = 0.0;
+  one.max[0] = 0.0;
+  two.max[0] = -0.0;
+  SimulationState a = one, b = two;
+  a.merge(two);
+  b.merge(one);
+  for (const SimulationState* m : {&a, &b}) {
+    CHECK(m->min[0] == 0);
+    CHECK(std::signbit(m->min[0]));
+    CHECK(m->max[0] == 0);
+    CHECK(!std::signbit(m->max[0]));
+  }
+}
+
 TEST_CASE("simulate: with no spread, every statistic equals run") {
   Scenario sc = fundgap::testing::scenario(std::string(kHeader) +
                                            "services:\n"
