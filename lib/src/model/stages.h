@@ -52,11 +52,12 @@ SparseSpend sparse_spend(const Scenario& sc);
 // neither the baseline x86-64 nor AVX2 has one), so each lane is what the double gives.
 //
 // With GCC, each stage's lanes are also built for AVX2 and chosen when the program loads
-// (FUNDGAP_LANES, fundgap/base/clones.h). A helper that takes or gives Lanes by value is always inlined: called
-// from an AVX2 clone, a separate copy built for the baseline would pass them another way
-// (as a debug build, which inlines nothing on its own, would otherwise do). So Lanes never
-// cross a call, and GCC's note on how their passing differs between targets is moot: the
-// build turns it off (-Wno-psabi, cmake/options.cmake).
+// (FUNDGAP_LANES, fundgap/base/clones.h). A helper that takes or gives Lanes by value is
+// always inlined: called from an AVX2 clone, a separate copy built for the baseline would
+// pass them another way (as a debug build, which inlines nothing on its own, would
+// otherwise do). So Lanes never cross a call, and GCC's note (Clang's warning) on how
+// their passing differs between targets is moot: the build turns it off (-Wno-psabi,
+// cmake/options.cmake).
 #define FUNDGAP_INLINE inline __attribute__((always_inline))
 using Lanes = double __attribute__((vector_size(kLanes * sizeof(double))));
 FUNDGAP_INLINE Lanes load(const double* p) {
