@@ -111,11 +111,12 @@ void funding(const Scenario& sc, Projection& p) {
 
 FUNDGAP_LANES void funding_lanes(const std::vector<PartnerLanes>& rows, const LaneStore& in, LaneTable& funding) {
   const Index Y = funding.years;
+  const LaneStore::Rows inputs = in.rows();
   for (const PartnerLanes& r : rows) {
-    Lanes f = load(in.at(r.base));
+    Lanes f = load(inputs.at(r.base));
     store(funding.at(r.partner, 0), f);
     for (Index t = 1; t < Y; ++t) {
-      f = grown_by(f, load(in.at(r.growth[static_cast<std::size_t>(t)])));
+      f = grown_by(f, load(inputs.at(r.growth[static_cast<std::size_t>(t)])));
       store(funding.at(r.partner, t), f);
     }
   }

@@ -80,16 +80,14 @@ FUNDGAP_LANES void schemes_lanes(const Scenario& sc, const std::vector<SchemeLan
   const Index Y = baseline.years;
   const bool one_off_costs = out.one_off_cost.rows > 0;
   const Lanes zero{};
-  // Addresses in locals: a store through a double* could otherwise be to the vectors'.
-  const double* const values = in.v.data();
-  const auto at_row = [values](int row) { return values + static_cast<std::size_t>(row) * kLanes; };
+  const LaneStore::Rows inputs = in.rows();
   for (const SchemeLanes& r : rows) {
     const Scheme& sk = sc.schemes[static_cast<std::size_t>(r.scheme)];
     const bool reprovides = sk.reprovide_service >= 0, invests = sk.investment_service >= 0;
     const bool absolute = sk.absolute, efficiency = sk.efficiency, has_amounts = sk.has_amounts;
     const int start = sk.start, from = sk.investment_start < 0 ? sk.start : sk.investment_start;
-    const Lanes saving = load(at_row(r.saving)), confidence = load(at_row(r.confidence)),
-                share = load(at_row(r.reprovide_share)), investment = load(at_row(r.investment));
+    const Lanes saving = load(inputs.at(r.saving)), confidence = load(inputs.at(r.confidence)),
+                share = load(inputs.at(r.reprovide_share)), investment = load(inputs.at(r.investment));
     const int *ramp = r.ramp.data(), *amount = r.amount.data(), *investment_ramp = r.investment_ramp.data(),
               *one_off_cost = r.one_off_cost.data();
     const double* spend = baseline.at(sk.service, 0);
@@ -101,12 +99,12 @@ FUNDGAP_LANES void schemes_lanes(const Scenario& sc, const std::vector<SchemeLan
       const std::size_t at = ti * kLanes;
       Lanes v = zero;
       if (t >= start)
-        v = scheme_saving(absolute, efficiency, has_amounts, saving, has_amounts ? load(at_row(amount[ti])) : zero,
-                          confidence, load(at_row(ramp[ti])), load(spend + at), static_cast<int>(t) - start + 1);
+        v = scheme_saving(absolute, efficiency, has_amounts, saving, has_amounts ? load(inputs.at(amount[ti])) : zero,
+                          confidence, load(inputs.at(ramp[ti])), load(spend + at), static_cast<int>(t) - start + 1);
       store(saved + at, v);
       store(back + at, reprovides ? share * v : zero);
-      if (invested) store(invested + at, invests && t >= from ? load(at_row(investment_ramp[ti])) * investment : zero);
-      if (cost) store(cost + at, one_off_cost[ti] >= 0 ? load(at_row(one_off_cost[ti])) : zero);
+      if (invested) store(invested + at, invests && t >= from ? load(inputs.at(investment_ramp[ti])) * investment : zero);
+      if (cost) store(cost + at, one_off_cost[ti] >= 0 ? load(inputs.at(one_off_cost[ti])) : zero);
     }
   }
 }

@@ -69,18 +69,16 @@ void net(Projection& p, const Engine::Reach& reach) {
 FUNDGAP_LANES void baseline_lanes(const std::vector<ServiceLanes>& rows, const LaneStore& in,
                                   LaneTable& baseline) {
   const Index Y = baseline.years;
-  // Addresses in locals: a store through a double* could otherwise be to the vectors'.
-  const double* const values = in.v.data();
-  const auto at_row = [values](int row) { return values + static_cast<std::size_t>(row) * kLanes; };
+  const LaneStore::Rows inputs = in.rows();
   for (const ServiceLanes& r : rows) {
     double* out = baseline.at(r.service, 0);
-    Lanes x = load(at_row(r.base));
+    Lanes x = load(inputs.at(r.base));
     store(out, x);
     if (r.recurrent.empty()) {
       const int *demand = r.demand.data(), *inflation = r.inflation.data();
       for (Index t = 1; t < Y; ++t) {
         const auto ti = static_cast<std::size_t>(t);
-        x = grown(x, load(at_row(demand[ti])), load(at_row(inflation[ti])));
+        x = grown(x, load(inputs.at(demand[ti])), load(inputs.at(inflation[ti])));
         store(out + ti * kLanes, x);
       }
       continue;
@@ -90,9 +88,9 @@ FUNDGAP_LANES void baseline_lanes(const std::vector<ServiceLanes>& rows, const L
     for (Index t = 1; t < Y; ++t) {
       const auto ti = static_cast<std::size_t>(t);
       Lanes recurrent{}, one_off{};
-      for (int a : r.recurrent[ti]) recurrent += load(at_row(a));
-      for (int a : r.one_off[ti]) one_off += load(at_row(a));
-      kept = grown(kept, load(at_row(r.demand[ti])), load(at_row(r.inflation[ti]))) + recurrent;
+      for (int a : r.recurrent[ti]) recurrent += load(inputs.at(a));
+      for (int a : r.one_off[ti]) one_off += load(inputs.at(a));
+      kept = grown(kept, load(inputs.at(r.demand[ti])), load(inputs.at(r.inflation[ti]))) + recurrent;
       store(out + ti * kLanes, kept + one_off);
     }
   }

@@ -76,7 +76,14 @@ FUNDGAP_INLINE Lanes power(const Lanes& x, int n) {
 
 struct LaneStore {
   std::vector<double> v;
-  const double* at(int row) const { return v.data() + static_cast<std::size_t>(row) * kLanes; }
+  // Its rows by address, the vector's data held in the view: a lane stage reads rows
+  // through one, since a store through a double* could, for all the compiler knows, change
+  // the vector, and reading through the store itself would reload its data every time.
+  struct Rows {
+    const double* data;
+    const double* at(int row) const { return data + static_cast<std::size_t>(row) * kLanes; }
+  };
+  Rows rows() const { return {v.data()}; }
 };
 // Entities x years x lanes: the lanes of one figure side by side.
 struct LaneTable {
