@@ -82,6 +82,16 @@ FUNDGAP_INLINE T acklam_central(T p) {
          (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
+// The triangular's two sides at p, the numbers under the roots of its quantile: below the
+// mode, p (c - a)(b - a); above it, (1 - p)(c - a)(c - b), for the low end a, the mode b
+// and the high end c (wide = c - a, left = b - a, right = c - b). For one p, or for a
+// block's lanes of them.
+template <class T>
+FUNDGAP_INLINE void triangular_sides(T p, double wide, double left, double right, T& below, T& above) {
+  below = p * wide * left;
+  above = (1 - p) * wide * right;
+}
+
 // Whether cell i of a PERT table is inside it, where sample() interpolates.
 bool pert_inner(std::size_t i) { return i >= std::size_t{kPertEndCells} && i < std::size_t{kPertCells - kPertEndCells}; }
 
@@ -352,9 +362,9 @@ double Distribution::quantile(double p) const {
     case Kind::lognormal: return a_ * std::exp(b_ * normal_quantile(p));
     case Kind::uniform: return a_ + p * (b_ - a_);
     case Kind::triangular: {
-      const double f = (b_ - a_) / (c_ - a_);
-      if (p < f) return a_ + std::sqrt(p * (c_ - a_) * (b_ - a_));
-      return c_ - std::sqrt((1 - p) * (c_ - a_) * (c_ - b_));
+      double below, above;
+      triangular_sides(p, c_ - a_, b_ - a_, c_ - b_, below, above);
+      return p < (b_ - a_) / (c_ - a_) ? a_ + std::sqrt(below) : c_ - std::sqrt(above);
     }
     case Kind::pert: {
       // From the table's node below p when there is one, else from the mean.
@@ -398,13 +408,14 @@ FUNDGAP_LANES void Distribution::sample(std::span<double> values) const {
       for (std::size_t i = 0; i < n; ++i) v[i] = a_ + v[i] * (b_ - a_);
       return;
     case Kind::triangular: {
-      const double f = (b_ - a_) / (c_ - a_), wide = c_ - a_, left = b_ - a_, right = c_ - b_;
+      const double f = (b_ - a_) / (c_ - a_);
       const std::size_t whole = n - n % kLanes;
       for (std::size_t i = 0; i < whole; i += kLanes) {
         const stages::Lanes p = stages::load(v + i);
-        // Both branches in every lane (for p in [0, 1] neither root is of a negative), then
+        // Both sides in every lane (for p in [0, 1] neither root is of a negative), then
         // each lane's.
-        stages::Lanes below = p * wide * left, above = (1 - p) * wide * right;
+        stages::Lanes below, above;
+        triangular_sides(p, c_ - a_, b_ - a_, c_ - b_, below, above);
         for (std::size_t j = 0; j < kLanes; ++j) {
           below[j] = a_ + std::sqrt(below[j]);
           above[j] = c_ - std::sqrt(above[j]);

@@ -35,14 +35,14 @@ void Sampler::draw(std::uint64_t seed, std::uint64_t first, std::size_t count, B
   out.first = first;
   out.count = count;
   out.values.resize(inputs_.size() * count);
-  auto row = [&](std::size_t r) { return out.values.begin() + static_cast<std::ptrdiff_t>(r * count); };
+  auto row = [&](std::size_t r) { return out.values.data() + r * count; };
   // A row of uniforms, then the input's distribution over the whole row.
   auto uniforms = [&](double* v, std::size_t stream) {
     for (std::size_t j = 0; j < count; ++j) v[j] = uniform(seed, first + j, stream);
   };
   for (std::size_t r : independent_) {
     const std::size_t i = inputs_[r];
-    double* v = out.values.data() + r * count;
+    double* v = row(r);
     uniforms(v, i);
     sc_.parameters[i].distribution->sample(std::span<double>(v, count));
   }
@@ -66,11 +66,10 @@ void Sampler::draw(std::uint64_t seed, std::uint64_t first, std::size_t count, B
       for (Eigen::Index m = 0; m < k; ++m) z(m) = out.normals[static_cast<std::size_t>(m) * count + j];
       mixed.noalias() = g.cholesky.triangularView<Eigen::Lower>() * z;
       for (Eigen::Index m = 0; m < k; ++m)
-        row(row_of_[member(m)])[static_cast<std::ptrdiff_t>(j)] = std::clamp(normal_cdf(mixed(m)), 1e-300, 1 - 1e-16);
+        row(row_of_[member(m)])[j] = std::clamp(normal_cdf(mixed(m)), 1e-300, 1 - 1e-16);
     }
     for (Eigen::Index m = 0; m < k; ++m)
-      sc_.parameters[member(m)].distribution->sample(
-          std::span<double>(out.values.data() + row_of_[member(m)] * count, count));
+      sc_.parameters[member(m)].distribution->sample(std::span<double>(row(row_of_[member(m)]), count));
   }
 }
 
