@@ -164,14 +164,14 @@ std::vector<Overspend> overspends(const Scenario& sc, const Projection& p, const
   rows([&](Index s) {
     for (Index t = 0; t < Y; ++t) {
       const double spend = p.baseline(s, t);
-      if (p.savings(s, t) <= spend * (1 + 1e-12)) continue;
+      if (!(overspend_margin(p.savings(s, t), spend) > 0)) continue;  // as the count above has it
       // The scheme whose saving tips the running total (in file order) over the spend.
       double running = 0;
       int culprit = -1;
       for (Index k = 0; k < K && culprit < 0; ++k) {
         if (sc.schemes[static_cast<std::size_t>(k)].service != s) continue;
         running += p.scheme_saving(k, t);
-        if (running > spend * (1 + 1e-12)) culprit = static_cast<int>(k);
+        if (overspend_margin(running, spend) > 0) culprit = static_cast<int>(k);
       }
       out.push_back({static_cast<int>(s), static_cast<int>(t), culprit, p.savings(s, t), spend});
       return;
