@@ -30,6 +30,29 @@ std::pair<double, double> moments(const Distribution& d) {
   return {mean, sum2 / n - mean * mean};
 }
 
+// The figures of a --draws-out CSV, column by column (the draw's number left out), and
+// their names from its header into `names`.
+std::vector<std::vector<double>> draw_columns(const std::string& csv, std::vector<std::string>* names = nullptr) {
+  std::istringstream in(csv);
+  std::string line, cell;
+  std::getline(in, line);
+  std::istringstream header(line);
+  std::getline(header, cell, ',');  // "draw"
+  std::vector<std::string> found;
+  while (std::getline(header, cell, ',')) found.push_back(cell);
+  std::vector<std::vector<double>> columns(found.size());
+  while (std::getline(in, line)) {
+    std::istringstream row(line);
+    std::getline(row, cell, ',');  // the draw's number
+    for (auto& c : columns) {
+      std::getline(row, cell, ',');
+      c.push_back(std::stod(cell));
+    }
+  }
+  if (names) *names = std::move(found);
+  return columns;
+}
+
 const char* const kHeader =
     "fundgap: 1\n"
     "name: U\n"
@@ -293,19 +316,8 @@ services:
   o.draws_out = &draws;
   const SimulationState s = simulate(sc, o);
   // Every figure of every draw, from the per-draw CSV (shortest text that reads back the same).
-  std::istringstream in(draws.str());
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::vector<double>> columns(s.outputs.size());
-  while (std::getline(in, line)) {
-    std::istringstream row(line);
-    std::string cell;
-    std::getline(row, cell, ',');  // the draw's number
-    for (auto& c : columns) {
-      std::getline(row, cell, ',');
-      c.push_back(std::stod(cell));
-    }
-  }
+  const std::vector<std::vector<double>> columns = draw_columns(draws.str());
+  REQUIRE(columns.size() == s.outputs.size());
   REQUIRE(columns[0].size() == 2051);
   REQUIRE(s.count == 2051);
   for (std::size_t i = 0; i < s.outputs.size(); ++i) {
@@ -384,23 +396,11 @@ TEST_CASE("simulate: quantiles agree with the exact order statistics of the same
   o.draws_out = &draws;
   Report r = summarise(simulate(sc, o), {0.05, 0.5, 0.95});
   // Column of system.gap[2022/23] in the per-draw CSV, sorted: numpy's linear method.
-  std::istringstream in(draws.str());
-  std::string line;
-  std::getline(in, line);
-  std::size_t column = 0;
-  {
-    std::istringstream header(line);
-    std::string name;
-    for (std::size_t c = 0; std::getline(header, name, ','); ++c)
-      if (name == "system.gap[2022/23]") column = c;
-  }
-  REQUIRE(column > 0);
-  std::vector<double> v;
-  while (std::getline(in, line)) {
-    std::size_t start = 0;
-    for (std::size_t k = 0; k < column; ++k) start = line.find(',', start) + 1;
-    v.push_back(std::stod(line.substr(start, line.find(',', start) - start)));
-  }
+  std::vector<std::string> names;
+  const std::vector<std::vector<double>> columns = draw_columns(draws.str(), &names);
+  const auto column = std::find(names.begin(), names.end(), "system.gap[2022/23]");
+  REQUIRE(column != names.end());
+  std::vector<double> v = columns[static_cast<std::size_t>(column - names.begin())];
   REQUIRE(v.size() == 4000);
   std::sort(v.begin(), v.end());
   auto exact = [&](double q) {
