@@ -25,9 +25,10 @@ struct BatchEngine::Kernel {
   std::vector<stages::ServiceLanes> services;
   std::vector<stages::SchemeLanes> schemes;
   std::vector<stages::PartnerLanes> partners;
-  stages::LaneTable baseline, savings, reprovided, investment, net;
+  stages::LaneTable baseline, net;
   stages::SchemeLaneTables figures;
-  stages::LaneSums sums;  // of the scheme figures, into savings, reprovided and investment
+  stages::LaneSums sums;  // of the scheme figures landing on the services whose net spend moves
+  stages::LaneTable landed;  // a service's three sums, and a row of zeros
   stages::LaneTable funding, pool_spend, balance, spend, gap, system_gap;
   alignas(64) char bad[kLanes];
 };
@@ -177,9 +178,6 @@ BatchEngine::BatchEngine(const Scenario& scenario, std::span<const ParameterTarg
   // Every figure starts as the run's, in every lane; a block rewrites the rows that move.
   const Projection& p = k->p;
   k->baseline.assign(p.baseline);
-  k->savings.assign(p.savings);
-  k->reprovided.assign(p.reprovided);
-  k->investment.assign(p.investment);
   k->net.assign(p.net);
   k->figures.saving.assign(p.scheme_saving);
   k->figures.reprovided.assign(p.scheme_reprovided);
@@ -191,8 +189,8 @@ BatchEngine::BatchEngine(const Scenario& scenario, std::span<const ParameterTarg
   k->spend.assign(p.spend);
   k->gap.assign(p.gap);
   k->system_gap.assign(p.system.middleRows(static_cast<Index>(Measure::gap), 1));
-  stages::LaneTable* const sums[3] = {&k->savings, &k->reprovided, &k->investment};
-  k->sums = stages::lane_sums(k->reach.net, stages::landings_of(sc), k->figures, sums);
+  k->sums = stages::lane_sums(k->reach.net, stages::landings_of(sc), k->figures);
+  k->landed.assign(Table::Zero(4, Y));
   k_ = std::move(k);
 }
 
@@ -215,9 +213,8 @@ void BatchEngine::run(const double* values, std::size_t stride, std::size_t coun
   // The stages of Engine::project, in its order, on the rows the inputs reach.
   stages::baseline_lanes(k.services, k.in, k.baseline);
   stages::schemes_lanes(k.sc, k.schemes, k.in, k.baseline, k.figures);
-  stages::land_lanes(k.sums);
   stages::LaneChecks checks;
-  stages::net_lanes(k.reach.net, k.baseline, k.savings, k.reprovided, k.investment, k.net, checks);
+  stages::net_lanes(k.reach.net, k.baseline, k.sums, k.landed, k.net, checks);
   stages::overspent_lanes(checks, k.bad);
   stages::funding_lanes(k.partners, k.in, k.funding);
   stages::spend_lanes(k.spend_parts, k.p, k.net, k.pool_spend, k.balance, k.spend);

@@ -109,37 +109,16 @@ FUNDGAP_LANES void schemes_lanes(const Scenario& sc, const std::vector<SchemeLan
   }
 }
 
-LaneSums lane_sums(std::span<const Index> net, const Engine::Landings& landings, const SchemeLaneTables& figures,
-                   LaneTable* const sums[3]) {
+LaneSums lane_sums(std::span<const Index> net, const Engine::Landings& landings, const SchemeLaneTables& figures) {
   LaneSums out;
-  out.years = figures.saving.years;
   for (Index s : net)
     for (std::size_t j = 0; j < 3; ++j) {
       const std::size_t at = 3 * static_cast<std::size_t>(s) + j;
-      if (landings.offsets[at] == landings.offsets[at + 1]) continue;  // 0, as the run left it
       for (std::size_t e = landings.offsets[at]; e < landings.offsets[at + 1]; ++e)
         out.terms.push_back(figures.of(landings.entries[e].figure).at(landings.entries[e].scheme, 0));
-      out.out.push_back(sums[j]->at(s, 0));
       out.offsets.push_back(out.terms.size());
     }
   return out;
-}
-
-FUNDGAP_LANES void land_lanes(const LaneSums& sums) {
-  // As land() in schemes(): 0 + each figure landing on the service, in file order. (The
-  // tables' addresses in locals: a store through a double* could otherwise be to them.)
-  const double* const* const terms = sums.terms.data();
-  const std::size_t* const offsets = sums.offsets.data();
-  const std::size_t n = static_cast<std::size_t>(sums.years) * kLanes, count = sums.out.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::size_t first = offsets[i], last = offsets[i + 1];
-    double* const out = sums.out[i];
-    for (std::size_t at = 0; at < n; at += kLanes) {
-      Lanes sum = 0.0 + load(terms[first] + at);
-      for (std::size_t e = first + 1; e < last; ++e) sum += load(terms[e] + at);
-      store(out + at, sum);
-    }
-  }
 }
 
 void overspent_lanes(const LaneChecks& checks, char* bad) {

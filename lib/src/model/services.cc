@@ -96,20 +96,38 @@ FUNDGAP_LANES void baseline_lanes(const std::vector<ServiceLanes>& rows, const L
   }
 }
 
-FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& baseline, const LaneTable& savings,
-                             const LaneTable& reprovided, const LaneTable& investment, LaneTable& net,
-                             LaneChecks& checks) {
-  // The checks ride along while the figures they read are in registers: no second pass.
+FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& baseline, const LaneSums& landed,
+                             LaneTable& scratch, LaneTable& net, LaneChecks& checks) {
+  // A service's sums are added up into `scratch`, as land() in schemes() adds them (0 +
+  // each in file order), just before its net spend reads them back from the L1 cache; a
+  // sum with nothing landing reads the row of zeros. The checks ride along while the
+  // figures they read are in registers. (Addresses in locals: a store through a double*
+  // could otherwise be to the vectors holding them.)
   const std::size_t n = static_cast<std::size_t>(baseline.years) * kLanes;
+  const std::size_t* const offsets = landed.offsets.data();
+  const double* const* const terms = landed.terms.data();
+  double* const work = scratch.at(0, 0);
+  const double* const zeros = scratch.at(3, 0);
   Lanes most = checks.most_over, spend_squares = checks.squares[0], net_squares = checks.squares[1];
-  for (Index s : rows) {
-    const double *x = baseline.at(s, 0), *saved = savings.at(s, 0), *back = reprovided.at(s, 0),
-                 *invested = investment.at(s, 0);
-    double* out = net.at(s, 0);
-    for (std::size_t i = 0; i < n; i += kLanes) {
-      const Lanes spend = load(x + i), saving = load(saved + i);
-      const Lanes v = net_of(spend, saving, load(back + i), load(invested + i));
-      store(out + i, v);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const double* sums[3];
+    for (std::size_t j = 0; j < 3; ++j) {
+      const std::size_t first = offsets[3 * i + j], last = offsets[3 * i + j + 1];
+      sums[j] = first == last ? zeros : work + j * n;
+      if (first == last) continue;
+      double* const o = work + j * n;
+      for (std::size_t at = 0; at < n; at += kLanes) {
+        Lanes v = 0.0 + load(terms[first] + at);
+        for (std::size_t e = first + 1; e < last; ++e) v += load(terms[e] + at);
+        store(o + at, v);
+      }
+    }
+    const double* const x = baseline.at(rows[i], 0);
+    double* const out = net.at(rows[i], 0);
+    for (std::size_t at = 0; at < n; at += kLanes) {
+      const Lanes spend = load(x + at), saving = load(sums[0] + at);
+      const Lanes v = net_of(spend, saving, load(sums[1] + at), load(sums[2] + at));
+      store(out + at, v);
       const Lanes over = overspend_margin(saving, spend);
       most = most < over ? over : most;
       spend_squares += money_square(spend);

@@ -169,9 +169,11 @@ struct LaneChecks {
   Lanes most_over = Lanes{} - HUGE_VAL;
   Lanes squares[2] = {};
 };
-// The net spend of the services in `rows`, and their checks.
-void net_lanes(std::span<const Eigen::Index> rows, const LaneTable& baseline, const LaneTable& savings,
-               const LaneTable& reprovided, const LaneTable& investment, LaneTable& net, LaneChecks& checks);
+struct LaneSums;
+// The net spend of the services in `rows` (lane_sums()' `net`), from their baseline and the
+// sums landing on them, and their checks. `scratch` has 4 rows of the years, the last zeros.
+void net_lanes(std::span<const Eigen::Index> rows, const LaneTable& baseline, const LaneSums& landed,
+               LaneTable& scratch, LaneTable& net, LaneChecks& checks);
 Explanation explain_baseline(Explainer& ex, const Figure& f, int t);
 Explanation explain_pressures(Explainer& ex, const Figure& f, int t);
 Explanation explain_net(Explainer& ex, const Figure& f, int t);
@@ -199,18 +201,17 @@ inline double scheme_saving_at(const Scheme& sk, double spend, int t, int start)
 // whose savings exceed a service's spend (bad[j] set).
 void schemes_lanes(const Scenario& sc, const std::vector<SchemeLanes>& rows, const LaneStore& in,
                    const LaneTable& baseline, SchemeLaneTables& out);
-// The sums land() makes, as rows of lanes: sum i is 0 + terms[offsets[i]] + ... up to
-// terms[offsets[i + 1]], into out[i] (each a row's first year). Worked out once, for the
-// services in `net`.
+// The sums land() makes, as rows of lanes, for the services in `net` in their order: sum
+// 3i + j is service i's savings (j = 0), reprovided spend (1) and investment (2), each
+// 0 + terms[offsets[k]] + ... up to terms[offsets[k + 1]] (each a row's first year): 0
+// where nothing lands, as in a run (the kernel takes no scenario with places, whose
+// savings a run places there first). Worked out once; net_lanes() adds them up where it
+// uses them, so that a block does not store them to read them back.
 struct LaneSums {
-  std::vector<double*> out;
   std::vector<std::size_t> offsets{0};
   std::vector<const double*> terms;
-  Eigen::Index years = 0;
 };
-LaneSums lane_sums(std::span<const Eigen::Index> net, const Engine::Landings& landings, const SchemeLaneTables& figures,
-                   LaneTable* const sums[3]);
-void land_lanes(const LaneSums& sums);
+LaneSums lane_sums(std::span<const Eigen::Index> net, const Engine::Landings& landings, const SchemeLaneTables& figures);
 // How far savings exceed the spend they come from past overspends()' tolerance: above zero
 // exactly where overspends() finds an overspend (a difference of doubles is above zero
 // exactly when the first is larger; NaN, neither, is passed over as overspends() passes it).
