@@ -28,7 +28,7 @@ struct BatchEngine::Kernel {
   stages::LaneTable baseline, net;
   stages::SchemeLaneTables figures;
   stages::LaneSums sums;  // of the scheme figures landing on the services whose net spend moves
-  stages::LaneTable landed;  // a service's three sums, and a row of zeros
+  stages::LaneTable scratch;  // net_lanes' rows of a service's three sums, and a row of zeros
   stages::LaneTable funding, pool_spend, balance, spend, gap, system_gap;
   alignas(64) char bad[kLanes];
 };
@@ -190,7 +190,7 @@ BatchEngine::BatchEngine(const Scenario& scenario, std::span<const ParameterTarg
   k->gap.assign(p.gap);
   k->system_gap.assign(p.system.middleRows(static_cast<Index>(Measure::gap), 1));
   k->sums = stages::lane_sums(k->reach.net, stages::landings_of(sc), k->figures);
-  k->landed.assign(Table::Zero(4, Y));
+  k->scratch.assign(Table::Zero(4, Y));
   k_ = std::move(k);
 }
 
@@ -214,7 +214,7 @@ void BatchEngine::run(const double* values, std::size_t stride, std::size_t coun
   stages::baseline_lanes(k.services, k.in, k.baseline);
   stages::schemes_lanes(k.sc, k.schemes, k.in, k.baseline, k.figures);
   stages::LaneChecks checks;
-  stages::net_lanes(k.reach.net, k.baseline, k.sums, k.landed, k.net, checks);
+  stages::net_lanes(k.reach.net, k.baseline, k.sums, k.scratch, k.net, checks);
   stages::overspent_lanes(checks, k.bad);
   stages::funding_lanes(k.partners, k.in, k.funding);
   stages::spend_lanes(k.spend_parts, k.p, k.net, k.pool_spend, k.balance, k.spend);

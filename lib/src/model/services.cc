@@ -98,9 +98,9 @@ FUNDGAP_LANES void baseline_lanes(const std::vector<ServiceLanes>& rows, const L
 
 FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& baseline, const LaneSums& landed,
                              LaneTable& scratch, LaneTable& net, LaneChecks& checks) {
-  // A service's sums are added up into `scratch`, as land() in schemes() adds them (0 +
-  // each in file order), just before its net spend reads them back from the L1 cache; a
-  // sum with nothing landing reads the row of zeros. The checks ride along while the
+  // A service's sums are added up into the rows of `scratch`, as land() in schemes() adds
+  // them (0 + each in file order), just before its net spend reads them back from the L1
+  // cache; a sum with nothing landing reads the row of zeros. The checks ride along while the
   // figures they read are in registers. (Addresses in locals: a store through a double*
   // could otherwise be to the vectors holding them.)
   const std::size_t n = static_cast<std::size_t>(baseline.years) * kLanes;

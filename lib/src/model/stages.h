@@ -171,7 +171,9 @@ struct LaneChecks {
 };
 struct LaneSums;
 // The net spend of the services in `rows` (lane_sums()' `net`), from their baseline and the
-// sums landing on them, and their checks. `scratch` has 4 rows of the years, the last zeros.
+// sums landing on them, and their checks. REQUIRES: `landed` is lane_sums() of the same
+// `rows`; `scratch` has 4 rows of baseline's years, the last zeros (a service's three
+// sums, and the row an empty one reads).
 void net_lanes(std::span<const Eigen::Index> rows, const LaneTable& baseline, const LaneSums& landed,
                LaneTable& scratch, LaneTable& net, LaneChecks& checks);
 Explanation explain_baseline(Explainer& ex, const Figure& f, int t);
@@ -197,16 +199,15 @@ inline double scheme_saving_at(const Scheme& sk, double spend, int t, int start)
   return scheme_saving<double>(sk.absolute, sk.efficiency, sk.has_amounts, sk.saving, sk.has_amounts ? sk.amounts(t) : 0,
                        sk.confidence, sk.ramp_from(start, t), spend, t - start + 1);
 }
-// The figures of the moving schemes, their sums on the services in `net`, and the lanes
-// whose savings exceed a service's spend (bad[j] set).
+// The figures of the moving schemes (their saving, reprovided spend, investment and
+// one-off costs), from the baseline of their services.
 void schemes_lanes(const Scenario& sc, const std::vector<SchemeLanes>& rows, const LaneStore& in,
                    const LaneTable& baseline, SchemeLaneTables& out);
 // The sums land() makes, as rows of lanes, for the services in `net` in their order: sum
-// 3i + j is service i's savings (j = 0), reprovided spend (1) and investment (2), each
-// 0 + terms[offsets[k]] + ... up to terms[offsets[k + 1]] (each a row's first year): 0
-// where nothing lands, as in a run (the kernel takes no scenario with places, whose
-// savings a run places there first). Worked out once; net_lanes() adds them up where it
-// uses them, so that a block does not store them to read them back.
+// k = 3i + j is service i's savings (j = 0), reprovided spend (1) and investment (2),
+// 0 + terms[offsets[k]] + ... up to terms[offsets[k + 1]] (each a row's first year), and
+// 0 where nothing lands, as land() writes it in a run. Worked out once; net_lanes() adds
+// them up where it uses them, so that a block does not store them to read them back.
 struct LaneSums {
   std::vector<std::size_t> offsets{0};
   std::vector<const double*> terms;
