@@ -53,6 +53,24 @@ std::vector<std::vector<double>> draw_columns(const std::string& csv, std::vecto
   return columns;
 }
 
+// A shard's state written to its file and read back, as `fundgap merge` reads it.
+SimulationState through_file(const SimulationState& shard) {
+  std::ostringstream file;
+  write_shard(file, shard);
+  return read_shard("shard.json", file.str());
+}
+
+// Shards 1 .. count of `o`'s draws, each simulated on its own.
+std::vector<SimulationState> shards_of(const Scenario& sc, SimulationOptions o, int count) {
+  std::vector<SimulationState> out;
+  o.shard_count = count;
+  for (int k = 1; k <= count; ++k) {
+    o.shard = k;
+    out.push_back(simulate(sc, o));
+  }
+  return out;
+}
+
 const char* const kHeader =
     "fundgap: 1\n"
     "name: U\n"
@@ -274,9 +292,7 @@ TEST_CASE("simulate: bit-identical for any thread count and any sharding") {
     o.shard = k;
     o.shard_count = 3;
     o.threads = k;
-    std::ostringstream file;
-    write_shard(file, simulate(sc, o));
-    shards.push_back(read_shard("shard.json", file.str()));
+    shards.push_back(through_file(simulate(sc, o)));
   }
   SimulationState merged = shards[2];
   merged.merge(shards[0]);
@@ -345,11 +361,8 @@ TEST_CASE("shards: merged extremes of zero are the same whatever the order (-0 b
   Scenario sc = uncertain_plan();
   SimulationOptions o;
   o.draws = 2048;
-  o.shard_count = 2;
-  o.shard = 1;
-  SimulationState one = simulate(sc, o);
-  o.shard = 2;
-  SimulationState two = simulate(sc, o);
+  std::vector<SimulationState> shards = shards_of(sc, o, 2);
+  SimulationState &one = shards[0], &two = shards[1];
   one.min[0] = -0.0;
   two.min[0] = 0.0;
   one.max[0] = 0.0;
@@ -505,14 +518,8 @@ TEST_CASE("shards: an empty shard merges; shards of a differently structured sce
   Scenario sc = uncertain_plan();
   SimulationOptions o;
   o.draws = 1000;  // one block: shard 2 of 3 has no draws
-  o.shard_count = 3;
   std::vector<SimulationState> shards;
-  for (int k = 1; k <= 3; ++k) {
-    o.shard = k;
-    std::ostringstream file;
-    write_shard(file, simulate(sc, o));
-    shards.push_back(read_shard("shard.json", file.str()));
-  }
+  for (const SimulationState& shard : shards_of(sc, o, 3)) shards.push_back(through_file(shard));
   CHECK(shards[1].count == 0);
   shards[0].merge(shards[1]);
   shards[0].merge(shards[2]);
@@ -529,11 +536,8 @@ TEST_CASE("shards: merge refuses states whose figures, bins or scenario fields d
   Scenario sc = uncertain_plan();
   SimulationOptions o;
   o.draws = 3000;
-  o.shard_count = 2;
-  o.shard = 1;
-  const SimulationState one = simulate(sc, o);
-  o.shard = 2;
-  const SimulationState two = simulate(sc, o);
+  const std::vector<SimulationState> shards = shards_of(sc, o, 2);
+  const SimulationState &one = shards[0], &two = shards[1];
   auto merge_error = [&](SimulationState other) {
     SimulationState s = one;
     try {
@@ -557,6 +561,7 @@ TEST_CASE("shards: merge refuses states whose figures, bins or scenario fields d
   currency.currency = "USD";
   CHECK(merge_error(currency) ==
         "cannot merge shards: their 'scenario' fields differ (name, currency, base year, years or names)");
+  o.shard_count = 2;
   o.shard = 3;
   CHECK_THROWS_WITH_AS(simulate(sc, o), "shard 3 of 2 is not a shard from 1 to 65536", InputError);
 }
@@ -667,12 +672,8 @@ TEST_CASE("histograms: many outputs get fewer bins, chosen by the scenario alone
   o.threads = 2;
   CHECK(as_csv(simulate(sc, o)) == as_csv(one));
   std::vector<SimulationState> shards;
-  for (int k = 1; k <= 2; ++k) {
-    o.shard = k;
-    o.shard_count = 2;
-    std::ostringstream file;
-    write_shard(file, simulate(sc, o));
-    shards.push_back(read_shard("shard.json", file.str()));
+  for (const SimulationState& shard : shards_of(sc, o, 2)) {
+    shards.push_back(through_file(shard));
     CHECK(shards.back().bins == 1024);
   }
   shards[0].merge(shards[1]);
