@@ -113,9 +113,12 @@ FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& basel
     const double* sums[3];
     for (std::size_t j = 0; j < 3; ++j) {
       const std::size_t first = offsets[3 * i + j], last = offsets[3 * i + j + 1];
-      sums[j] = first == last ? zeros : work + j * n;
-      if (first == last) continue;
+      if (first == last) {
+        sums[j] = zeros;
+        continue;
+      }
       double* const o = work + j * n;
+      sums[j] = o;
       for (std::size_t at = 0; at < n; at += kLanes) {
         Lanes v = 0.0 + load(terms[first] + at);
         for (std::size_t e = first + 1; e < last; ++e) v += load(terms[e] + at);
