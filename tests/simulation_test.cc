@@ -6,6 +6,8 @@
 #include <cstring>
 #include <numeric>
 
+#include <Random123/philox.h>
+
 #include "fundgap/analysis/report.h"
 #include "fundgap/output/format.h"
 #include "fundgap/uncertainty/simulation.h"
@@ -223,12 +225,46 @@ TEST_CASE("uncertain inputs: run uses the plan value, draws follow the distribut
   CHECK(sc.parameters[2].target.last == 2);
   double sum = 0;
   const int n = 20000;
-  for (int d = 0; d < n; ++d) {
-    const double x = parameter_draw(sc, 1, 11, static_cast<std::uint64_t>(d));
+  for (const double x : parameter_draws(sc, 1, 11, 0, n)) {
     CHECK((x >= 80e6 && x <= 120e6));
     sum += x;
   }
   CHECK(sum / n == doctest::Approx(100e6).epsilon(0.005));  // sd of the mean is ~0.08m
+}
+
+TEST_CASE("draws: an input's uniform in draw d is Philox4x32-10 of (d / 2, input) keyed by the seed, d's half of it") {
+  // Random123's Philox4x32 called here, and its 64 bits made (2k + 1) 2^-53 from their top
+  // 52 (k) by ldexp, for any run of draws drawn together: simulate draws 64 at a time, four
+  // Philox calls at once, and a run may start on an odd draw or end short of four calls.
+  Scenario sc = fundgap::testing::scenario(std::string(kHeader) +
+                                           "services:\n"
+                                           "  a: {funder: ccg, base: 1m, demand: {uniform: [0%, 100%]}}\n");
+  // Parameters: 0 the funding base, 1 a's base, 2 a's demand (a uniform on [0, 1]: u itself).
+  const std::uint64_t seed = 0x0123456789ABCDEFull;
+  auto expected = [&](std::uint64_t d) {
+    const std::uint64_t pair = d / 2;
+    const r123::Philox4x32::ctr_type counter = {{static_cast<std::uint32_t>(pair), static_cast<std::uint32_t>(pair >> 32), 2, 0}};
+    const r123::Philox4x32::key_type key = {{0x89ABCDEFu, 0x01234567u}};
+    const r123::Philox4x32::ctr_type w = r123::Philox4x32()(counter, key);
+    const std::uint64_t bits = d % 2 == 0 ? (std::uint64_t{w.v[1]} << 32 | w.v[0]) : (std::uint64_t{w.v[3]} << 32 | w.v[2]);
+    return std::ldexp(2.0 * static_cast<double>(bits >> 12) + 1, -53);
+  };
+  const std::uint64_t far = (std::uint64_t{1} << 33) - 6;  // pairs on both sides of 2^32
+  for (const auto& run : std::vector<std::pair<std::uint64_t, std::size_t>>{
+           {0, 1}, {1, 1}, {0, 64}, {3, 61}, {7, 9}, {5, 8}, {far, 17}, {far + 1, 64}}) {
+    const std::uint64_t first = run.first;
+    const std::size_t count = run.second;
+    CAPTURE(first);
+    const std::vector<double> u = parameter_draws(sc, 2, seed, first, count);
+    REQUIRE(u.size() == count);
+    for (std::size_t j = 0; j < count; ++j) {
+      CAPTURE(j);
+      CHECK(u[j] == expected(first + j));
+    }
+  }
+  // The extremes of the 52 bits: 2^-53 and 1 - 2^-53, never 0 or 1.
+  CHECK(std::ldexp(2.0 * 0 + 1, -53) == 0x1p-53);
+  CHECK(std::ldexp(2.0 * static_cast<double>((~std::uint64_t{0}) >> 12) + 1, -53) == 1 - 0x1p-53);
 }
 
 TEST_CASE("correlations: a Gaussian copula recovers the correlation asked for") {
@@ -240,12 +276,8 @@ TEST_CASE("correlations: a Gaussian copula recovers the correlation asked for") 
                                            "  - {parameters: [services.a.demand, services.b.demand], correlation: 0.6}\n");
   REQUIRE(sc.correlations.size() == 1);
   const int n = 20000;
-  std::vector<double> x(n), y(n);
-  for (int d = 0; d < n; ++d) {
-    // Parameters: 0 the funding base, 1 a's base, 2 a's demand, 3 b's base, 4 b's demand.
-    x[static_cast<std::size_t>(d)] = parameter_draw(sc, 2, 3, static_cast<std::uint64_t>(d));
-    y[static_cast<std::size_t>(d)] = parameter_draw(sc, 4, 3, static_cast<std::uint64_t>(d));
-  }
+  // Parameters: 0 the funding base, 1 a's base, 2 a's demand, 3 b's base, 4 b's demand.
+  const std::vector<double> x = parameter_draws(sc, 2, 3, 0, n), y = parameter_draws(sc, 4, 3, 0, n);
   const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n, my = std::accumulate(y.begin(), y.end(), 0.0) / n;
   double sxy = 0, sxx = 0, syy = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -585,8 +617,8 @@ TEST_CASE("plan: a distribution carries the plan's own figure; PERT and triangul
   CHECK(sc.services[2].base == doctest::Approx(9e6));
   CHECK(sc.services[3].base == doctest::Approx(1e6));  // plan: may come first
   // What simulate draws is unchanged: the uniform's draws still average 1.25m.
-  double sum = 0;
-  for (int d = 0; d < 4000; ++d) sum += parameter_draw(sc, 6, 3, static_cast<std::uint64_t>(d));
+  const std::vector<double> draws = parameter_draws(sc, 6, 3, 0, 4000);
+  const double sum = std::accumulate(draws.begin(), draws.end(), 0.0);
   CHECK(sum / 4000 == doctest::Approx(1.25e6).epsilon(0.02));
   // Errors: outside the distribution's range, another key, a plan of the wrong kind.
   const std::string a = std::string(kHeader) + "services:\n  a: {funder: ccg, base: 10m, demand: ";

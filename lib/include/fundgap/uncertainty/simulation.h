@@ -73,8 +73,10 @@ struct SimulationOptions {
 // Throws InputError when a draw is bad input (savings above spend), naming the draw.
 SimulationState simulate(const Scenario& scenario, const SimulationOptions& options);
 
-// The draws of one uncertain input: its value in draw `draw` (used by tests and bench).
-double parameter_draw(const Scenario& scenario, std::size_t parameter, std::uint64_t seed, std::uint64_t draw);
+// The draws of one input (an index into Scenario::parameters) as simulate draws them: its
+// values in draws first .. first + count - 1 of seed `seed`.
+std::vector<double> parameter_draws(const Scenario& scenario, std::size_t parameter, std::uint64_t seed,
+                                    std::uint64_t first, std::size_t count);
 
 // Summary statistics as a Report: partners and system with gap_mean, gap_pN (one per
 // quantile, as a percentage) and p_shortfall; pools with balance_mean, balance_pN and
