@@ -98,11 +98,12 @@ FUNDGAP_LANES void baseline_lanes(const std::vector<ServiceLanes>& rows, const L
 
 FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& baseline, const LaneSums& landed,
                              LaneTable& scratch, LaneTable& net, LaneChecks& checks) {
-  // A service's sums are added up into the rows of `scratch`, as land() in schemes() adds
-  // them (0 + each in file order), just before its net spend reads them back from the L1
-  // cache; a sum with nothing landing reads the row of zeros. The checks ride along while the
-  // figures they read are in registers. (Addresses in locals: a store through a double*
-  // could otherwise be to the vectors holding them.)
+  // A service's sums are as land() in schemes() adds them: 0 + each term in file order. A
+  // service whose sums have one term each, or none, adds the 0 where it reads them (the term's
+  // row, or the row of zeros: 0 + 0 is the zeros); one with more adds them up into the rows
+  // of `scratch` first, just before its net spend reads them back from the L1 cache. The
+  // checks ride along while the figures they read are in registers. (Addresses in locals: a
+  // store through a double* could otherwise be to the vectors holding them.)
   const std::size_t n = static_cast<std::size_t>(baseline.years) * kLanes;
   const std::size_t* const offsets = landed.offsets.data();
   const double* const* const terms = landed.terms.data();
@@ -110,9 +111,35 @@ FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& basel
   const double* const zeros = scratch.at(3, 0);
   Lanes most = checks.most_over, spend_squares = checks.squares[0], net_squares = checks.squares[1];
   for (std::size_t i = 0; i < rows.size(); ++i) {
+    const double* const x = baseline.at(rows[i], 0);
+    double* const out = net.at(rows[i], 0);
+    // Its net spend from its sums' rows: each sum 0 + its row when `fresh`, else the row.
+    auto net_of_rows = [&](const double* const (&sums)[3], auto fresh) {
+      auto sum = [&](std::size_t j, std::size_t at) {
+        if constexpr (fresh) return 0.0 + load(sums[j] + at);
+        else return load(sums[j] + at);
+      };
+      for (std::size_t at = 0; at < n; at += kLanes) {
+        const Lanes spend = load(x + at);
+        const Lanes saving = sum(0, at);
+        const Lanes v = net_of(spend, saving, sum(1, at), sum(2, at));
+        store(out + at, v);
+        const Lanes over = overspend_margin(saving, spend);
+        most = most < over ? over : most;
+        spend_squares += money_square(spend);
+        net_squares += money_square(v);
+      }
+    };
+    const std::size_t* const k = offsets + 3 * i;
+    if (k[1] - k[0] <= 1 && k[2] - k[1] <= 1 && k[3] - k[2] <= 1) {
+      const double* const sums[3] = {k[0] < k[1] ? terms[k[0]] : zeros, k[1] < k[2] ? terms[k[1]] : zeros,
+                                     k[2] < k[3] ? terms[k[2]] : zeros};
+      net_of_rows(sums, std::true_type{});
+      continue;
+    }
     const double* sums[3];
     for (std::size_t j = 0; j < 3; ++j) {
-      const std::size_t first = offsets[3 * i + j], last = offsets[3 * i + j + 1];
+      const std::size_t first = k[j], last = k[j + 1];
       if (first == last) {
         sums[j] = zeros;
         continue;
@@ -125,17 +152,7 @@ FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& basel
         store(o + at, v);
       }
     }
-    const double* const x = baseline.at(rows[i], 0);
-    double* const out = net.at(rows[i], 0);
-    for (std::size_t at = 0; at < n; at += kLanes) {
-      const Lanes spend = load(x + at), saving = load(sums[0] + at);
-      const Lanes v = net_of(spend, saving, load(sums[1] + at), load(sums[2] + at));
-      store(out + at, v);
-      const Lanes over = overspend_margin(saving, spend);
-      most = most < over ? over : most;
-      spend_squares += money_square(spend);
-      net_squares += money_square(v);
-    }
+    net_of_rows(sums, std::false_type{});
   }
   checks.most_over = most;
   checks.squares[0] = spend_squares;
