@@ -94,18 +94,24 @@ FUNDGAP_LANES void schemes_lanes(const Scenario& sc, const std::vector<SchemeLan
     double *saved = out.saving.at(r.scheme, 0), *back = out.reprovided.at(r.scheme, 0),
            *invested = r.investment_moves ? out.investment.at(r.scheme, 0) : nullptr,
            *cost = one_off_costs && r.one_off_cost_moves ? out.one_off_cost.at(r.scheme, 0) : nullptr;
-    for (Index t = 0; t < Y; ++t) {
+    // Before its start a scheme saves, re-provides and invests nothing in any draw: those
+    // years keep the run's zeros (a share, 0 to 100%, times 0 is +0 there as here).
+    for (Index t = start; t < Y; ++t) {
       const auto ti = static_cast<std::size_t>(t);
       const std::size_t at = ti * kLanes;
-      Lanes v = zero;
-      if (t >= start)
-        v = scheme_saving(absolute, efficiency, has_amounts, saving, has_amounts ? load(inputs.at(amount[ti])) : zero,
-                          confidence, load(inputs.at(ramp[ti])), load(spend + at), static_cast<int>(t) - start + 1);
+      const Lanes v = scheme_saving(absolute, efficiency, has_amounts, saving,
+                                    has_amounts ? load(inputs.at(amount[ti])) : zero, confidence,
+                                    load(inputs.at(ramp[ti])), load(spend + at), static_cast<int>(t) - start + 1);
       store(saved + at, v);
       store(back + at, reprovides ? share * v : zero);
-      if (invested) store(invested + at, invests && t >= from ? load(inputs.at(investment_ramp[ti])) * investment : zero);
-      if (cost) store(cost + at, one_off_cost[ti] >= 0 ? load(inputs.at(one_off_cost[ti])) : zero);
     }
+    if (invested && invests)
+      for (Index t = from; t < Y; ++t)
+        store(invested + static_cast<std::size_t>(t) * kLanes,
+              load(inputs.at(investment_ramp[static_cast<std::size_t>(t)])) * investment);
+    if (cost)
+      for (Index t = 1; t < Y; ++t)
+        if (one_off_cost[t] >= 0) store(cost + static_cast<std::size_t>(t) * kLanes, load(inputs.at(one_off_cost[t])));
   }
 }
 
