@@ -6,6 +6,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "fundgap/base/clones.h"
 #include "fundgap/uncertainty/simulation.h"
 
 namespace fundgap::uncertainty {
@@ -96,6 +97,23 @@ void Sampler::set(Target& target, const Batch& batch, std::size_t j) {
   }
 }
 
+namespace {
+
+// Row m of the Cholesky factor times the members' normals, for each of `count` draws:
+// out[j] = L(m, 0) z_0[j] + ... + L(m, m) z_m[j], added in that order (row i of `z` is member
+// i's normals), every draw of the batch side by side.
+FUNDGAP_LANES void mix(const Eigen::MatrixXd& cholesky, std::size_t m, const double* z, std::size_t count,
+                       double* __restrict out) {
+  std::fill_n(out, count, 0.0);
+  for (std::size_t i = 0; i <= m; ++i) {
+    const double l = cholesky(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(i));
+    const double* __restrict zi = z + i * count;
+    for (std::size_t j = 0; j < count; ++j) out[j] += l * zi[j];
+  }
+}
+
+}  // namespace
+
 void Sampler::draw(std::uint64_t seed, std::uint64_t first, std::size_t count, Batch& out) const {
   out.first = first;
   out.count = count;
@@ -110,28 +128,22 @@ void Sampler::draw(std::uint64_t seed, std::uint64_t first, std::size_t count, B
   }
   // Correlated groups: standard normals from the same streams, mixed by the Cholesky
   // factor, back to uniforms (a Gaussian copula), then each input's own distribution.
-  Eigen::VectorXd& z = out.z;
-  Eigen::VectorXd& mixed = out.mixed;
   for (const CorrelationGroup& g : sc_.correlations) {
-    const Eigen::Index k = static_cast<Eigen::Index>(g.parameters.size());
-    z.resize(k);
-    mixed.resize(k);
-    auto member = [&](Eigen::Index m) { return static_cast<std::size_t>(g.parameters[static_cast<std::size_t>(m)]); };
+    const std::size_t k = g.parameters.size();
+    auto member = [&](std::size_t m) { return static_cast<std::size_t>(g.parameters[m]); };
     // Each member's normals of the batch, a row of `normals` at a time.
-    out.normals.resize(static_cast<std::size_t>(k) * count);
-    for (Eigen::Index m = 0; m < k; ++m) {
-      double* v = out.normals.data() + static_cast<std::size_t>(m) * count;
+    out.normals.resize(k * count);
+    for (std::size_t m = 0; m < k; ++m) {
+      double* v = out.normals.data() + m * count;
       uniforms(seed, first, count, member(m), v);
       normal_quantiles_fast(std::span<double>(v, count));
     }
-    for (std::size_t j = 0; j < count; ++j) {
-      for (Eigen::Index m = 0; m < k; ++m) z(m) = out.normals[static_cast<std::size_t>(m) * count + j];
-      mixed.noalias() = g.cholesky.triangularView<Eigen::Lower>() * z;
-      for (Eigen::Index m = 0; m < k; ++m)
-        row(row_of_[member(m)])[j] = std::clamp(normal_cdf(mixed(m)), 1e-300, 1 - 1e-16);
+    for (std::size_t m = 0; m < k; ++m) {
+      double* u = row(row_of_[member(m)]);
+      mix(g.cholesky, m, out.normals.data(), count, u);
+      for (std::size_t j = 0; j < count; ++j) u[j] = std::clamp(normal_cdf(u[j]), 1e-300, 1 - 1e-16);
+      sc_.parameters[member(m)].distribution->sample(std::span<double>(u, count));
     }
-    for (Eigen::Index m = 0; m < k; ++m)
-      sc_.parameters[member(m)].distribution->sample(std::span<double>(row(row_of_[member(m)]), count));
   }
 }
 

@@ -56,8 +56,7 @@ class Sampler {
     std::uint64_t first = 0;
     std::size_t count = 0;
     std::vector<double> values;  // inputs x count
-    Eigen::VectorXd z, mixed;    // the copula's scratch
-    std::vector<double> normals;  // a correlated group's members' normals: members x count
+    std::vector<double> normals;  // a correlated group's members' normals: members x count (the copula's scratch)
     double at(std::size_t row, std::size_t j) const { return values[row * count + j]; }
   };
   void draw(std::uint64_t seed, std::uint64_t first, std::size_t count, Batch& out) const;
