@@ -99,11 +99,13 @@ FUNDGAP_LANES void baseline_lanes(const std::vector<ServiceLanes>& rows, const L
 FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& baseline, const LaneSums& landed,
                              LaneTable& scratch, LaneTable& net, LaneChecks& checks) {
   // A service's sums are as land() in schemes() adds them: 0 + each term in file order. A
-  // service whose sums have one term each, or none, adds the 0 where it reads them (the term's
-  // row, or the row of zeros: 0 + 0 is the zeros); one with more adds them up into the rows
-  // of `scratch` first, just before its net spend reads them back from the L1 cache. The
-  // checks ride along while the figures they read are in registers. (Addresses in locals: a
-  // store through a double* could otherwise be to the vectors holding them.)
+  // service whose sums have at most two terms each adds them where it reads them: 0 + the
+  // first + the second, a missing term read from the row of zeros (0 + t is never -0, so
+  // adding +0 to it changes nothing, and 0 + 0 + 0 is the +0 of a sum of none); with no
+  // term at all, nothing is read. One with more adds its sums up into the rows of `scratch`
+  // first, just before its net spend reads them back from the L1 cache. The checks ride
+  // along while the figures they read are in registers. (Addresses in locals: a store
+  // through a double* could otherwise be to the vectors holding them.)
   const std::size_t n = static_cast<std::size_t>(baseline.years) * kLanes;
   const std::size_t* const offsets = landed.offsets.data();
   const double* const* const terms = landed.terms.data();
@@ -113,11 +115,15 @@ FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& basel
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const double* const x = baseline.at(rows[i], 0);
     double* const out = net.at(rows[i], 0);
-    // Its net spend from its sums' rows: each sum 0 + its row when `fresh`, else the row.
-    auto net_of_rows = [&](const double* const (&sums)[3], auto fresh) {
+    // Its net spend from `sums`: sum j is 0 + sums[j][0] + ... + sums[j][T - 1], and 0 with T = 0;
+    // T = -1: sums[j][0] is the sum.
+    auto net_of_rows = [&](const double* const (&sums)[3][2], auto terms_of_sum) {
+      constexpr int T = decltype(terms_of_sum)::value;
       auto sum = [&](std::size_t j, std::size_t at) {
-        if constexpr (fresh) return 0.0 + load(sums[j] + at);
-        else return load(sums[j] + at);
+        if constexpr (T < 0) return load(sums[j][0] + at);
+        else if constexpr (T == 0) return Lanes{};
+        else if constexpr (T == 1) return 0.0 + load(sums[j][0] + at);
+        else return (0.0 + load(sums[j][0] + at)) + load(sums[j][1] + at);
       };
       for (std::size_t at = 0; at < n; at += kLanes) {
         const Lanes spend = load(x + at);
@@ -131,28 +137,32 @@ FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& basel
       }
     };
     const std::size_t* const k = offsets + 3 * i;
-    if (k[1] - k[0] <= 1 && k[2] - k[1] <= 1 && k[3] - k[2] <= 1) {
-      const double* const sums[3] = {k[0] < k[1] ? terms[k[0]] : zeros, k[1] < k[2] ? terms[k[1]] : zeros,
-                                     k[2] < k[3] ? terms[k[2]] : zeros};
-      net_of_rows(sums, std::true_type{});
+    const std::size_t most_terms = std::max({k[1] - k[0], k[2] - k[1], k[3] - k[2]});
+    if (most_terms <= 2) {
+      const double* sums[3][2];
+      for (std::size_t j = 0; j < 3; ++j)
+        for (std::size_t e = 0; e < 2; ++e) sums[j][e] = k[j] + e < k[j + 1] ? terms[k[j] + e] : zeros;
+      if (most_terms == 0) net_of_rows(sums, std::integral_constant<int, 0>{});
+      else if (most_terms == 1) net_of_rows(sums, std::integral_constant<int, 1>{});
+      else net_of_rows(sums, std::integral_constant<int, 2>{});
       continue;
     }
-    const double* sums[3];
+    const double* sums[3][2] = {};
     for (std::size_t j = 0; j < 3; ++j) {
       const std::size_t first = k[j], last = k[j + 1];
       if (first == last) {
-        sums[j] = zeros;
+        sums[j][0] = zeros;
         continue;
       }
       double* const o = work + j * n;
-      sums[j] = o;
+      sums[j][0] = o;
       for (std::size_t at = 0; at < n; at += kLanes) {
         Lanes v = 0.0 + load(terms[first] + at);
         for (std::size_t e = first + 1; e < last; ++e) v += load(terms[e] + at);
         store(o + at, v);
       }
     }
-    net_of_rows(sums, std::false_type{});
+    net_of_rows(sums, std::integral_constant<int, -1>{});
   }
   checks.most_over = most;
   checks.squares[0] = spend_squares;
