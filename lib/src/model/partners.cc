@@ -1,6 +1,9 @@
 // Partners: spend E_p(t) (their shares of the services they fund and their net cost of
 // each pool), the gap G_p(t) = E_p(t) - F_p(t) and its change from year to year; their
 // explanations. Funding is in funding.cc, reserves in reserves.cc.
+#include <algorithm>
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "fundgap/base/quantity.h"
@@ -49,17 +52,31 @@ void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
   }
 }
 
+void RowSums::add(Index row, Index from, double weight) {
+  if (to.empty() || to.back() != row) {
+    to.push_back(row);
+    runs.push_back(runs.back());
+  }
+  terms.push_back({from, weight});
+  ++runs.back();
+}
+
 SpendLanes spend_lanes_of(const Scenario& sc, const Projection& p, std::span<const Index> net) {
   SpendLanes out;
   const Index Y = p.net.cols(), P = p.spend.rows(), Q = p.pool_spend.rows();
   std::vector<char> moves(static_cast<std::size_t>(p.net.rows()), 0);
   for (Index s : net) moves[static_cast<std::size_t>(s)] = 1;
   std::vector<char> pool_moves(static_cast<std::size_t>(Q), 0), partner_moves(static_cast<std::size_t>(P), 0);
-  const SparseSpend all = sparse_spend(sc);
+  SparseSpend all = sparse_spend(sc);
+  // Each pool's members, each partner's shares, together in their order: what add_rows() reads.
+  std::stable_sort(all.membership.begin(), all.membership.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(all.shares.begin(), all.shares.end(),
+                   [](const Engine::Share& a, const Engine::Share& b) { return a.partner < b.partner; });
   out.pool_spend = Table::Zero(Q, Y);
   for (const auto& [q, s] : all.membership)
     if (moves[static_cast<std::size_t>(s)]) {
-      out.moving.membership.emplace_back(q, s);
+      out.members.add(q, s, 1.0);
       pool_moves[static_cast<std::size_t>(q)] = 1;
     } else {
       out.pool_spend.row(q) += p.net.row(s);
@@ -67,12 +84,13 @@ SpendLanes spend_lanes_of(const Scenario& sc, const Projection& p, std::span<con
   out.spend = Table::Zero(P, Y);
   for (const Engine::Share& f : all.shares)
     if (moves[static_cast<std::size_t>(f.service)]) {
-      out.moving.shares.push_back(f);
+      out.shares.add(f.partner, f.service, f.share);
       partner_moves[static_cast<std::size_t>(f.partner)] = 1;
     } else {
       out.spend.row(f.partner) += f.share * p.net.row(f.service);
     }
   // REQUIRES: every pool is linear().
+  std::vector<std::tuple<Index, Index, double>> risk;  // (partner, pool, rho), partner by partner
   for (Index q = 0; q < Q; ++q) {
     out.spend += p.pool_partner_contribution[static_cast<std::size_t>(q)];
     for (Index i = 0; i < P; ++i) {
@@ -80,11 +98,13 @@ SpendLanes spend_lanes_of(const Scenario& sc, const Projection& p, std::span<con
       if (!pool_moves[static_cast<std::size_t>(q)]) {
         out.spend.row(i) -= rho * p.pool_balance.row(q);
       } else if (rho != 0) {  // 0 x a finite balance adds nothing
-        out.risk.emplace_back(q, i);
+        risk.emplace_back(i, q, rho);
         partner_moves[static_cast<std::size_t>(i)] = 1;
       }
     }
   }
+  std::stable_sort(risk.begin(), risk.end(), [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  for (const auto& [i, q, rho] : risk) out.risk.add(i, q, -rho);  // x - rho v is x + (-rho) v, exactly
   for (Index q = 0; q < Q; ++q)
     if (pool_moves[static_cast<std::size_t>(q)]) out.pools.push_back(q);
   for (Index i = 0; i < P; ++i)
@@ -92,11 +112,43 @@ SpendLanes spend_lanes_of(const Scenario& sc, const Projection& p, std::span<con
   return out;
 }
 
+FUNDGAP_LANES void add_rows(const RowSums& sums, const LaneTable& in, LaneTable& out) {
+  // Four years of a row at a time, their sums in registers while each term is added: a
+  // store and a load of the sum for each term would make each wait on the last.
+  const std::size_t n = static_cast<std::size_t>(in.years) * kLanes, four = 4 * kLanes;
+  const RowSums::Term* const terms = sums.terms.data();
+  for (std::size_t r = 0; r < sums.to.size(); ++r) {
+    const RowSums::Term *const first = terms + sums.runs[r], *const last = terms + sums.runs[r + 1];
+    double* const row = out.at(sums.to[r], 0);
+    std::size_t i = 0;
+    for (; i + four <= n; i += four) {
+      Lanes v0 = load(row + i), v1 = load(row + i + kLanes), v2 = load(row + i + 2 * kLanes),
+            v3 = load(row + i + 3 * kLanes);
+      for (const RowSums::Term* e = first; e < last; ++e) {
+        const double* const x = in.at(e->from, 0) + i;
+        const double w = e->weight;
+        v0 += w * load(x);
+        v1 += w * load(x + kLanes);
+        v2 += w * load(x + 2 * kLanes);
+        v3 += w * load(x + 3 * kLanes);
+      }
+      store(row + i, v0);
+      store(row + i + kLanes, v1);
+      store(row + i + 2 * kLanes, v2);
+      store(row + i + 3 * kLanes, v3);
+    }
+    for (; i < n; i += kLanes) {
+      Lanes v = load(row + i);
+      for (const RowSums::Term* e = first; e < last; ++e) v += e->weight * load(in.at(e->from, 0) + i);
+      store(row + i, v);
+    }
+  }
+}
+
 FUNDGAP_LANES void spend_lanes(const SpendLanes& s, const Projection& p, const LaneTable& x, LaneTable& pool_spend,
                                LaneTable& balance, LaneTable& spend) {
   // As spend(), lane by lane, from what stays. Rows by their first year's lanes, year t
   // kLanes on. Rows that no draw moves keep the values they were built with.
-  const std::size_t n = static_cast<std::size_t>(x.years) * kLanes;
   const Index Y = x.years;
   const Lanes zero{};
   auto start = [&](const Table& constant, LaneTable& out, Index r) {
@@ -104,11 +156,7 @@ FUNDGAP_LANES void spend_lanes(const SpendLanes& s, const Projection& p, const L
     for (Index t = 0; t < Y; ++t) store(row + static_cast<std::size_t>(t) * kLanes, zero + constant(r, t));
   };
   for (Index q : s.pools) start(s.pool_spend, pool_spend, q);
-  for (const auto& [q, sv] : s.moving.membership) {
-    const double* in = x.at(sv, 0);
-    double* out = pool_spend.at(q, 0);
-    for (std::size_t i = 0; i < n; i += kLanes) store(out + i, load(out + i) + load(in + i));
-  }
+  add_rows(s.members, x, pool_spend);
   for (Index q : s.pools) {
     const double* used = pool_spend.at(q, 0);
     double* v = balance.at(q, 0);
@@ -118,18 +166,8 @@ FUNDGAP_LANES void spend_lanes(const SpendLanes& s, const Projection& p, const L
     }
   }
   for (Index i : s.partners) start(s.spend, spend, i);
-  for (const Engine::Share& f : s.moving.shares) {
-    const double* in = x.at(f.service, 0);
-    double* out = spend.at(f.partner, 0);
-    const double share = f.share;
-    for (std::size_t i = 0; i < n; i += kLanes) store(out + i, load(out + i) + share * load(in + i));
-  }
-  for (const auto& [q, i] : s.risk) {
-    const double rho = p.risk_share(q, i);
-    const double* v = balance.at(q, 0);
-    double* out = spend.at(i, 0);
-    for (std::size_t at = 0; at < n; at += kLanes) store(out + at, load(out + at) - rho * load(v + at));
-  }
+  add_rows(s.shares, x, spend);
+  add_rows(s.risk, balance, spend);
 }
 
 FUNDGAP_LANES void gap_lanes(const LaneTable& spend, const LaneTable& funding, LaneTable& gap) {

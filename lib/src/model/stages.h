@@ -262,10 +262,27 @@ void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
 // its last bits: by at most the rounding of both orders, a half unit in the last place of
 // each partial sum, none above the sum of the magnitudes of the terms (sum_rounding in
 // tests/test_support.h).
+// Rows of one table added into rows of another, each with a weight: each row's terms
+// together, in the order they were added.
+struct RowSums {
+  struct Term {
+    Eigen::Index from;
+    double weight;
+  };
+  std::vector<Eigen::Index> to;     // by run
+  std::vector<std::size_t> runs{0};  // run r is terms[runs[r]] .. terms[runs[r + 1] - 1]
+  std::vector<Term> terms;
+  // A term of `row`. REQUIRES: `row` is the last row added to, or has no terms yet.
+  void add(Eigen::Index row, Eigen::Index from, double weight);
+};
+// out(to) += weight x in(from) for each term of `sums`, lane by lane, each row's terms in
+// their order.
+void add_rows(const RowSums& sums, const LaneTable& in, LaneTable& out);
 struct SpendLanes {
-  SparseSpend moving;  // the shares and pool memberships of the services in `net`
+  RowSums members;  // pools' spend: each moving member's net spend (weight 1)
+  RowSums shares;   // partners' spend: each moving service's net spend x the partner's share
+  RowSums risk;     // partners' spend: a moving pool's balance x -(the partner's nonzero risk share)
   std::vector<Eigen::Index> pools, partners;  // whose balance, whose spend a draw can move
-  std::vector<std::pair<Eigen::Index, Eigen::Index>> risk;  // (pool, partner): a nonzero share of a moving balance
   Table pool_spend, spend;  // pools x years, partners x years: what stays
 };
 SpendLanes spend_lanes_of(const Scenario& sc, const Projection& p, std::span<const Eigen::Index> net);
