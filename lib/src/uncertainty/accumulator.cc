@@ -19,11 +19,12 @@ int histogram_bins(std::size_t outputs) {
 
 namespace fundgap::uncertainty {
 
-FUNDGAP_LANES bool block_sums(const double* values, std::size_t draws, double low, double inverse_width,
-                              double last_bin, bool gap, BlockSums& out, std::uint32_t* bin) {
+FUNDGAP_LANES bool block_sums(const double* values, std::size_t group, std::size_t draws, double low,
+                              double inverse_width, double last_bin, bool gap, BlockSums& out, std::uint32_t* bin) {
   // Four draws side by side (one AVX2 register): GCC's vector extensions, every operation
   // the double's lane by lane. Nothing here is passed or returned by value.
   constexpr std::size_t W = 4;
+  static_assert(kGroup % W == 0);
   using V = double __attribute__((vector_size(W * sizeof(double))));
   using Mask = std::int64_t __attribute__((vector_size(W * sizeof(std::int64_t))));
   using Bins = std::int32_t __attribute__((vector_size(W * sizeof(std::int32_t))));
@@ -34,7 +35,7 @@ FUNDGAP_LANES bool block_sums(const double* values, std::size_t draws, double lo
   Mask adverse{}, fits = Mask{} - 1;
   for (std::size_t j = 0; j < draws; j += W) {
     V x;
-    std::memcpy(&x, values + j, sizeof x);
+    std::memcpy(&x, values + j / kGroup * group + j % kGroup, sizeof x);
     const V scaled = x * 100, a = reinterpret_cast<V>(reinterpret_cast<Mask>(scaled) & magnitude);
     fits &= a < limit;
     // a to the nearest integer, halves to even (exact below 2^52), then halves up: so

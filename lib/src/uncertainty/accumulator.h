@@ -24,6 +24,15 @@ inline std::int64_t round_to_integer(double x) {
 // passed over, as std::min and std::max pass it): so that the extremes of a set of draws
 // do not depend on the order they are met in, which differs between threads, shards and
 // the paths of add().
+// Where draws' outputs are in a block of them (simulate's, and what Accumulator::add
+// reads): draws in groups of kGroup, each group every output's kGroup values in turn, so
+// that a group is a few dozen pages and each output's values in it one run of memory.
+// Value (output i, draw j) of a block of `outputs` outputs:
+inline constexpr std::size_t kGroup = 64;
+inline std::size_t block_at(std::size_t outputs, std::size_t i, std::size_t j) {
+  return (j / kGroup) * outputs * kGroup + i * kGroup + j % kGroup;
+}
+
 inline double least(double a, double b) { return b < a || (b == a && std::signbit(b)) ? b : a; }
 inline double greatest(double a, double b) { return a < b || (a == b && !std::signbit(b)) ? b : a; }
 
@@ -37,8 +46,10 @@ struct BlockSums {
   double pennies = 0, min = HUGE_VAL, max = -HUGE_VAL;
   std::uint64_t adverse = 0;
 };
-bool block_sums(const double* values, std::size_t draws, double low, double inverse_width, double last_bin, bool gap,
-                BlockSums& out, std::uint32_t* bin);
+// An output's sums, extremes and bins over a block's `draws` draws, its first kGroup values
+// at `values` and each next kGroup `group` values on.
+bool block_sums(const double* values, std::size_t group, std::size_t draws, double low, double inverse_width,
+                double last_bin, bool gap, BlockSums& out, std::uint32_t* bin);
 
 // One thread's running summaries; cache-line aligned so threads never share a line.
 struct alignas(64) Accumulator {
@@ -64,11 +75,11 @@ struct alignas(64) Accumulator {
     for (double w : s.bin_width) inverse_width.push_back(1 / w);
   }
 
-  // Adds `draws` draws (at most kFlush): output i of draw j is values[i * stride + j]; a
-  // draw j with ok[j] == 0 is left out. `gap[i]`: output i is a gap (adverse when above
+  // Adds `draws` draws (at most kFlush): output i of draw j is values[block_at(outputs, i, j)];
+  // a draw j with ok[j] == 0 is left out. `gap[i]`: output i is a gap (adverse when above
   // zero), else a balance (below zero). Output by output, so that one output's histogram
   // stays in the cache while its draws go in.
-  void add(const double* values, std::size_t stride, std::size_t draws, const char* ok, const std::vector<char>& gap,
+  void add(const double* values, std::size_t draws, const char* ok, const std::vector<char>& gap,
            const SimulationState& s) {
     std::size_t added = 0;
     for (std::size_t j = 0; j < draws; ++j) added += ok[j] != 0;
@@ -76,9 +87,9 @@ struct alignas(64) Accumulator {
     pending += added;
     count += added;
     if (added == draws)
-      add_outputs(values, stride, draws, Every{}, gap, s);
+      add_outputs(values, draws, Every{}, gap, s);
     else
-      add_outputs(values, stride, draws, Some{ok}, gap, s);
+      add_outputs(values, draws, Some{ok}, gap, s);
   }
 
   // Whether draw j of a block is added: all of them, or those whose ok[j] is set.
@@ -97,18 +108,19 @@ struct alignas(64) Accumulator {
   // bins, then the bins' counts in a loop of its own, so that the core has many counts'
   // cache misses in flight at once (the histograms of a block's outputs are megabytes).
   template <class In>
-  void add_outputs(const double* values, std::size_t stride, std::size_t draws, const In& in, const std::vector<char>& gap,
+  void add_outputs(const double* values, std::size_t draws, const In& in, const std::vector<char>& gap,
                    const SimulationState& s) {
     const auto bins = static_cast<std::size_t>(s.bins);
     const double last_bin = static_cast<double>(s.bins - 1);
     bin.resize(std::max(bin.size(), draws));
-    for (std::size_t i = 0; i < sum.size(); ++i) {
-      const double* v = values + i * stride;
+    const std::size_t outputs = sum.size(), group = outputs * kGroup;
+    for (std::size_t i = 0; i < outputs; ++i) {
+      const double* v = values + i * kGroup;  // draw j at v[block_at(outputs, 0, j)]
       const double low = s.bin_low[i], inverse = inverse_width[i];
       const bool is_gap = gap[i] != 0;
       std::uint32_t* h = histogram.data() + i * bins;
       BlockSums b;
-      if (in.all && block_sums(v, draws, low, inverse, last_bin, is_gap, b, bin.data())) {
+      if (in.all && block_sums(v, group, draws, low, inverse, last_bin, is_gap, b, bin.data())) {
         for (std::size_t j = 0; j < draws; ++j) ++h[bin[j]];
         partial[i] += static_cast<std::int64_t>(b.pennies);
         min[i] = least(min[i], b.min);
@@ -122,7 +134,7 @@ struct alignas(64) Accumulator {
       std::size_t added = 0;
       for (std::size_t j = 0; j < draws; ++j) {
         if (!in(j)) continue;
-        const double x = v[j];
+        const double x = v[block_at(outputs, 0, j)];
         const double scaled = x * 100;
         std::int64_t pennies;
         if (std::fabs(scaled) < 0x1p52) [[likely]] {

@@ -23,6 +23,8 @@ namespace {
 
 using uncertainty::Accumulator;
 using uncertainty::Sampler;
+using uncertainty::block_at;
+using uncertainty::kGroup;
 
 constexpr std::size_t kHistogramBudget = std::size_t{1} << 30;  // bytes of histograms for all threads
 constexpr std::uint64_t kBlock = 1024;  // draws per unit of work, and the sharding stripe
@@ -30,7 +32,7 @@ constexpr std::uint64_t kPilot = 2048;  // draws that fix the histogram ranges: 
 // Draws sampled together: one input's distribution serves a batch while it is in the cache.
 // A block's outputs are summarised together, so that an output's histogram serves a block.
 constexpr std::size_t kBatch = 64;
-static_assert(kPilot % kBlock == 0 && kBlock % kBatch == 0 && kBatch % kLanes == 0);
+static_assert(kPilot % kBlock == 0 && kBlock % kBatch == 0 && kBatch % kLanes == 0 && kBatch == uncertainty::kGroup);
 
 // What a simulation summarises: every partner's gap, the system gap and every pool's
 // balance, in every year.
@@ -151,7 +153,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
   std::optional<std::pair<std::uint64_t, Diagnostics>> first_error;
 
   // One thread's working scenario and projection, a batch of draws' inputs, and a block's
-  // outputs (outputs x kBlock, draws the inner dimension). The batch kernel
+  // outputs (kBlock draws', as block_at() lays them out). The batch kernel
   // projects the draws kLanes at a time when it takes the scenario; otherwise the
   // projection starts as a run of the scenario with its inputs' own values, and each draw
   // is a rerun (or, when that run is not ok, a run in full).
@@ -176,11 +178,10 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
     }
     Worker(const Worker&) = delete;
   };
-  // Where a batch's outputs go: output i of its draw j to values[i * stride + j], and
-  // whether it is ok to ok[j].
+  // Where a batch's outputs go: output i of its draw j to values[block_at(n, i, j)], and
+  // whether it is ok to ok[j]. A batch is a group of draws (kBatch == kGroup).
   struct Into {
     double* values;
-    std::size_t stride;
     char* ok;
   };
   // Draw j of k.batch projected by the engine. A draw of this shard that is not ok is kept
@@ -190,7 +191,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
     into.ok[j] = status.ok();
     if (status.ok()) {
       for (std::size_t i = 0; i < n; ++i)
-        into.values[i * into.stride + j] = (k.p.*sources[i].matrix)(sources[i].row, sources[i].year);
+        into.values[block_at(n, i, j)] = (k.p.*sources[i].matrix)(sources[i].row, sources[i].year);
       return;
     }
     const std::uint64_t d = k.batch.first + j;
@@ -206,10 +207,11 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
       for (std::size_t c = 0; c < count; c += kLanes) {
         const std::size_t m = std::min(kLanes, count - c);
         k.kernel->run(k.batch.values.data() + c, count, m, into.ok + c);
+        double* const lanes = into.values + block_at(n, 0, c);
         if (m == kLanes)  // a copy of a size known here, not a call of memmove an output
-          for (std::size_t i = 0; i < n; ++i) std::memcpy(into.values + i * into.stride + c, k.lanes[i], sizeof(double) * kLanes);
+          for (std::size_t i = 0; i < n; ++i) std::memcpy(lanes + i * kGroup, k.lanes[i], sizeof(double) * kLanes);
         else
-          for (std::size_t i = 0; i < n; ++i) std::copy_n(k.lanes[i], m, into.values + i * into.stride + c);
+          for (std::size_t i = 0; i < n; ++i) std::copy_n(k.lanes[i], m, lanes + i * kGroup);
       }
       for (std::size_t j = 0; j < count; ++j)
         if (!into.ok[j]) {
@@ -236,10 +238,10 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
 
   // The pilot fixes each output's histogram range from the first draws; every shard
   // computes the same pilot, so their histograms line up. Its draws run on every thread
-  // and are kept (outputs x pilot): this shard's pass below adds them instead of drawing
+  // and are kept (a block of them, block_at()): this shard's pass below adds them instead of drawing
   // them again. The pilot is whole blocks, so a block is in it or not.
   const std::uint64_t pilot = std::min(o.draws, kPilot);
-  std::vector<double> pilot_values(pilot * n);
+  std::vector<double> pilot_values((pilot + kGroup - 1) / kGroup * kGroup * n);  // whole groups
   std::vector<char> pilot_ok(pilot, 0);
   {
     std::atomic<std::uint64_t> next_batch{0};
@@ -247,7 +249,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
       for (std::uint64_t c = next_batch++; c * kBatch < pilot; c = next_batch++) {
         const std::uint64_t first = c * kBatch;
         const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kBatch, pilot - first));
-        evaluate(k, first, count, {pilot_values.data() + first, pilot, pilot_ok.data() + first});
+        evaluate(k, first, count, {pilot_values.data() + block_at(n, 0, first), pilot_ok.data() + first});
       }
     });
     s.bin_low.resize(n);
@@ -256,8 +258,8 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
       double lo = HUGE_VAL, hi = -HUGE_VAL;
       for (std::uint64_t d = 0; d < pilot; ++d)
         if (pilot_ok[d]) {
-          lo = std::min(lo, pilot_values[i * pilot + d]);
-          hi = std::max(hi, pilot_values[i * pilot + d]);
+          lo = std::min(lo, pilot_values[block_at(n, i, d)]);
+          hi = std::max(hi, pilot_values[block_at(n, i, d)]);
         }
       if (!std::isfinite(lo)) lo = hi = 0;
       double width = hi - lo;
@@ -285,17 +287,16 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
       const bool piloted = begin < pilot;
       if (!piloted)
         for (std::size_t at = 0; at < count; at += kBatch)
-          evaluate(k, begin + at, std::min(kBatch, count - at), {k.out.data() + at, kBlock, k.ok.data() + at});
-      const double* values = piloted ? pilot_values.data() + begin : k.out.data();
-      const std::size_t stride = piloted ? pilot : kBlock;
+          evaluate(k, begin + at, std::min(kBatch, count - at), {k.out.data() + block_at(n, 0, at), k.ok.data() + at});
+      const double* values = piloted ? pilot_values.data() + block_at(n, 0, begin) : k.out.data();
       const char* ok = piloted ? pilot_ok.data() + begin : k.ok.data();
-      acc.add(values, stride, count, ok, is_gap, s);
+      acc.add(values, count, ok, is_gap, s);
       std::string rows;
       if (o.draws_out)
         for (std::size_t j = 0; j < count; ++j) {
           if (!ok[j]) continue;
           rows += std::to_string(begin + j);
-          for (std::size_t i = 0; i < n; ++i) rows += fmt::format(",{}", values[i * stride + j]);
+          for (std::size_t i = 0; i < n; ++i) rows += fmt::format(",{}", values[block_at(n, i, j)]);
           rows += '\n';
         }
       std::lock_guard<std::mutex> g(lock);
