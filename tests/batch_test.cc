@@ -89,8 +89,9 @@ int compare_lanes(const Scenario& sc, const std::vector<std::size_t>& varying, s
 
 // Every feature the kernel holds per lane: pressures (recurrent and one-off), an efficiency,
 // money saved each year, re-provision, investment with its own start and a step ramp,
-// one-off costs, funding lines, and pools with each linear risk share; sums of none, one,
-// two and three schemes' figures on a service (three savings on asc).
+// one-off costs (one before its scheme starts, as is an investment), funding lines, and
+// pools with each linear risk share; sums of none, one, two and three schemes' figures on a
+// service (three savings on asc, two investments in acute and in community).
 const char* kFeatures = R"(
 fundgap: 1.1
 name: lanes
@@ -124,6 +125,12 @@ schemes:
     one_off_cost: {2025/26: {uniform: [0.2m, 0.8m]}}
   front_door: {service: acute, saving: {normal: {mean: 5m, sd: 1m}}, start: 2026/27, investment: {service: acute, amount: 1m}}
   night_care: {service: asc, saving: {uniform: [0.5m, 1.5m]}, start: 2025/26}
+  prevention:
+    service: community
+    saving: {uniform: [1m, 2m]}
+    start: 2028/29
+    investment: {service: acute, amount: {uniform: [0.5m, 1m]}, start: 2025/26}
+    one_off_cost: {2026/27: {uniform: [0.1m, 0.3m]}}
 pools:
   fixed: {host: council, services: [pooled_a], contributions: {council: 30m, icb: 20m}, growth: 2%, risk_share: {council: 30%, icb: 70%}}
   hosted: {host: icb, services: [pooled_b], contributions: {icb: 40m}, growth: 2%, risk_share: host}

@@ -94,7 +94,8 @@ FUNDGAP_LANES void schemes_lanes(const Scenario& sc, const std::vector<SchemeLan
     double *saved = out.saving.at(r.scheme, 0), *back = out.reprovided.at(r.scheme, 0),
            *invested = r.investment_moves ? out.investment.at(r.scheme, 0) : nullptr,
            *cost = one_off_costs && r.one_off_cost_moves ? out.one_off_cost.at(r.scheme, 0) : nullptr;
-    // Before its start a scheme saves, re-provides and invests nothing in any draw: those
+    // A scheme saves and re-provides nothing before its start, invests nothing before its
+    // investment's, and costs nothing in a year without a one-off cost, in any draw: those
     // years keep the run's zeros (a share, 0 to 100%, times 0 is +0 there as here).
     for (Index t = start; t < Y; ++t) {
       const auto ti = static_cast<std::size_t>(t);

@@ -246,6 +246,23 @@ Explanation explain_stream_target(Explainer& ex, const Figure& f, int t);  // ta
 void bridge_funding(const BridgeContext& b, std::vector<BridgeStep>& steps);
 
 // ---- partners.cc: E_p(t), G_p(t), the gap's yearly change ---------------------------
+// Rows of one table added into rows of another, each with a weight: each row's terms
+// together, in the order they were added.
+struct RowSums {
+  struct Term {
+    Eigen::Index from;
+    double weight;
+  };
+  std::vector<Eigen::Index> to;     // by run
+  std::vector<std::size_t> runs{0};  // run r is terms[runs[r]] .. terms[runs[r + 1] - 1]
+  std::vector<Term> terms;
+  // A term of `row`, in a run of its own unless `row` is the last row added to (a row whose
+  // terms come apart still adds up, in more runs, each a load and a store more).
+  void add(Eigen::Index row, Eigen::Index from, double weight);
+};
+// out(to) += weight x in(from) for each term of `sums`, lane by lane, each row's terms in
+// their order.
+void add_rows(const RowSums& sums, const LaneTable& in, LaneTable& out);
 // E_p(t) for spend `x` by service (net, or baseline for doing nothing), with pool spend
 // and balances; `pool_spend` and `balance` are pools x years.
 // A pool that is not Pool::linear() writes its partners' shares of the balance to `shared`
@@ -262,22 +279,6 @@ void spend(const Scenario& sc, const std::vector<Engine::Share>& shares,
 // its last bits: by at most the rounding of both orders, a half unit in the last place of
 // each partial sum, none above the sum of the magnitudes of the terms (sum_rounding in
 // tests/test_support.h).
-// Rows of one table added into rows of another, each with a weight: each row's terms
-// together, in the order they were added.
-struct RowSums {
-  struct Term {
-    Eigen::Index from;
-    double weight;
-  };
-  std::vector<Eigen::Index> to;     // by run
-  std::vector<std::size_t> runs{0};  // run r is terms[runs[r]] .. terms[runs[r + 1] - 1]
-  std::vector<Term> terms;
-  // A term of `row`. REQUIRES: `row` is the last row added to, or has no terms yet.
-  void add(Eigen::Index row, Eigen::Index from, double weight);
-};
-// out(to) += weight x in(from) for each term of `sums`, lane by lane, each row's terms in
-// their order.
-void add_rows(const RowSums& sums, const LaneTable& in, LaneTable& out);
 struct SpendLanes {
   RowSums members;  // pools' spend: each moving member's net spend (weight 1)
   RowSums shares;   // partners' spend: each moving service's net spend x the partner's share

@@ -20,10 +20,6 @@ inline std::int64_t round_to_integer(double x) {
   return n;
 }
 
-// The lesser and the greater of two values, -0 counting as less than +0 (and a NaN `b`
-// passed over, as std::min and std::max pass it): so that the extremes of a set of draws
-// do not depend on the order they are met in, which differs between threads, shards and
-// the paths of add().
 // Where draws' outputs are in a block of them (simulate's, and what Accumulator::add
 // reads): draws in groups of kGroup, each group every output's kGroup values in turn, so
 // that a group is a few dozen pages and each output's values in it one run of memory.
@@ -33,6 +29,10 @@ inline std::size_t block_at(std::size_t outputs, std::size_t i, std::size_t j) {
   return (j / kGroup) * outputs * kGroup + i * kGroup + j % kGroup;
 }
 
+// The lesser and the greater of two values, -0 counting as less than +0 (and a NaN `b`
+// passed over, as std::min and std::max pass it): so that the extremes of a set of draws
+// do not depend on the order they are met in, which differs between threads, shards and
+// the paths of add().
 inline double least(double a, double b) { return b < a || (b == a && std::signbit(b)) ? b : a; }
 inline double greatest(double a, double b) { return a < b || (a == b && !std::signbit(b)) ? b : a; }
 

@@ -14,9 +14,9 @@
 
 namespace fundgap::uncertainty {
 
-// A uniform in (0, 1) for (seed, draw, stream): Philox4x32-10, keyed by the seed, counting
-// over (draw / 2, stream); one call's 128 bits are two draws', the first 64 (words 0 and 1)
-// the even draw's, the last 64 the odd one's. The same triple always gives the same number.
+// 64 random bits for (seed, draw, stream): Philox4x32-10, keyed by the seed, counting over
+// (draw / 2, stream); one call's 128 bits are two draws', the first 64 (words 0 and 1) the
+// even draw's, the last 64 the odd one's. The same triple always gives the same bits.
 inline std::uint64_t uniform_bits(std::uint64_t seed, std::uint64_t draw, std::uint64_t stream) {
   r123::Philox4x32 philox;
   const std::uint64_t pair = draw >> 1;
@@ -36,6 +36,7 @@ inline double unit_interval(std::uint64_t bits) {
   std::memcpy(&x, &one, sizeof x);
   return x - (1 - 0x1p-53);
 }
+// The uniform in (0, 1) for (seed, draw, stream).
 inline double uniform(std::uint64_t seed, std::uint64_t draw, std::uint64_t stream) {
   return unit_interval(uniform_bits(seed, draw, stream));
 }

@@ -238,8 +238,9 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
 
   // The pilot fixes each output's histogram range from the first draws; every shard
   // computes the same pilot, so their histograms line up. Its draws run on every thread
-  // and are kept (a block of them, block_at()): this shard's pass below adds them instead of drawing
-  // them again. The pilot is whole blocks, so a block is in it or not.
+  // and are kept (laid out as block_at() lays out a block, end to end): this shard's pass
+  // below adds them instead of drawing them again. The pilot is whole blocks, so a block
+  // is in it or not.
   const std::uint64_t pilot = std::min(o.draws, kPilot);
   std::vector<double> pilot_values((pilot + kGroup - 1) / kGroup * kGroup * n);  // whole groups
   std::vector<char> pilot_ok(pilot, 0);
