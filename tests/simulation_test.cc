@@ -673,8 +673,41 @@ TEST_CASE("correlation errors: a per-year input named without its year, a certai
                "as one, like {normal: {mean: 40m, sd: 2m}}"});
 }
 
+TEST_CASE("histograms: past 65,535 draws on a thread, each bin counts each of its draws once") {
+  // A thread counts in 16 bits and moves its counts into 32-bit totals before one could
+  // overflow: 70,000 draws on one thread move them once, and the base year's figures,
+  // which no input moves, put every draw in one bin. Each bin's count, from the per-draw
+  // CSV and the state's own bins: (x - low) x (1 / width), truncated into [0, bins - 1].
+  Scenario sc = uncertain_plan();
+  SimulationOptions o;
+  o.draws = 70000;
+  o.threads = 1;
+  std::ostringstream draws;
+  o.draws_out = &draws;
+  const SimulationState s = simulate(sc, o);
+  const std::vector<std::vector<double>> columns = draw_columns(draws.str());
+  REQUIRE(columns.size() == s.outputs.size());
+  const auto bins = static_cast<std::size_t>(s.bins);
+  std::size_t full = 0;  // outputs with a bin of more than 65,535 draws
+  for (std::size_t i = 0; i < s.outputs.size(); ++i) {
+    CAPTURE(i);
+    std::vector<std::uint32_t> expected(bins, 0);
+    for (double x : columns[i])
+      ++expected[static_cast<std::size_t>(
+          std::clamp((x - s.bin_low[i]) * (1 / s.bin_width[i]), 0.0, static_cast<double>(bins - 1)))];
+    const std::vector<std::uint32_t> got(s.histogram.begin() + static_cast<std::ptrdiff_t>(i * bins),
+                                         s.histogram.begin() + static_cast<std::ptrdiff_t>((i + 1) * bins));
+    CHECK(got == expected);
+    full += *std::max_element(expected.begin(), expected.end()) > 65535;
+  }
+  CHECK(full > 0);
+  o.draws_out = nullptr;
+  o.threads = 2;  // 35,000 draws a thread: no move
+  CHECK(as_csv(simulate(sc, o)) == as_csv(s));
+}
+
 TEST_CASE("histograms: many outputs get fewer bins, chosen by the scenario alone") {
-  // 4-byte counts: 4,096 bins an output while outputs x bins fit 2^22 (16 MiB a thread),
+  // 4,096 bins an output while outputs x bins fit 2^22 (16 MiB of 4-byte totals a thread),
   // then halved until they fit, but never below 256.
   CHECK(histogram_bins(1) == 4096);
   CHECK(histogram_bins(1024) == 4096);  // 1,024 x 4,096 = 2^22

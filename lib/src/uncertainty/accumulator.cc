@@ -8,7 +8,7 @@
 namespace fundgap {
 
 int histogram_bins(std::size_t outputs) {
-  constexpr std::size_t kCells = std::size_t{1} << 22;  // 16 MiB of 4-byte counts, one thread's
+  constexpr std::size_t kCells = std::size_t{1} << 22;  // 16 MiB of 4-byte totals, one thread's
   constexpr int kFewestBins = 256;
   int bins = SimulationState::kMaxBins;
   while (bins > kFewestBins && outputs * static_cast<std::size_t>(bins) > kCells) bins /= 2;
@@ -69,7 +69,8 @@ void add_accumulator(SimulationState& s, const Accumulator& a) {
     s.max[i] = greatest(s.max[i], a.max[i]);
     s.adverse[i] += a.adverse[i];
   }
-  for (std::size_t i = 0; i < s.histogram.size(); ++i) s.histogram[i] += a.histogram[i];
+  for (std::size_t i = 0; i < s.histogram.size(); ++i) s.histogram[i] += a.counts[i];
+  for (std::size_t i = 0; i < a.histogram.size(); ++i) s.histogram[i] += a.histogram[i];
 }
 
 }  // namespace fundgap::uncertainty

@@ -63,6 +63,12 @@ struct alignas(64) Accumulator {
   std::uint64_t pending = 0;  // draws in `partial`
   std::vector<double> min, max;
   std::vector<std::uint64_t> adverse;
+  // Histograms: the counts of the draws since the last move of them into `histogram`, in 16
+  // bits, so that the counts of every output take half the cache; moved every kMaxCounted
+  // draws, when one could overflow. `histogram` stays empty until the first move.
+  static constexpr std::uint64_t kMaxCounted = UINT16_MAX;
+  std::vector<std::uint16_t> counts;
+  std::uint64_t counted = 0;  // draws in `counts`
   std::vector<std::uint32_t> histogram;
   std::uint64_t count = 0;  // draws added
 
@@ -71,7 +77,7 @@ struct alignas(64) Accumulator {
 
   Accumulator(std::size_t n, const SimulationState& s)
       : sum(n, 0), partial(n, 0), min(n, HUGE_VAL), max(n, -HUGE_VAL), adverse(n, 0),
-        histogram(n * static_cast<std::size_t>(s.bins), 0) {
+        counts(n * static_cast<std::size_t>(s.bins), 0) {
     for (double w : s.bin_width) inverse_width.push_back(1 / w);
   }
 
@@ -84,7 +90,9 @@ struct alignas(64) Accumulator {
     std::size_t added = 0;
     for (std::size_t j = 0; j < draws; ++j) added += ok[j] != 0;
     if (pending + added > kFlush) flush();
+    if (counted + added > kMaxCounted) move_counts();
     pending += added;
+    counted += added;
     count += added;
     if (added == draws)
       add_outputs(values, draws, Every{}, gap, s);
@@ -118,7 +126,7 @@ struct alignas(64) Accumulator {
       const double* v = values + i * kGroup;  // draw j at v[block_at(outputs, 0, j)]
       const double low = s.bin_low[i], inverse = inverse_width[i];
       const bool is_gap = gap[i] != 0;
-      std::uint32_t* h = histogram.data() + i * bins;
+      std::uint16_t* h = counts.data() + i * bins;
       BlockSums b;
       if (in.all && block_sums(v, group, draws, low, inverse, last_bin, is_gap, b, bin.data())) {
         for (std::size_t j = 0; j < draws; ++j) ++h[bin[j]];
@@ -165,6 +173,14 @@ struct alignas(64) Accumulator {
       partial[i] = 0;
     }
     pending = 0;
+  }
+
+  // Moves the counts into the histograms.
+  void move_counts() {
+    histogram.resize(counts.size(), 0);
+    for (std::size_t c = 0; c < counts.size(); ++c) histogram[c] += counts[c];
+    std::fill(counts.begin(), counts.end(), std::uint16_t{0});
+    counted = 0;
   }
 };
 

@@ -87,7 +87,8 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
                                                    o.shard_count, kMaxShards));
   // Threads beyond this shard's blocks would have nothing to do and beyond the cores only
   // contend, each with histograms of every output: neither changes the results.
-  // Nor more than kHistogramBudget of histograms in all (4 bytes a bin an output a thread).
+  // Nor more than kHistogramBudget of histograms in all (at most 6 bytes a bin an output a
+  // thread: its 16-bit counts and, past Accumulator::kMaxCounted draws, 32-bit totals).
   const int threads = [&] {
     const std::uint64_t block_count = (o.draws + kBlock - 1) / kBlock;
     const auto shard = static_cast<std::uint64_t>(o.shard), count = static_cast<std::uint64_t>(o.shard_count);
@@ -95,7 +96,7 @@ SimulationState simulate(const Scenario& scenario, const SimulationOptions& o) {
     const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
     const std::size_t outputs = outputs_of(scenario).size();
     const std::size_t per_thread = std::max<std::size_t>(
-        1, outputs * static_cast<std::size_t>(histogram_bins(outputs)) * sizeof(std::uint32_t));
+        1, outputs * static_cast<std::size_t>(histogram_bins(outputs)) * (sizeof(std::uint16_t) + sizeof(std::uint32_t)));
     const std::size_t most =
         std::max<std::size_t>(1, std::min({static_cast<std::size_t>(mine), cores, kHistogramBudget / per_thread}));
     return static_cast<int>(std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, o.threads)), 1, most));
