@@ -208,35 +208,45 @@ partners:
 services:
   acute: {funder: ccg, base: 10m, demand: 2%}
   other: {funder: ccg, base: 10m}
+  closing: {funder: ccg, base: 10m, demand: 1%}
 schemes:
   k: {service: acute, saving: 1m}
+  all: {service: closing, saving: 100%}
 )");
+  static_assert(kLanes >= 4);
+  const std::vector<std::string> paths = {"services.other.base", "schemes.k.saving", "services.closing.demand"};
   std::vector<ParameterTarget> targets;
-  std::vector<std::size_t> rows;
-  for (std::size_t i = 0; i < sc.parameters.size(); ++i)
-    if (sc.parameters[i].path == "schemes.k.saving" || sc.parameters[i].path == "services.other.base") {
-      targets.push_back(sc.parameters[i].target);
-      rows.push_back(i);
-    }
-  REQUIRE(targets.size() == 2);
-  REQUIRE(sc.parameters[rows[0]].path == "services.other.base");
+  for (const std::string& path : paths)
+    for (const Parameter& p : sc.parameters)
+      if (p.path == path) targets.push_back(p.target);
+  REQUIRE(targets.size() == 3);
   BatchEngine batch(sc, targets);
   REQUIRE(batch.usable());
   // Lane 1 saves more than acute's spend; lane 2 makes other's spend 1e300 (beyond
-  // kMaxMoney); the rest are fine.
-  std::vector<double> values(2 * kLanes);
+  // kMaxMoney); lane 3 makes closing's demand grow by a factor of 1e10 in a year, so that
+  // its baseline of 2021/22, 1e17, is beyond it too, while its net spend that year, all of
+  // it saved, is 0, and so is every sum of it; the rest are fine.
+  std::vector<double> values(3 * kLanes);
   for (std::size_t j = 0; j < kLanes; ++j) {
     values[j] = j == 2 ? 1e300 : 10e6;
     values[kLanes + j] = j == 1 ? 11e6 : 1e6 + static_cast<double>(j);
+    values[2 * kLanes + j] = j == 3 ? 1e10 - 1 : 0.01;
   }
   std::vector<char> ok(kLanes);
   batch.run(values.data(), kLanes, kLanes, ok.data());
   for (std::size_t j = 0; j < kLanes; ++j) {
     CAPTURE(j);
-    CHECK(static_cast<bool>(ok[j]) == (j != 1 && j != 2));
+    CHECK(static_cast<bool>(ok[j]) == (j != 1 && j != 2 && j != 3));
   }
+  CHECK(batch.lanes({Measure::net, EntityKind::service, 2, -1}, 1)[3] == 0);
   // 100m + 1% less (10m x 1.02 + 10m - saving): the gap of lane 0 in 2021/22.
   CHECK(batch.lanes({Measure::gap, EntityKind::partner, 0, -1}, 1)[0] == doctest::Approx(10.2e6 + 10e6 - 1e6 - 101e6));
+  // The engine says the same of lane 3.
+  Scenario w = sc;
+  for (std::size_t r = 0; r < targets.size(); ++r) set_parameter(w, targets[r], values[r * kLanes + 3]);
+  Projection p;
+  CHECK(!Engine(w).run(w, p, Detail::gaps).ok());
+  CHECK(p.net(2, 1) == 0);
 }
 
 TEST_CASE("batch: what the kernel leaves to the engine, and why") {

@@ -211,9 +211,9 @@ void BatchEngine::run(const double* values, std::size_t stride, std::size_t coun
     }
   std::fill_n(k.bad, kLanes, 0);
   // The stages of Engine::project, in its order, on the rows the inputs reach.
-  stages::baseline_lanes(k.services, k.in, k.baseline);
-  stages::schemes_lanes(k.sc, k.schemes, k.in, k.baseline, k.figures);
   stages::LaneChecks checks;
+  stages::baseline_lanes(k.services, k.in, k.baseline, checks);
+  stages::schemes_lanes(k.sc, k.schemes, k.in, k.baseline, k.figures);
   stages::net_lanes(k.reach.net, k.baseline, k.sums, k.scratch, k.net, checks);
   stages::overspent_lanes(checks, k.bad);
   stages::funding_lanes(k.partners, k.in, k.funding);

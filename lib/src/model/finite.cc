@@ -104,7 +104,7 @@ FUNDGAP_LANES void misfit_lanes(const LaneChecks& checks, std::initializer_list<
     for (; i < n; i += kLanes) total[0] += money_square(load(x + i));
   }
   const Lanes sum = (total[0] + total[1]) + (total[2] + total[3]);
-  for (std::size_t j = 0; j < kLanes; ++j) bad[j] |= !(sum[j] < 1 - 1e-9);
+  for (std::size_t j = 0; j < kLanes; ++j) bad[j] |= !(sum[j] < kMoneySquares);
 }
 
 Diagnostics misfit_diagnostics(const Scenario& sc, const std::optional<FigureRef>& figure) {

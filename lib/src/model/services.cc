@@ -67,20 +67,26 @@ void net(Projection& p, const Engine::Reach& reach) {
 }
 
 FUNDGAP_LANES void baseline_lanes(const std::vector<ServiceLanes>& rows, const LaneStore& in,
-                                  LaneTable& baseline) {
+                                  LaneTable& baseline, LaneChecks& checks) {
+  // A service's squares are summed on their own, then added to the block's: so that each
+  // service's sum waits on its own growth, not on every service's before it.
   const Index Y = baseline.years;
   const LaneStore::Rows inputs = in.rows();
+  Lanes squares = checks.squares[0];
   for (const ServiceLanes& r : rows) {
     double* out = baseline.at(r.service, 0);
     Lanes x = load(inputs.at(r.base));
     store(out, x);
+    Lanes own = money_square(x);
     if (r.recurrent.empty()) {
       const int *demand = r.demand.data(), *inflation = r.inflation.data();
       for (Index t = 1; t < Y; ++t) {
         const auto ti = static_cast<std::size_t>(t);
         x = grown(x, load(inputs.at(demand[ti])), load(inputs.at(inflation[ti])));
         store(out + ti * kLanes, x);
+        own += money_square(x);
       }
+      squares += own;
       continue;
     }
     // With pressures: the spend that stays in the base, B, grows, and X = B + one-offs.
@@ -91,9 +97,13 @@ FUNDGAP_LANES void baseline_lanes(const std::vector<ServiceLanes>& rows, const L
       for (int a : r.recurrent[ti]) recurrent += load(inputs.at(a));
       for (int a : r.one_off[ti]) one_off += load(inputs.at(a));
       kept = grown(kept, load(inputs.at(r.demand[ti])), load(inputs.at(r.inflation[ti]))) + recurrent;
-      store(out + ti * kLanes, kept + one_off);
+      const Lanes v = kept + one_off;
+      store(out + ti * kLanes, v);
+      own += money_square(v);
     }
+    squares += own;
   }
+  checks.squares[0] = squares;
 }
 
 FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& baseline, const LaneSums& landed,
@@ -111,7 +121,7 @@ FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& basel
   const double* const* const terms = landed.terms.data();
   double* const work = scratch.at(0, 0);
   const double* const zeros = scratch.at(3, 0);
-  Lanes most = checks.most_over, spend_squares = checks.squares[0], net_squares = checks.squares[1];
+  Lanes most = checks.most_over, net_squares = checks.squares[1];
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const double* const x = baseline.at(rows[i], 0);
     double* const out = net.at(rows[i], 0);
@@ -132,7 +142,6 @@ FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& basel
         store(out + at, v);
         const Lanes over = overspend_margin(saving, spend);
         most = most < over ? over : most;
-        spend_squares += money_square(spend);
         net_squares += money_square(v);
       }
     };
@@ -165,7 +174,6 @@ FUNDGAP_LANES void net_lanes(std::span<const Index> rows, const LaneTable& basel
     net_of_rows(sums, std::integral_constant<int, -1>{});
   }
   checks.most_over = most;
-  checks.squares[0] = spend_squares;
   checks.squares[1] = net_squares;
 }
 

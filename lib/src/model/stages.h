@@ -161,10 +161,15 @@ template <class T>
 FUNDGAP_INLINE T net_of(T x, T saved, T back, T invested) {
   return x - saved + back + invested;
 }
-void baseline_lanes(const std::vector<ServiceLanes>& rows, const LaneStore& in, LaneTable& baseline);
-// What a block's checks gather while its net spend is worked out, lane by lane: the
-// largest overspend_margin() of a service's savings over its spend, and the sum of
-// money_square() of the baseline and net spend (finite.cc's check, in two running sums).
+struct LaneChecks;
+// The baseline of the services in `rows`, and the sum of its money_square() into
+// checks.squares[0].
+void baseline_lanes(const std::vector<ServiceLanes>& rows, const LaneStore& in, LaneTable& baseline,
+                    LaneChecks& checks);
+// What a block's checks gather while its baseline and net spend are worked out, lane by
+// lane: the largest overspend_margin() of a service's savings over its spend, and the sums
+// of money_square() of the baseline and of the net spend (finite.cc's check, in two
+// running sums) of the services whose figure moves.
 struct LaneChecks {
   Lanes most_over = Lanes{} - HUGE_VAL;
   Lanes squares[2] = {};
@@ -347,14 +352,15 @@ void system_gap_lanes(const LaneTable& gap, LaneTable& system_gap);  // one row
 std::optional<FigureRef> first_misfit(const Scenario& sc, const Projection& p, Detail detail,
                                       const Engine::Reach& reach);
 Diagnostics misfit_diagnostics(const Scenario& sc, const std::optional<FigureRef>& figure);
-// A figure's share of the money limit, squared. A lane fits when the sum of these over its
-// figures is under 1 - 1e-9: a figure that does not fit takes it to 1 or more (NaN to NaN),
-// and figures whose squares together pass it (a root of the sum of squares over £90
-// trillion) are left to the engine.
+// A figure squared. A lane fits when the sum of these over its figures is under
+// kMoneySquares: a figure that does not fit takes it above (infinity, NaN to NaN), and
+// figures whose squares together pass it (a root of the sum of squares over £90 trillion)
+// are left to the engine. (kMaxMoney squared is 8.1e27: a sum of squares of money that
+// fits is far from overflowing.)
+inline constexpr double kMoneySquares = kMaxMoney * kMaxMoney * (1 - 1e-9);
 template <class T>
 FUNDGAP_INLINE T money_square(T x) {
-  const T v = x * (1 / kMaxMoney);
-  return v * v;
+  return x * x;
 }
 // Sets bad[j] for each lane j where a figure of a block's gaps run does not fit: the
 // baseline and net spend of the moving services (as `checks` has them), and every row of
