@@ -120,6 +120,8 @@ BatchEngine::BatchEngine(const Scenario& scenario, std::span<const ParameterTarg
       r.demand[static_cast<std::size_t>(t)] = at(sv.demand(t));
       r.inflation[static_cast<std::size_t>(t)] = at(sv.inflation(t));
     }
+    r.steady = Y > 1 && std::all_of(r.demand.begin() + 1, r.demand.end(), [&](int row) { return row == r.demand[1]; }) &&
+               std::all_of(r.inflation.begin() + 1, r.inflation.end(), [&](int row) { return row == r.inflation[1]; });
     if (!sv.pressures.empty()) {
       r.recurrent.resize(static_cast<std::size_t>(Y));
       r.one_off.resize(static_cast<std::size_t>(Y));

@@ -19,7 +19,7 @@ std::pair<double, double> pressures_in(const Service& sv, int t) {
   return {recurrent, one_off};
 }
 
-double growth_factor(const Service& sv, int t) { return (1 + sv.demand(t)) * (1 + sv.inflation(t)); }
+double growth_factor(const Service& sv, int t) { return stages::growth_factor(sv.demand(t), sv.inflation(t)); }
 double grown(const Service& sv, double last, int t) { return stages::grown(last, sv.demand(t), sv.inflation(t)); }
 
 }  // namespace
@@ -78,6 +78,17 @@ FUNDGAP_LANES void baseline_lanes(const std::vector<ServiceLanes>& rows, const L
     Lanes x = load(inputs.at(r.base));
     store(out, x);
     Lanes own = money_square(x);
+    if (r.recurrent.empty() && r.steady && Y > 1) {
+      // One growth factor for every year, worked out once: grown(), with it.
+      const Lanes factor = growth_factor(load(inputs.at(r.demand[1])), load(inputs.at(r.inflation[1])));
+      for (Index t = 1; t < Y; ++t) {
+        x = x * factor;
+        store(out + static_cast<std::size_t>(t) * kLanes, x);
+        own += money_square(x);
+      }
+      squares += own;
+      continue;
+    }
     if (r.recurrent.empty()) {
       const int *demand = r.demand.data(), *inflation = r.inflation.data();
       for (Index t = 1; t < Y; ++t) {

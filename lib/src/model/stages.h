@@ -107,6 +107,7 @@ struct ServiceLanes {
   Eigen::Index service = 0;
   int base = 0;
   std::vector<int> demand, inflation;
+  bool steady = false;  // every year's demand and inflation in the same two rows
   std::vector<std::vector<int>> recurrent, one_off;  // each year's pressures, in file order
 };
 // A moving scheme's: its numbers, and by year t its ramp, amount, investment ramp and
@@ -151,10 +152,15 @@ struct BridgeContext {
 // Each stage with a Reach computes the rows it reaches only (all for run()).
 void baseline(const Scenario& sc, Projection& p, const Engine::Reach& reach);
 void net(Projection& p, const Engine::Reach& reach);
-// X(t) = X(t-1) (1 + demand)(1 + inflation) + the year's recurrent pressures.
+// X(t) = X(t-1) (1 + demand)(1 + inflation) + the year's recurrent pressures: last year's
+// times the year's growth factor.
+template <class T>
+FUNDGAP_INLINE T growth_factor(T demand, T inflation) {
+  return (1 + demand) * (1 + inflation);
+}
 template <class T>
 FUNDGAP_INLINE T grown(T last, T demand, T inflation) {
-  return last * ((1 + demand) * (1 + inflation));
+  return last * growth_factor(demand, inflation);
 }
 // N = X - savings + re-provided + investment.
 template <class T>
