@@ -412,15 +412,14 @@ FUNDGAP_LANES void Distribution::sample(std::span<double> values) const {
       const std::size_t whole = n - n % kLanes;
       for (std::size_t i = 0; i < whole; i += kLanes) {
         const stages::Lanes p = stages::load(v + i);
-        // Both sides in every lane (for p in [0, 1] neither root is of a negative), then
-        // each lane's.
+        // Both sides' squares in every lane (for p in [0, 1] neither is negative), then the
+        // root of each lane's side only.
         stages::Lanes below, above;
         triangular_sides(p, c_ - a_, b_ - a_, c_ - b_, below, above);
-        for (std::size_t j = 0; j < kLanes; ++j) {
-          below[j] = a_ + std::sqrt(below[j]);
-          above[j] = c_ - std::sqrt(above[j]);
-        }
-        stages::store(v + i, p < f ? below : above);
+        const auto left = p < f;
+        stages::Lanes root = left ? below : above;
+        for (std::size_t j = 0; j < kLanes; ++j) root[j] = std::sqrt(root[j]);
+        stages::store(v + i, left ? a_ + root : c_ - root);
       }
       for (std::size_t i = whole; i < n; ++i) v[i] = quantile(v[i]);
       return;
